@@ -1,0 +1,191 @@
+// `audience build`: ingest → score → rank → serialize into out/builds/<version>/.
+// The directory is written under a temporary name and renamed when complete, so a
+// crashed build never looks like a finished one.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { formatVersion, keys, type BuildMeta, type Pointer } from "../../worker/contract.js";
+import type { Config } from "../config.js";
+import { UsageError } from "../errors.js";
+import { ingest, type Interactions } from "../ingest/ingest.js";
+import { resolveInputs } from "../ingest/sources.js";
+import { rank } from "../model/rank.js";
+import { MANIFEST_FILE, readManifest, type Manifest } from "./manifest.js";
+import { PartWriter } from "./parts.js";
+import { decideIdType, fallbackPairs, productPairs, samplePair, type ResponseContext } from "./serialize.js";
+
+/** Bump when the build output changes meaning, so old builds are not reused. */
+export const BUILD_FORMAT = 1;
+
+export interface BuildOptions {
+  inputs: string[];
+  outDir: string;
+  config: Config;
+  suppressFile?: string;
+  now?: Date;
+  /** Extra figures for the meta (stats, evaluation summaries). */
+  extraMeta?: (data: Interactions) => Promise<Pick<BuildMeta, "stats" | "evaluation">> | Pick<BuildMeta, "stats" | "evaluation">;
+  onStage?: (stage: string, detail?: string) => void;
+  onProgress?: (stage: string, done: number, total?: number) => void;
+}
+
+export interface BuildResult {
+  version: string;
+  dir: string;
+  manifest: Manifest;
+  reused: boolean;
+  seconds: Record<string, number>;
+}
+
+async function hashFile(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** Same inputs + config + suppression list + format → same fingerprint. */
+export async function buildFingerprint(files: string[], config: Config, suppressFile?: string): Promise<string> {
+  const hash = createHash("sha256");
+  hash.update(`format:${BUILD_FORMAT}\n`);
+  hash.update(JSON.stringify(config));
+  for (const f of files) hash.update(`\n${await hashFile(f)}`);
+  if (suppressFile) hash.update(`\nsuppress:${await hashFile(suppressFile)}`);
+  return hash.digest("hex");
+}
+
+export function buildsDir(outDir: string): string {
+  return join(outDir, "builds");
+}
+
+/** Completed builds, newest first (versions sort by build time). */
+export async function listBuilds(outDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(buildsDir(outDir));
+  } catch {
+    return [];
+  }
+  return names.filter((n) => !n.startsWith(".")).sort().reverse();
+}
+
+export async function findBuildByFingerprint(outDir: string, fingerprint: string): Promise<Manifest | undefined> {
+  for (const name of await listBuilds(outDir)) {
+    try {
+      const manifest = await readManifest(join(buildsDir(outDir), name));
+      if (manifest.fingerprint === fingerprint) return manifest;
+    } catch {
+      // An unreadable build is simply not reusable.
+    }
+  }
+  return undefined;
+}
+
+export async function readSuppressList(file: string): Promise<Set<string>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UsageError(`suppression file not found or unreadable: ${file}`);
+  }
+  const ids = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const id = line.trim();
+    if (id && !id.startsWith("#")) ids.add(id);
+  }
+  return ids;
+}
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const { config } = options;
+  const seconds: Record<string, number> = {};
+  const timed = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
+    options.onStage?.(stage);
+    const t0 = performance.now();
+    const result = await work();
+    seconds[stage] = (performance.now() - t0) / 1000;
+    return result;
+  };
+
+  const files = await resolveInputs(options.inputs);
+  const suppress = options.suppressFile ? await readSuppressList(options.suppressFile) : undefined;
+  const fingerprint = await timed("fingerprint", () => buildFingerprint(files, config, options.suppressFile));
+  const now = options.now ?? new Date();
+  const version = formatVersion(now, fingerprint);
+  const generatedAt = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const finalDir = join(buildsDir(options.outDir), version);
+  const workDir = join(buildsDir(options.outDir), `.${version}.partial`);
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
+
+  const data = await timed("ingest", () =>
+    ingest(files, {
+      config,
+      rejectedPath: join(workDir, "rejected.csv"),
+      onProgress: (rows) => options.onProgress?.("ingest", rows),
+    }),
+  );
+  if (data.count === 0) throw new UsageError("no usable rows in the input: nothing to build (see rejected.csv)");
+  const ranking = await timed("rank", () => rank(data, config, { suppress }));
+  const extra = options.extraMeta ? await timed("evaluate", () => options.extraMeta!(data)) : undefined;
+
+  const idType = decideIdType(data.customers, data.products);
+  const ctx: ResponseContext = { version, generatedAt, idType, variants: config.variants, customerIds: data.customers };
+  const writer = new PartWriter(workDir);
+  await timed("serialize", async () => {
+    for (let p = 0; p < ranking.productCount; p++) {
+      for (const pair of productPairs(ctx, data.products[p], ranking.audienceFor(p))) await writer.write(pair);
+      if (p % 2000 === 0) options.onProgress?.("serialize", p, ranking.productCount);
+    }
+    options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
+    for (const pair of fallbackPairs(ctx, ranking.fallback)) await writer.write(pair);
+    await writer.write(samplePair(ctx, sampleProducts(data)));
+  });
+
+  const counts = {
+    products: data.products.length,
+    customers: data.customers.length,
+    keys: writer.keys + 1,
+    suppressed_customers: ranking.suppressedCustomers,
+  };
+  const meta: BuildMeta = {
+    version,
+    generated_at: generatedAt,
+    id_type: idType,
+    variants: config.variants,
+    counts,
+    config,
+    stats: extra?.stats ?? { ingest: data.accounting },
+    evaluation: extra?.evaluation ?? null,
+    input: { files, hash: fingerprint },
+  };
+  await writer.write({ key: keys.meta(version), value: JSON.stringify(meta) });
+  const parts = await writer.finish();
+
+  const pointer: Pointer = { version, generated_at: generatedAt, variants: config.variants, products: data.products.length, id_type: idType };
+  const manifest: Manifest = {
+    format: 1,
+    version,
+    generated_at: generatedAt,
+    fingerprint,
+    id_type: idType,
+    variants: config.variants,
+    counts: { ...counts, keys: writer.keys, bytes: writer.bytes },
+    parts,
+    pointer,
+  };
+  await writeFile(join(workDir, "meta.json"), JSON.stringify(meta, null, 2));
+  await writeFile(join(workDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+  await rm(finalDir, { recursive: true, force: true });
+  await rename(workDir, finalDir);
+  return { version, dir: finalDir, manifest, reused: false, seconds };
+}
+
+/** The products worth showing first in a demo: the most interacted with, ties by id. */
+export function sampleProducts(data: Interactions, limit = 1000): string[] {
+  const counts = new Int32Array(data.products.length);
+  for (let r = 0; r < data.count; r++) counts[data.product[r]]++;
+  const order = Array.from({ length: data.products.length }, (_, p) => p);
+  order.sort((a, b) => counts[b] - counts[a] || (data.products[a] < data.products[b] ? -1 : 1));
+  return order.slice(0, limit).map((p) => data.products[p]);
+}

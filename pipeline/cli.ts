@@ -1,0 +1,44 @@
+// The `audience` CLI: one register call per command; commands live in commands/*.ts.
+import { Command, CommanderError } from "commander";
+import { registerBuild } from "./commands/build.js";
+import { registerGenerate } from "./commands/generate.js";
+import { registerPublish } from "./commands/publish.js";
+import { registerRun } from "./commands/run.js";
+
+export function createProgram(): Command {
+  const program = new Command("audience")
+    .description("Product audience pipeline: ingest an interaction log, rank audiences, publish them to Workers KV.")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerGenerate(program);
+  registerBuild(program);
+  registerPublish(program);
+  registerRun(program);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can drive it. */
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    return exitCodeFor(err);
+  }
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with code 0.
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  const e = err as { exitCode?: number; message?: string; name?: string };
+  if (e && (e.name === "UsageError" || e.name === "RunError")) {
+    process.stderr.write(`audience: error: ${e.message}\n`);
+    return e.exitCode ?? 1;
+  }
+  process.stderr.write(`audience: unexpected error: ${e?.message ?? String(err)}\n`);
+  if (process.env.DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
+  return 1;
+}

@@ -1,0 +1,89 @@
+// Pipeline configuration: defaults, the JSON file format (`--config FILE`) and its
+// validation. A bad file names the field and what is wrong, in one line.
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { DEFAULT_VARIANTS } from "../worker/contract.js";
+import { UsageError } from "./errors.js";
+
+const weight = z.number().finite().nonnegative();
+
+export const configSchema = z
+  .object({
+    /** Known events and their weights; any other event follows `unknownEvents`. */
+    eventWeights: z
+      .record(z.string().min(1), weight)
+      .refine((w) => Object.keys(w).length > 0 && Object.keys(w).length <= 250, {
+        message: "must list between 1 and 250 events",
+      })
+      .default({ purchased: 5, cart: 3, rating: 2.5, wishlist: 2, search_keyword: 1 }),
+    /** `reject`: a row whose event is not in `eventWeights` is rejected as `unknown_event`;
+     * `keep`: it is kept and weighs `unknownEventWeight`. */
+    unknownEvents: z.enum(["reject", "keep"]).default("reject"),
+    unknownEventWeight: weight.default(0.5),
+    /** A customer with more interactions than this on any one UTC day is a bot. */
+    botMaxPerDay: z.number().int().positive().default(1000),
+    /** Days for the recency decay exp(-days / halfLifeDays). */
+    recencyDecayDays: z.number().positive().default(90),
+    /** Weights of the engagement components (DATA.md). */
+    engagementWeights: z
+      .object({
+        volume: weight.default(0.35),
+        breadth: weight.default(0.25),
+        quality: weight.default(0.2),
+        intensity: weight.default(0.15),
+        recency: weight.default(0.05),
+      })
+      .default({ volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0.05 }),
+    /** Share of the final score that comes from product affinity (the rest is engagement). */
+    affinityBlend: z.number().min(0).max(1).default(0.7),
+    /** Cap on how many top-10 audiences one customer may sit in; 0 = off. */
+    exposureCap: z.number().int().nonnegative().default(0),
+    /** Response sizes stored per product; the largest is the `n` limit. */
+    variants: z
+      .array(z.number().int().min(1).max(1000))
+      .min(1)
+      .max(10)
+      .refine((v) => new Set(v).size === v.length, { message: "must not repeat a value" })
+      .transform((v) => [...v].sort((a, b) => a - b))
+      .default([...DEFAULT_VARIANTS]),
+    /** How many published versions publish keeps (the live one included). */
+    retainVersions: z.number().int().min(1).max(20).default(2),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+/** One line: `config: eventWeights.cart: Expected number, received string`. */
+export function formatZodError(source: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
+  return `${source}: ${path}: ${issue.message}${more}`;
+}
+
+export function parseConfig(raw: unknown, source = "config"): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new UsageError(formatZodError(source, result.error));
+  return result.data;
+}
+
+export async function loadConfig(file: string | undefined): Promise<Config> {
+  if (!file) return defaultConfig();
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UsageError(`config file not found or unreadable: ${file}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, `config ${file}`);
+}

@@ -1,0 +1,35 @@
+// Resolves INPUT arguments (files, .csv.gz, folders) to the list of files to read.
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { UsageError } from "../errors.js";
+
+const CSV_FILE = /\.csv(\.gz)?$/i;
+
+export async function resolveInputs(inputs: string[]): Promise<string[]> {
+  if (inputs.length === 0) throw new UsageError("no input given: pass a CSV file, a .csv.gz or a folder of them");
+  const files: string[] = [];
+  for (const input of inputs) {
+    let info;
+    try {
+      info = await stat(input);
+    } catch {
+      throw new UsageError(`input not found: ${input}`);
+    }
+    if (info.isDirectory()) {
+      const names = (await readdir(input)).filter((n) => CSV_FILE.test(n)).sort();
+      if (names.length === 0) throw new UsageError(`no .csv or .csv.gz files in folder: ${input}`);
+      files.push(...names.map((n) => join(input, n)));
+    } else {
+      files.push(input);
+    }
+  }
+  return files;
+}
+
+export function openInput(file: string): Readable {
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  return /\.gz$/i.test(file) ? raw.pipe(createGunzip()) : raw;
+}

@@ -1,0 +1,39 @@
+// Benchmarks record their figures in docs/benchmarks.md, each in its own marked section,
+// so re-running one benchmark replaces its section and leaves the others alone.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+
+export const BENCH_FILE = "docs/benchmarks.md";
+
+const HEADER = `# Benchmarks
+
+Every figure here was written by the benchmark script named in its section
+(\`npm run bench:*\`); re-running a script replaces its own section.
+`;
+
+/** One line naming the machine, so figures are never quoted without it. */
+export function machineLine(): string {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  return `${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`;
+}
+
+export function writeBenchSection(name: string, markdown: string, file = BENCH_FILE): void {
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const section = `${start}\n${markdown.trim()}\n${end}`;
+  const text = existsSync(file) ? readFileSync(file, "utf8") : HEADER;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  const next = from >= 0 && to > from ? text.slice(0, from) + section + text.slice(to + end.length) : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, next);
+}
+
+/** A markdown table from rows of cells. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}

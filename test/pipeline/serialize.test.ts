@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { decideIdType, renderVariants, roundScore } from "../../pipeline/build/serialize.js";
+import type { RecommendationResponse } from "../../worker/contract.js";
+
+const ctx = (idType: "number" | "string") => ({
+  version: "20261126T164500Z-3fa2c1",
+  generatedAt: "2026-11-26T16:45:00Z",
+  idType,
+  variants: [2, 3, 5],
+  customerIds: ["10", "11", "12", "13"],
+});
+
+describe("serialization", () => {
+  it("each smaller variant is a prefix of the larger ones, ranks 1..n", () => {
+    const audience = { customers: Int32Array.from([3, 1, 0, 2]), scores: Float64Array.from([0.9, 0.8, 0.5, 0.123456]) };
+    const bodies = renderVariants(ctx("number"), "7", audience, false).map((b) => JSON.parse(b) as RecommendationResponse);
+    expect(bodies.map((b) => b.count)).toEqual([2, 3, 4]);
+    expect(bodies[2].recommendations.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+    expect(bodies[2].recommendations.map((r) => r.customer_id)).toEqual([13, 11, 10, 12]);
+    expect(bodies[0].recommendations).toEqual(bodies[2].recommendations.slice(0, 2));
+    expect(bodies[1].recommendations).toEqual(bodies[2].recommendations.slice(0, 3));
+    expect(bodies[2].recommendations[3].score).toBe(0.1235);
+    expect(bodies[0]).toMatchObject({ product_id: 7, fallback: false, model_version: "20261126T164500Z-3fa2c1" });
+  });
+
+  it("string ids stay strings", () => {
+    const audience = { customers: Int32Array.from([0]), scores: Float64Array.from([1]) };
+    const [body] = renderVariants(ctx("string"), JSON.stringify("abc"), audience, true);
+    const parsed = JSON.parse(body) as RecommendationResponse;
+    expect(parsed.product_id).toBe("abc");
+    expect(parsed.recommendations[0].customer_id).toBe("10");
+    expect(parsed.fallback).toBe(true);
+  });
+
+  it("id type is number only when every id is a canonical safe integer", () => {
+    expect(decideIdType(["1", "20"], ["300"])).toBe("number");
+    expect(decideIdType(["1", "020"], ["300"])).toBe("string");
+    expect(decideIdType(["1"], ["9007199254740993"])).toBe("string");
+    expect(decideIdType(["1"], ["a-1"])).toBe("string");
+  });
+
+  it("rounds scores to 4 decimals", () => {
+    expect(roundScore(0.123449)).toBe(0.1234);
+    expect(roundScore(0.99995)).toBe(1);
+  });
+});

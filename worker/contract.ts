@@ -1,0 +1,122 @@
+// The one module that owns the contract between the pipeline and the worker:
+// KV key names, the id rule, response shapes and defaults. Both sides import it;
+// nothing else spells a key format. Keep it free of runtime-specific APIs so it
+// type-checks and runs in Node and in workerd alike.
+
+/** Customer and product ids are opaque tokens; anything else is rejected. */
+export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export const MAX_ID_LENGTH = 64;
+
+export function isValidId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+/** An id that can be carried as a JSON number without loss. */
+const CANONICAL_INT = /^(0|[1-9][0-9]{0,15})$/;
+export function isCanonicalSafeInteger(id: string): boolean {
+  return CANONICAL_INT.test(id) && Number(id) < 2 ** 53;
+}
+
+export type IdType = "number" | "string";
+export type JsonId = number | string;
+
+export const DEFAULT_VARIANTS: readonly number[] = [5, 10, 20, 50, 100];
+export const DEFAULT_N = 10;
+export const MAX_BATCH_PRODUCTS = 100;
+export const MAX_SAMPLE_PRODUCTS = 1000;
+export const SAMPLE_N_MAX = 100;
+
+/** `20261126T164500Z-3fa2c1`: build time, then a short content hash. */
+export const VERSION_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+
+export function isValidVersion(version: string): boolean {
+  return VERSION_PATTERN.test(version);
+}
+
+export function formatVersion(builtAt: Date, contentHash: string): string {
+  const stamp = builtAt.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return `${stamp}-${contentHash.slice(0, 6).toLowerCase()}`;
+}
+
+// ---- KV keys (binding RECS) ----
+
+export const POINTER_KEY = "meta/current";
+
+export const keys = {
+  pointer: POINTER_KEY,
+  versionPrefix: (version: string) => `v/${version}/`,
+  meta: (version: string) => `v/${version}/meta`,
+  rec: (version: string, productId: string, n: number) => `v/${version}/rec/${productId}/${n}`,
+  fallback: (version: string, n: number) => `v/${version}/fallback/${n}`,
+  sample: (version: string) => `v/${version}/sample`,
+} as const;
+
+/** Pulls the version out of any versioned key; undefined for other keys. */
+export function versionOfKey(key: string): string | undefined {
+  const match = /^v\/([^/]+)\//.exec(key);
+  return match ? match[1] : undefined;
+}
+
+// ---- values ----
+
+/** `meta/current`: written last, it is the atomic switch between versions. */
+export interface Pointer {
+  version: string;
+  generated_at: string;
+  variants: number[];
+  products: number;
+  id_type: IdType;
+}
+
+export interface Recommendation {
+  customer_id: JsonId;
+  score: number;
+  rank: number;
+}
+
+export interface RecommendationResponse {
+  product_id: JsonId;
+  recommendations: Recommendation[];
+  count: number;
+  model_version: string;
+  generated_at: string;
+  fallback: boolean;
+  note: string;
+}
+
+export const NOTES = {
+  ranked:
+    "Audience ranked by engagement, favouring customers close to this product; customers who already interacted with it are excluded.",
+  fallback:
+    "New product: this build never saw it, so this is the fallback audience (the most engaged customers overall).",
+} as const;
+
+/** `v/<version>/meta`: what the build was made from and how it scored. */
+export interface BuildMeta {
+  version: string;
+  generated_at: string;
+  id_type: IdType;
+  variants: number[];
+  counts: {
+    products: number;
+    customers: number;
+    keys: number;
+    suppressed_customers: number;
+  };
+  config: unknown;
+  stats: unknown;
+  evaluation: unknown;
+  input: { files: string[]; hash: string };
+}
+
+/** Smallest stored variant that can serve `n` (n itself when it is a variant). */
+export function variantFor(n: number, variants: readonly number[]): number | undefined {
+  let best: number | undefined;
+  for (const v of variants) if (v >= n && (best === undefined || v < best)) best = v;
+  return best;
+}
+
+/** Ids travel as JSON numbers only when the whole build's ids are safe integers. */
+export function toJsonId(id: string, idType: IdType): JsonId {
+  return idType === "number" ? Number(id) : id;
+}
