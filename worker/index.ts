@@ -1,15 +1,49 @@
 // The edge API: composes middleware and one router per resource. Handlers only read
-// pre-serialized values from KV (see store.ts); nothing is computed on the hot path.
-import { Hono } from "hono";
+// pre-serialized values from KV (store.ts); nothing is computed on the hot path.
+import type { MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { configOf } from "./config.js";
 import type { AppEnv } from "./env.js";
-import { ApiError, errorResponse } from "./errors.js";
+import { ApiError, errorResponse, toApiError } from "./errors.js";
+import { log } from "./log.js";
+import { auth } from "./middleware/auth.js";
+import { rateLimit } from "./middleware/rate-limit.js";
+import { createRouter } from "./router.js";
 import { health } from "./routes/health.js";
 import { metrics } from "./routes/metrics.js";
 import { products } from "./routes/products.js";
 import { recommend } from "./routes/recommend.js";
-import { root } from "./routes/root.js";
+import { root, SERVICE_VERSION } from "./routes/root.js";
 
-const app = new Hono<AppEnv>();
+const app = createRouter();
+
+// CORS only for the configured origins (CORS_ORIGINS); none configured = no CORS headers.
+const corsFor = new WeakMap<object, MiddlewareHandler<AppEnv>>();
+const corsByConfig: MiddlewareHandler<AppEnv> = (c, next) => {
+  const config = configOf(c.env);
+  if (config.corsOrigins !== "*" && config.corsOrigins.length === 0) return next();
+  let handler = corsFor.get(config);
+  if (!handler) {
+    handler = cors({
+      origin: config.corsOrigins,
+      allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+      allowHeaders: ["Authorization", "X-API-Key", "Content-Type", "If-None-Match", "X-Request-Id"],
+      exposeHeaders: ["ETag", "X-Model-Version", "X-Request-Id", "Retry-After", "Content-Disposition"],
+      maxAge: 600,
+    });
+    corsFor.set(config, handler);
+  }
+  return handler(c, next);
+};
+
+app.use(requestId({ limitLength: 128 }));
+// The API is meant to be read from other origins; the rest are hono's safe defaults.
+app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+app.use(corsByConfig);
+app.use(auth);
+app.use(rateLimit);
 
 app.route("/recommend", recommend);
 app.route("/products", products);
@@ -17,11 +51,39 @@ app.route("/health", health);
 app.route("/metrics", metrics);
 app.route("/", root);
 
-app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
+
+// Generated once per isolate from the same schemas that validate requests.
+let openapiJson: string | undefined;
+app.get("/openapi.json", (c) => {
+  openapiJson ??= JSON.stringify(
+    app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "product-audience",
+        version: SERVICE_VERSION,
+        description:
+          "Which customers to target for a product: pre-serialized audiences served from Workers KV. Errors are {\"error\": {\"code\", \"message\"}}; 429 and 503 carry Retry-After.",
+      },
+    }),
+  );
+  c.header("Content-Type", "application/json; charset=utf-8");
+  c.header("Cache-Control", "public, max-age=300");
+  return c.body(openapiJson);
+});
+
+app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`)));
+
 app.onError((err, c) => {
-  if (err instanceof ApiError) return errorResponse(c, err);
-  console.error(JSON.stringify({ level: "error", message: err.message }));
-  return errorResponse(c, new ApiError(500, "internal_error", "Internal error"));
+  const known = toApiError(err);
+  if (known) {
+    if (known.status >= 500) log(c, "warn", known.message, { code: known.code, status: known.status });
+    return errorResponse(c, known);
+  }
+  // Details stay in the log (with the request id the client was given), never in the body.
+  log(c, "error", err instanceof Error ? err.message : String(err), { stack: err instanceof Error ? err.stack : undefined });
+  return errorResponse(c, new ApiError(500, "internal_error", "Internal error; quote the X-Request-Id when reporting it."));
 });
 
 export default app;

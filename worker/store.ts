@@ -1,64 +1,120 @@
-// Reads of the KV contract: the pointer (cached in the isolate for a short TTL) and the
-// versioned values. No computation here beyond picking keys.
-import { keys, POINTER_KEY, type Pointer } from "./contract.js";
-import { ApiError } from "./errors.js";
+// Reads of the KV contract through the isolate cache: the pointer and the versioned
+// values. Keys come only from contract.ts, and only after the inputs were validated.
+import { POINTER_KEY, type Pointer } from "./contract.js";
+import { IsolateCache } from "./cache.js";
+import type { Config } from "./config.js";
+import { kvUnavailable, noModel } from "./errors.js";
 
-const DEFAULT_TTL_SECONDS = 30;
-const MAX_TTL_SECONDS = 60;
+// ~16 M characters: a few thousand hot audiences, well inside an isolate's 128 MB.
+const cache = new IsolateCache(16_000_000);
 
-let cached: { pointer: Pointer | null; expires: number; kv: KVNamespace } | undefined;
-
-export function cacheTtlSeconds(raw: string | undefined): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) return DEFAULT_TTL_SECONDS;
-  return Math.min(n, MAX_TTL_SECONDS);
-}
-
-/** Test hook: forget the isolate cache. */
+/** Test hook: forget everything the isolate cached. */
 export function resetStoreCache(): void {
-  cached = undefined;
+  cache.clear();
 }
 
-function kvFailure(): ApiError {
-  return new ApiError(503, "kv_unavailable", "The audience store is unavailable; try again shortly.", 5);
+export function storeCacheStats() {
+  return cache.stats();
 }
 
-export async function readPointer(kv: KVNamespace, ttlSeconds: number): Promise<Pointer | null> {
-  const now = Date.now();
-  if (cached && cached.kv === kv && cached.expires > now) return cached.pointer;
-  let text: string | null;
-  try {
-    text = await kv.get(POINTER_KEY);
-  } catch {
-    throw kvFailure();
+/** Which KV namespace a cached key came from: tests and benchmarks swap bindings. */
+const namespaces = new WeakMap<KVNamespace, string>();
+let nextNamespace = 0;
+function scope(kv: KVNamespace): string {
+  let id = namespaces.get(kv);
+  if (id === undefined) {
+    id = `${nextNamespace++}:`;
+    namespaces.set(kv, id);
   }
-  let pointer: Pointer | null = null;
-  if (text) {
+  return id;
+}
+
+async function kvGet(kv: KVNamespace, key: string, cacheTtl: number): Promise<string | null> {
+  try {
+    return await kv.get(key, { type: "text", cacheTtl });
+  } catch {
+    throw kvUnavailable();
+  }
+}
+
+/** One value, from the isolate cache when fresh. */
+export async function readValue(kv: KVNamespace, config: Config, key: string, cacheTtl = config.valueKvCacheTtl): Promise<string | null> {
+  const now = Date.now();
+  const cacheKey = scope(kv) + key;
+  const hit = cache.get(cacheKey, now);
+  if (hit !== undefined) return hit;
+  const value = await kvGet(kv, key, cacheTtl);
+  if (config.cacheTtlMs > 0) cache.set(cacheKey, value, now + config.cacheTtlMs);
+  return value;
+}
+
+/**
+ * Many values at once: cached ones from memory, the rest in one KV bulk get (a Map)
+ * where the runtime has it, else one get per key. At most 100 keys per call (KV's limit).
+ */
+export async function readValues(kv: KVNamespace, config: Config, keys: string[]): Promise<Map<string, string | null>> {
+  const now = Date.now();
+  const prefix = scope(kv);
+  const found = new Map<string, string | null>();
+  const missing: string[] = [];
+  for (const key of keys) {
+    if (found.has(key)) continue;
+    const hit = cache.get(prefix + key, now);
+    if (hit === undefined) missing.push(key);
+    else found.set(key, hit);
+  }
+  if (missing.length > 0) {
+    let fetched: unknown;
     try {
-      pointer = JSON.parse(text) as Pointer;
+      fetched = await kv.get(missing, { type: "text", cacheTtl: config.valueKvCacheTtl });
     } catch {
-      pointer = null;
+      throw kvUnavailable();
+    }
+    const bulk = fetched instanceof Map ? (fetched as Map<string, string | null>) : undefined;
+    for (const key of missing) {
+      const value = bulk ? (bulk.get(key) ?? null) : await kvGet(kv, key, config.valueKvCacheTtl);
+      found.set(key, value);
+      if (config.cacheTtlMs > 0) cache.set(prefix + key, value, now + config.cacheTtlMs);
     }
   }
-  cached = { pointer, expires: now + ttlSeconds * 1000, kv };
-  return pointer;
+  return found;
 }
 
-export async function requirePointer(kv: KVNamespace, ttlSeconds: number): Promise<Pointer> {
-  const pointer = await readPointer(kv, ttlSeconds);
-  if (!pointer) throw new ApiError(503, "no_model", "No audience model is published yet.", 60);
-  return pointer;
+/** The live pointer, or null when nothing is published (or it is unreadable). */
+export async function readPointer(kv: KVNamespace, config: Config): Promise<Pointer | null> {
+  const text = await readValue(kv, config, POINTER_KEY, config.pointerKvCacheTtl);
+  if (!text) return null;
+  return parsePointer(text);
 }
 
-export async function readValue(kv: KVNamespace, key: string): Promise<string | null> {
+// Parsed pointers by their text, so a cached pointer is parsed once, not per request.
+let lastPointer: { text: string; pointer: Pointer | null } | undefined;
+function parsePointer(text: string): Pointer | null {
+  if (lastPointer?.text === text) return lastPointer.pointer;
+  let pointer: Pointer | null = null;
   try {
-    return await kv.get(key);
+    const value = JSON.parse(text) as Partial<Pointer>;
+    if (
+      typeof value.version === "string" &&
+      Array.isArray(value.variants) &&
+      value.variants.length > 0 &&
+      value.variants.every((v) => Number.isInteger(v) && v > 0)
+    ) {
+      pointer = value as Pointer;
+    }
   } catch {
-    throw kvFailure();
+    pointer = null;
   }
+  lastPointer = { text, pointer };
+  return pointer;
 }
 
-export const recKey = keys.rec;
-export const fallbackKey = keys.fallback;
-export const sampleKey = keys.sample;
-export const metaKey = keys.meta;
+export async function requirePointer(kv: KVNamespace, config: Config): Promise<Pointer> {
+  const pointer = await readPointer(kv, config);
+  if (!pointer) throw noModel();
+  return pointer;
+}
+
+export function maxVariant(pointer: Pointer): number {
+  return Math.max(...pointer.variants);
+}

@@ -1,17 +1,36 @@
-import { Hono } from "hono";
-import { keys, SAMPLE_N_MAX } from "../contract.js";
-import type { AppEnv } from "../env.js";
-import { ApiError } from "../errors.js";
-import { cacheTtlSeconds, readValue, requirePointer } from "../store.js";
+// GET /products/sample: product ids to try, from the build's stored sample.
+import { createRoute } from "@hono/zod-openapi";
+import { cacheControl, configOf } from "../config.js";
+import { DEFAULT_N, keys, type JsonId } from "../contract.js";
+import { createRouter } from "../router.js";
+import { errorResponses, SampleQuery, SampleResponse, secured } from "../schemas.js";
+import { readValue, requirePointer } from "../store.js";
 
-export const products = new Hono<AppEnv>().get("/sample", async (c) => {
-  const rawN = c.req.query("n") ?? "10";
-  const n = Number(rawN);
-  if (!/^\d+$/.test(rawN) || n < 1 || n > SAMPLE_N_MAX) {
-    throw new ApiError(422, "invalid_n", `n must be an integer from 1 to ${SAMPLE_N_MAX}`);
+const sampleRoute = createRoute({
+  method: "get",
+  path: "/sample",
+  summary: "Product ids of the live build, to try the API with",
+  security: secured,
+  request: { query: SampleQuery },
+  responses: {
+    200: { description: "Up to n product ids", content: { "application/json": { schema: SampleResponse } } },
+    ...errorResponses,
+  },
+});
+
+export const products = createRouter().openapi(sampleRoute, async (c) => {
+  const config = configOf(c.env);
+  const { n } = c.req.valid("query");
+  const pointer = await requirePointer(c.env.RECS, config);
+  const text = await readValue(c.env.RECS, config, keys.sample(pointer.version));
+  let all: JsonId[] = [];
+  try {
+    const parsed: unknown = text ? JSON.parse(text) : [];
+    if (Array.isArray(parsed)) all = parsed as JsonId[];
+  } catch {
+    all = [];
   }
-  const pointer = await requirePointer(c.env.RECS, cacheTtlSeconds(c.env.CACHE_TTL_SECONDS));
-  const text = await readValue(c.env.RECS, keys.sample(pointer.version));
-  const all = text ? (JSON.parse(text) as (string | number)[]) : [];
-  return c.json({ sample_products: all.slice(0, n), total_available: pointer.products });
+  c.header("Cache-Control", cacheControl(config));
+  c.header("X-Model-Version", pointer.version);
+  return c.json({ sample_products: all.slice(0, n === undefined ? DEFAULT_N : Number(n)), total_available: pointer.products }, 200);
 });

@@ -1,38 +1,123 @@
-// GET /recommend/:productId — the pre-serialized audience, served as stored.
-import { Hono } from "hono";
-import { isValidId, keys, toJsonId, variantFor, type RecommendationResponse } from "../contract.js";
+// GET /recommend/:productId and POST /recommend/batch: pre-serialized audiences from KV.
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { audienceBody, audienceCsv, audienceEtag, audienceRequest, etagMatches } from "../audience.js";
+import { cacheControl, configOf, type Config } from "../config.js";
+import { DEFAULT_N, type Pointer } from "../contract.js";
 import type { AppEnv } from "../env.js";
-import { ApiError } from "../errors.js";
-import { cacheTtlSeconds, readValue, requirePointer } from "../store.js";
+import { ApiError, invalidN } from "../errors.js";
+import { createRouter } from "../router.js";
+import { BatchBody, BatchResponse, errorResponses, ProductParams, RecommendationResponse, RecommendQuery, secured } from "../schemas.js";
+import { maxVariant, readValue, readValues, requirePointer } from "../store.js";
 
-const FALLBACK_PREFIX = '{"product_id":null';
+// 100 ids of 64 characters fit in ~7 KB; anything far bigger is not a batch request.
+const MAX_BATCH_BYTES = 64 * 1024;
 
-export const recommend = new Hono<AppEnv>().get("/:productId", async (c) => {
-  const productId = c.req.param("productId");
-  if (!isValidId(productId)) {
-    throw new ApiError(422, "invalid_product_id", "product_id must match ^[A-Za-z0-9._-]{1,64}$");
-  }
-  const pointer = await requirePointer(c.env.RECS, cacheTtlSeconds(c.env.CACHE_TTL_SECONDS));
-  const maxN = Math.max(...pointer.variants);
-  const rawN = c.req.query("n");
-  const n = rawN === undefined ? 10 : Number(rawN);
-  if (!/^\d+$/.test(rawN ?? "10") || !Number.isInteger(n) || n < 1 || n > maxN) {
-    throw new ApiError(422, "invalid_n", `n must be an integer from 1 to ${maxN}`);
-  }
-  const variant = variantFor(n, pointer.variants)!;
-  let body = await readValue(c.env.RECS, keys.rec(pointer.version, productId, variant));
-  if (body === null) {
-    const fallback = await readValue(c.env.RECS, keys.fallback(pointer.version, variant));
-    if (fallback === null) throw new ApiError(503, "model_incomplete", "The published model is missing its fallback audience.", 60);
-    body = `{"product_id":${JSON.stringify(toJsonId(productId, pointer.id_type))}${fallback.slice(FALLBACK_PREFIX.length)}`;
-  }
-  if (variant !== n) {
-    const parsed = JSON.parse(body) as RecommendationResponse;
-    parsed.recommendations = parsed.recommendations.slice(0, n);
-    parsed.count = parsed.recommendations.length;
-    body = JSON.stringify(parsed);
-  }
-  c.header("Content-Type", "application/json; charset=utf-8");
-  c.header("X-Model-Version", pointer.version);
-  return c.body(body);
+const getRoute = createRoute({
+  method: "get",
+  path: "/{productId}",
+  summary: "The audience for one product",
+  description:
+    "An exact variant is served as stored; another n is cut from the next larger variant. An unknown product gets the fallback audience with `fallback: true`.",
+  security: secured,
+  request: { params: ProductParams, query: RecommendQuery },
+  responses: {
+    200: {
+      description: "The audience (JSON, or CSV with ?format=csv or Accept: text/csv)",
+      headers: { ETag: { schema: { type: "string" } }, "X-Model-Version": { schema: { type: "string" } } },
+      content: {
+        "application/json": { schema: RecommendationResponse },
+        "text/csv": { schema: { type: "string", example: "customer_id,score,rank\n1042,0.9731,1\n" } },
+      },
+    },
+    304: { description: "Not modified (If-None-Match matched the ETag)" },
+    ...errorResponses,
+  },
+});
+
+const batchRoute = createRoute({
+  method: "post",
+  path: "/batch",
+  summary: "Audiences for up to 100 products at once",
+  security: secured,
+  middleware: [
+    bodyLimit({
+      maxSize: MAX_BATCH_BYTES,
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", `The request body is larger than ${MAX_BATCH_BYTES} bytes.`);
+      },
+    }),
+  ] as const,
+  request: { body: { required: true, content: { "application/json": { schema: BatchBody } } } },
+  responses: {
+    200: { description: "One result per requested id, in order", content: { "application/json": { schema: BatchResponse } } },
+    400: { description: "Malformed JSON", content: errorResponses[422].content },
+    413: { description: "More than 100 product ids", content: errorResponses[422].content },
+    ...errorResponses,
+  },
+});
+
+/** n as asked, or the default (never above what the build serves). */
+function resolveN(pointer: Pointer, asked: number | undefined): number {
+  const max = maxVariant(pointer);
+  if (asked === undefined) return Math.min(DEFAULT_N, max);
+  if (asked > max) throw invalidN(max);
+  return asked;
+}
+
+function cacheHeaders(c: Context<AppEnv>, config: Config, version: string): void {
+  c.header("Cache-Control", cacheControl(config));
+  c.header("X-Model-Version", version);
+  c.header("Vary", "Accept");
+}
+
+const wantsCsv = (accept: string | undefined) => accept !== undefined && accept.includes("text/csv");
+
+export const recommend = createRouter()
+  .openapi(batchRoute, async (c) => {
+    const config = configOf(c.env);
+    const body = c.req.valid("json");
+    const pointer = await requirePointer(c.env.RECS, config);
+    const n = resolveN(pointer, body.n);
+    const requests = body.product_ids.map((id) => audienceRequest(pointer, String(id), n));
+    const stored = await readValues(c.env.RECS, config, requests.map((r) => r.recKey));
+    const needsFallback = requests.some((r) => stored.get(r.recKey) === null);
+    const fallback = needsFallback ? await readValue(c.env.RECS, config, requests[0].fallbackKey) : null;
+    const results = requests.map((r) => audienceBody(pointer, r, stored.get(r.recKey) ?? null, fallback));
+    c.header("Cache-Control", "no-store");
+    c.header("X-Model-Version", pointer.version);
+    c.header("Content-Type", "application/json; charset=utf-8");
+    // Each result is a stored body already: join them rather than parse and re-serialize.
+    return c.body(`{"results":[${results.join(",")}]}`, 200) as never;
+  })
+  .openapi(getRoute, async (c) => {
+    const config = configOf(c.env);
+    const { productId } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const pointer = await requirePointer(c.env.RECS, config);
+    const n = resolveN(pointer, query.n === undefined ? undefined : Number(query.n));
+    const format = query.format ?? (wantsCsv(c.req.header("accept")) ? "csv" : "json");
+    const etag = audienceEtag(pointer.version, productId, n, format);
+    cacheHeaders(c, config, pointer.version);
+    c.header("ETag", etag);
+    // Decided from the pointer alone: a revalidation costs no read of the audience.
+    if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304) as never;
+    const req = audienceRequest(pointer, productId, n);
+    const stored = await readValue(c.env.RECS, config, req.recKey);
+    const fallback = stored === null ? await readValue(c.env.RECS, config, req.fallbackKey) : null;
+    const body = audienceBody(pointer, req, stored, fallback);
+    if (format === "csv") {
+      c.header("Content-Type", "text/csv; charset=utf-8");
+      c.header("Content-Disposition", `attachment; filename="audience-${productId}-${n}.csv"`);
+      return c.body(audienceCsv(body), 200) as never;
+    }
+    c.header("Content-Type", "application/json; charset=utf-8");
+    return c.body(body, 200) as never;
+  });
+
+// Anything deeper than one segment (an unencoded "/" in an id) or an empty id: the
+// same 422 as any other bad id, never a KV key.
+recommend.get("/*", () => {
+  throw new ApiError(422, "invalid_product_id", "productId: must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
 });

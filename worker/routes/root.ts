@@ -1,22 +1,58 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
-import { cacheTtlSeconds, readPointer } from "../store.js";
+// GET /: the demo page for browsers (Accept: text/html), else a JSON index of the API.
+import { createRoute } from "@hono/zod-openapi";
+import { configOf } from "../config.js";
+import { renderDemoPage } from "../page/index.js";
+import { createRouter } from "../router.js";
+import { RootResponse } from "../schemas.js";
+import { maxVariant, readPointer } from "../store.js";
 
 export const SERVICE_VERSION = "0.1.0";
 
-export const root = new Hono<AppEnv>().get("/", async (c) => {
-  const pointer = await readPointer(c.env.RECS, cacheTtlSeconds(c.env.CACHE_TTL_SECONDS)).catch(() => null);
-  return c.json({
-    message: "Product audience API: which customers to target for a product.",
-    version: SERVICE_VERSION,
-    model_version: pointer?.version ?? null,
-    endpoints: {
-      recommend: "GET /recommend/{product_id}?n=10",
-      batch: "POST /recommend/batch",
-      sample: "GET /products/sample?n=10",
-      health: "GET /health",
-      metrics: "GET /metrics",
-      openapi: "GET /openapi.json",
+// Without a published build the page still needs a limit for its n field.
+const DEFAULT_MAX_N = 100;
+
+const rootRoute = createRoute({
+  method: "get",
+  path: "/",
+  summary: "The demo page (Accept: text/html) or this index",
+  responses: {
+    200: {
+      description: "JSON index, or the HTML demo page for browsers",
+      content: { "application/json": { schema: RootResponse }, "text/html": { schema: { type: "string" } } },
     },
-  });
+  },
+});
+
+export const root = createRouter().openapi(rootRoute, async (c) => {
+  const config = configOf(c.env);
+  // The index must answer even when KV does not: it is how people find /health.
+  const pointer = await readPointer(c.env.RECS, config).catch(() => null);
+  c.header("Vary", "Accept");
+  c.header("Cache-Control", "no-cache");
+  if (c.req.header("accept")?.includes("text/html")) {
+    return c.html(
+      renderDemoPage({
+        maxN: pointer ? maxVariant(pointer) : DEFAULT_MAX_N,
+        authRequired: config.apiKeys.length > 0,
+        modelVersion: pointer?.version ?? null,
+      }),
+      200,
+    ) as never;
+  }
+  return c.json(
+    {
+      message: "Product audience API: which customers to target for a product.",
+      version: SERVICE_VERSION,
+      model_version: pointer?.version ?? null,
+      endpoints: {
+        recommend: "GET /recommend/{product_id}?n=10[&format=csv]",
+        batch: "POST /recommend/batch",
+        sample: "GET /products/sample?n=10",
+        health: "GET /health",
+        metrics: "GET /metrics",
+        openapi: "GET /openapi.json",
+      },
+    },
+    200,
+  );
 });

@@ -1,0 +1,56 @@
+// API keys: when the API_KEYS secret is set, every route but the open ones needs
+// `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys are compared as SHA-256
+// digests with crypto.subtle.timingSafeEqual, so neither the content nor the length of
+// a configured key leaks through timing.
+import type { MiddlewareHandler } from "hono";
+import { configOf } from "../config.js";
+import type { AppEnv } from "../env.js";
+import { ApiError } from "../errors.js";
+
+/** Monitors, the demo page and the API description stay reachable without a key. */
+export const OPEN_PATHS: ReadonlySet<string> = new Set(["/", "/health", "/openapi.json"]);
+
+const encoder = new TextEncoder();
+const sha256 = (text: string) => crypto.subtle.digest("SHA-256", encoder.encode(text));
+
+// Digests of the configured keys, computed once per isolate (per API_KEYS value).
+let known: { source: string[]; digests: ArrayBuffer[] } | undefined;
+
+async function digestsOf(keys: string[]): Promise<ArrayBuffer[]> {
+  if (known?.source !== keys) known = { source: keys, digests: await Promise.all(keys.map(sha256)) };
+  return known.digests;
+}
+
+/** Index of the matching configured key, or -1. Checks every key: no early exit. */
+export async function matchKey(keys: string[], presented: string): Promise<number> {
+  const expected = await digestsOf(keys);
+  const digest = await sha256(presented);
+  let match = -1;
+  for (let i = 0; i < expected.length; i++) {
+    if (crypto.subtle.timingSafeEqual(expected[i], digest) && match < 0) match = i;
+  }
+  return match;
+}
+
+export function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
+  const key = bearer?.[1] ?? apiKeyHeader;
+  const trimmed = key?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { apiKeys } = configOf(c.env);
+  if (apiKeys.length === 0 || OPEN_PATHS.has(c.req.path)) return next();
+  const key = presentedKey(c.req.header("authorization"), c.req.header("x-api-key"));
+  const index = key === undefined ? -1 : await matchKey(apiKeys, key);
+  if (index < 0) {
+    c.header("WWW-Authenticate", 'Bearer realm="product-audience"');
+    throw key === undefined
+      ? new ApiError(401, "missing_api_key", "An API key is required: send Authorization: Bearer <key> or X-API-Key: <key>.")
+      : new ApiError(401, "invalid_api_key", "The API key is not valid.");
+  }
+  // The rate limit counts per key; the index names the key without copying the secret.
+  c.set("client", `key:${index}`);
+  await next();
+};
