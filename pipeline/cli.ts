@@ -3,7 +3,9 @@ import { Command, CommanderError } from "commander";
 import { registerBuild } from "./commands/build.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerPublish } from "./commands/publish.js";
+import { registerRollback } from "./commands/rollback.js";
 import { registerRun } from "./commands/run.js";
+import { registerStatus } from "./commands/status.js";
 
 export function createProgram(): Command {
   const program = new Command("audience")
@@ -13,6 +15,8 @@ export function createProgram(): Command {
   registerGenerate(program);
   registerBuild(program);
   registerPublish(program);
+  registerRollback(program);
+  registerStatus(program);
   registerRun(program);
   return program;
 }

@@ -1,26 +1,25 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { buildsDir, listBuilds } from "../build/build.js";
+import { readManifest } from "../build/manifest.js";
+import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
-import { openLocalTarget } from "../publish/local.js";
-import { publishBuild } from "../publish/publish.js";
-import type { KvTarget } from "../publish/target.js";
-import { namespaceIdFromWranglerToml } from "../publish/wrangler-config.js";
-import { createProgress, formatCount } from "../progress.js";
-import { DEFAULT_OUT } from "./options.js";
+import { Checkpoint } from "../publish/checkpoint.js";
+import { formatDryRun, planDryRun } from "../publish/dry-run.js";
+import { resolveTarget, type TargetOptions } from "../publish/open-target.js";
+import { publish } from "../publish/publish.js";
+import { withRedaction } from "../publish/redact.js";
+import { createUploadProgress } from "../publish/upload-progress.js";
+import { validateBuild } from "../publish/validate.js";
+import { formatCount } from "../progress.js";
+import { DEFAULT_OUT, positiveInt } from "./options.js";
 
-export interface TargetOptions {
-  target: string;
-  namespaceId?: string;
-  persistTo?: string;
-  quiet?: boolean;
-}
+export { openTarget, type TargetOptions } from "../publish/open-target.js";
 
-export async function openTarget(opts: TargetOptions): Promise<KvTarget> {
-  if (opts.target === "local") {
-    return openLocalTarget(opts.namespaceId ?? namespaceIdFromWranglerToml(), opts.persistTo);
-  }
-  throw new UsageError(`unknown --target "${opts.target}": use local or cloudflare`);
+export interface PublishCommandOptions extends TargetOptions {
+  dryRun?: boolean;
+  keep?: number;
+  config?: string;
 }
 
 export async function newestBuild(outDir = DEFAULT_OUT): Promise<string> {
@@ -29,31 +28,97 @@ export async function newestBuild(outDir = DEFAULT_OUT): Promise<string> {
   return join(buildsDir(outDir), newest);
 }
 
-export async function runPublish(buildDir: string, opts: TargetOptions): Promise<string> {
-  const target = await openTarget(opts);
-  const progress = createProgress({ label: "publish", unit: "keys", quiet: opts.quiet });
+/** Versions to keep: --keep wins, then the config's retainVersions (default 2). */
+export async function retainCount(opts: { keep?: number; config?: string }): Promise<number> {
+  return opts.keep ?? (await loadConfig(opts.config)).retainVersions;
+}
+
+async function dryRun(buildDir: string, opts: PublishCommandOptions): Promise<string> {
+  const manifest = await readManifest(buildDir);
+  const parts = await validateBuild(buildDir, manifest);
+  // The checkpoint is consulted only when the target can be named without credentials
+  // being required: a dry run must work before anyone has a token.
+  let confirmed = (_: { file: string; sha256: string }) => false;
+  let name = opts.target === "cloudflare" ? "Cloudflare KV" : `local KV`;
   try {
-    const manifest = await publishBuild(buildDir, target, {
-      onProgress: ({ keysDone, keysTotal }) => progress.update(keysDone, keysTotal),
-    });
-    progress.stop(opts.quiet ? undefined : `published ${manifest.version} to ${target.name}: ${formatCount(manifest.counts.keys + 1)} keys`);
-    return manifest.version;
-  } finally {
+    const target = await resolveTarget(opts).open();
+    name = target.name;
+    const checkpoint = await Checkpoint.open(buildDir, manifest.version, target.identity);
+    confirmed = (p) => checkpoint.isConfirmed(p.file, p.sha256);
     await target.close();
+  } catch (err) {
+    if (opts.target !== "cloudflare" && opts.target !== "local") throw err;
   }
+  process.stdout.write(`${formatDryRun(planDryRun(manifest, parts, confirmed), name)}\n`);
+  return manifest.version;
+}
+
+export async function runPublish(buildDir: string, opts: PublishCommandOptions): Promise<string> {
+  if (opts.dryRun) return dryRun(buildDir, opts);
+  const resolved = resolveTarget(opts);
+  const retain = await retainCount(opts);
+  return withRedaction(resolved.secret, async () => {
+    const target = await resolved.open();
+    const progress = createUploadProgress({ inFlight: () => target.inFlight(), quiet: opts.quiet });
+    const note = (line: string) => {
+      if (!opts.quiet) process.stderr.write(`${line}\n`);
+    };
+    try {
+      const result = await publish(buildDir, target, {
+        onProgress: ({ keysDone, keysTotal }) => progress.update(keysDone, keysTotal),
+        onNote: note,
+        retainVersions: retain,
+      });
+      const m = result.manifest;
+      progress.stop(
+        opts.quiet
+          ? undefined
+          : `published ${m.version} to ${target.name}: ${formatCount(m.counts.keys + 1)} keys` +
+              (result.partsSkipped ? ` (${result.partsSkipped} part(s) resumed from the checkpoint)` : "") +
+              (result.previous && result.previous !== m.version ? `; previously live: ${result.previous}` : ""),
+      );
+      if (result.retention?.error) {
+        process.stderr.write(
+          `audience: warning: ${m.version} is live, but removing old versions failed: ${result.retention.error} ` +
+            `(run the same publish again to retry)\n`,
+        );
+      }
+      return m.version;
+    } catch (err) {
+      progress.stop();
+      throw err;
+    } finally {
+      await target.close();
+    }
+  });
+}
+
+export function addTargetOptions(command: Command): Command {
+  return command
+    .requiredOption("--target <target>", "local | cloudflare")
+    .option("--namespace-id <id>", "KV namespace id (default: the RECS binding in wrangler.toml)")
+    .option("--env <name>", "wrangler environment whose RECS binding to use (e.g. production)")
+    .option("--persist-to <dir>", "local KV folder (default: .wrangler/state/v3/kv, the one wrangler dev reads)");
 }
 
 export function registerPublish(program: Command): void {
-  program
-    .command("publish")
-    .description("Upload a build's keys, verify them, then switch meta/current to it.")
-    .argument("[build_dir]", "build directory (default: the newest under out/builds/)")
-    .requiredOption("--target <target>", "local | cloudflare")
-    .option("--namespace-id <id>", "KV namespace id (default: the RECS binding in wrangler.toml)")
-    .option("--persist-to <dir>", "local KV folder (default: .wrangler/state/v3/kv, the one wrangler dev reads)")
+  addTargetOptions(
+    program
+      .command("publish")
+      .description("Upload a build's keys, verify them, then switch meta/current to it; old versions beyond the retention count are deleted.")
+      .argument("[build_dir]", "build directory (default: the newest under out/builds/)"),
+  )
+    .option("--dry-run", "print what would be written (keys, bytes, requests, cost) and write nothing")
+    .option("--keep <n>", "versions to keep after the switch (default: config retainVersions, 2)", positiveInt("--keep"))
+    .option("--config <file>", "JSON config (for retainVersions)")
     .option("--quiet", "no progress output")
-    .action(async (buildDir: string | undefined, opts: TargetOptions) => {
+    .addHelpText(
+      "after",
+      "\nCloudflare: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID (CLOUDFLARE_API_BASE_URL overrides the API endpoint).\n" +
+        "An interrupted publish resumes where it stopped: run the same command again.",
+    )
+    .action(async (buildDir: string | undefined, opts: PublishCommandOptions) => {
       const version = await runPublish(buildDir ?? (await newestBuild()), opts);
-      process.stdout.write(`${version}\n`);
+      if (!opts.dryRun) process.stdout.write(`${version}\n`);
     });
 }

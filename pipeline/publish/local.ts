@@ -1,10 +1,13 @@
 // The local target: the same KV store `wrangler dev` reads (.wrangler/state/v3/kv,
 // namespace id from wrangler.toml), driven through Miniflare.
+import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import type { KvPair } from "../build/serialize.js";
-import type { KvTarget } from "./target.js";
+import { collectKeys, type KvTarget } from "./target.js";
 
 export const DEFAULT_LOCAL_PERSIST = ".wrangler/state/v3/kv";
+// Miniflare's KV takes one write per key; this many in parallel keeps it busy without
+// piling up thousands of pending promises.
 const CONCURRENCY = 64;
 
 type LocalKv = {
@@ -34,21 +37,34 @@ export async function openLocalTarget(namespaceId: string, persistDir = DEFAULT_
     kvPersist: persistDir,
   });
   const kv = (await mf.getKVNamespace("RECS")) as unknown as LocalKv;
+  let inFlight = 0;
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight++;
+    try {
+      return await work();
+    } finally {
+      inFlight--;
+    }
+  };
+  async function* listPages(prefix: string): AsyncIterable<string[]> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await kv.list({ prefix, cursor, limit: 1000 });
+      yield page.keys.map((k) => k.name);
+      if (page.list_complete || !page.cursor) return;
+      cursor = page.cursor;
+    }
+  }
   return {
-    name: `local (${persistDir}, namespace ${namespaceId})`,
-    putBulk: (pairs: KvPair[]) => inParallel(pairs, CONCURRENCY, (p) => kv.put(p.key, p.value)),
-    get: (key) => kv.get(key),
-    deleteBulk: (keys) => inParallel(keys, CONCURRENCY, (k) => kv.delete(k)),
-    async listKeys(prefix) {
-      const out: string[] = [];
-      let cursor: string | undefined;
-      for (;;) {
-        const page = await kv.list({ prefix, cursor, limit: 1000 });
-        out.push(...page.keys.map((k) => k.name));
-        if (page.list_complete || !page.cursor) return out;
-        cursor = page.cursor;
-      }
-    },
+    name: `local KV (${persistDir}, namespace ${namespaceId})`,
+    identity: `local:${resolve(persistDir)}#${namespaceId}`,
+    partConcurrency: 1,
+    putBulk: (pairs: KvPair[]) => counted(() => inParallel(pairs, CONCURRENCY, (p) => kv.put(p.key, p.value))),
+    get: (key) => counted(() => kv.get(key)),
+    deleteBulk: (keys) => counted(() => inParallel(keys, CONCURRENCY, (k) => kv.delete(k))),
+    listPages,
+    listKeys: (prefix) => collectKeys(listPages(prefix)),
+    inFlight: () => inFlight,
     close: () => mf.dispose(),
   };
 }

@@ -1,13 +1,23 @@
-// Publish a build: every versioned key first, a read-back check, then the pointer.
-// Until the pointer moves, the live version is untouched.
-import { createHash } from "node:crypto";
+// Publish a build: validate all of it, upload every versioned key (skipping parts a
+// previous run already confirmed), read a sample back, and only then write the pointer.
+// Until the pointer moves, the live version is untouched; after it moves, old versions
+// beyond the retention count are deleted.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { POINTER_KEY, type Pointer } from "../../worker/contract.js";
+import { keys, POINTER_KEY } from "../../worker/contract.js";
 import type { KvPair } from "../build/serialize.js";
 import { readManifest, type Manifest } from "../build/manifest.js";
 import { RunError, UsageError } from "../errors.js";
+import { Checkpoint } from "./checkpoint.js";
+import { planRetention, type RetentionPlan } from "./retention.js";
 import type { KvTarget } from "./target.js";
+import { sha256, validateBuild, type CheckedPart, type SampleKey } from "./validate.js";
+import { deleteVersion, listVersions, readPointer } from "./versions.js";
+
+export { readPointer } from "./versions.js";
+
+/** At most this many keys are read back before the switch (reads count against the API budget too). */
+const MAX_READ_BACK = 200;
 
 export interface PublishProgress {
   keysDone: number;
@@ -16,44 +26,174 @@ export interface PublishProgress {
 
 export interface PublishOptions {
   onProgress?: (p: PublishProgress) => void;
+  /** Lines worth telling the user (resumed parts, retention), not errors. */
+  onNote?: (line: string) => void;
+  /** Keep this many versions after the switch; undefined = delete nothing. */
+  retainVersions?: number;
 }
 
-export async function readPart(buildDir: string, file: string, sha256?: string): Promise<KvPair[]> {
+export interface PublishResult {
+  manifest: Manifest;
+  previous?: string;
+  partsSkipped: number;
+  partsSent: number;
+  retention?: RetentionPlan & { error?: string };
+}
+
+export async function readPart(buildDir: string, file: string, expectedSha256?: string): Promise<KvPair[]> {
   const buf = await readFile(join(buildDir, file));
-  if (sha256 && createHash("sha256").update(buf).digest("hex") !== sha256) {
+  if (expectedSha256 && sha256(buf) !== expectedSha256) {
     throw new UsageError(`${file}: content does not match the manifest hash (build directory changed or corrupt)`);
   }
   return JSON.parse(buf.toString("utf8")) as KvPair[];
 }
 
-export async function readPointer(target: KvTarget): Promise<Pointer | undefined> {
-  const text = await target.get(POINTER_KEY);
-  if (!text) return undefined;
+/** Runs `work` over items, `limit` at a time; after the first failure no new item starts. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  });
+  await Promise.all(lanes);
+  if (failure) throw failure.err;
+}
+
+/** Samples whose stored value is missing or differs, read `limit` at a time. */
+async function mismatches(target: KvTarget, samples: SampleKey[]): Promise<SampleKey[]> {
+  const bad: SampleKey[] = [];
+  await inParallel(samples, 8, async (s) => {
+    const value = await target.get(s.key);
+    if (value === null || sha256(value) !== s.valueSha256) bad.push(s);
+  });
+  return bad;
+}
+
+/** Evenly spread, so a long build is sampled from end to end. */
+function spread<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)]);
+}
+
+function partsOf(parts: CheckedPart[], bad: SampleKey[]): CheckedPart[] {
+  const keysBad = new Set(bad.map((s) => s.key));
+  return parts.filter((p) => p.samples.some((s) => keysBad.has(s.key)));
+}
+
+export async function publish(buildDir: string, target: KvTarget, options: PublishOptions = {}): Promise<PublishResult> {
+  const note = options.onNote ?? (() => {});
+  const manifest = await readManifest(buildDir);
+  const parts = await validateBuild(buildDir, manifest);
+  const version = manifest.version;
+  const checkpoint = await Checkpoint.open(buildDir, version, target.identity);
+  const keysTotal = manifest.counts.keys;
+  const liveBefore = (await readPointer(target))?.version;
+  const untouched = `the live version was not switched (still ${liveBefore ?? "nothing published"})`;
+
+  // A confirmed part counts only while its keys are still there: another publish's
+  // retention may have removed an unfinished version since.
+  let skipped = parts.filter((p) => checkpoint.isConfirmed(p.file, p.sha256));
+  if (skipped.length > 0) {
+    const gone = partsOf(skipped, await mismatches(target, skipped.flatMap((p) => p.samples)));
+    if (gone.length > 0) {
+      await checkpoint.forget(gone.map((p) => p.file));
+      note(`${gone.length} part(s) confirmed earlier are no longer complete on the target: sending them again`);
+    }
+    skipped = skipped.filter((p) => !gone.includes(p));
+    if (skipped.length > 0) note(`resuming: ${skipped.length} of ${parts.length} part(s) already confirmed on this target`);
+  }
+  const todo = parts.filter((p) => !skipped.includes(p));
+  let keysDone = skipped.reduce((n, p) => n + p.pairs, 0);
+  options.onProgress?.({ keysDone, keysTotal });
+
   try {
-    return JSON.parse(text) as Pointer;
-  } catch {
-    return undefined;
+    await inParallel(todo, target.partConcurrency, async (part) => {
+      const buf = await readFile(join(buildDir, part.file));
+      if (sha256(buf) !== part.sha256) throw new UsageError(`${part.file} changed while publishing: nothing more was written`);
+      const pairs = JSON.parse(buf.toString("utf8")) as KvPair[];
+      await target.putBulk(pairs, buf);
+      await checkpoint.confirm(part.file, part.sha256);
+      keysDone += pairs.length;
+      options.onProgress?.({ keysDone, keysTotal });
+    });
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const confirmed = parts.filter((p) => checkpoint.isConfirmed(p.file, p.sha256)).length;
+    throw new RunError(
+      `upload of ${version} to ${target.name} failed: ${(err as Error).message}; ${untouched}. ` +
+        `${confirmed} of ${parts.length} part(s) are confirmed: run the same command again to resume`,
+    );
+  }
+
+  // Read back what this run sent (skipped parts were checked above), the meta always.
+  const metaKey = keys.meta(version);
+  const sent = todo.flatMap((p) => p.samples);
+  const metaSample = parts.flatMap((p) => p.samples).find((s) => s.key === metaKey);
+  const toCheck = spread(sent, MAX_READ_BACK);
+  if (metaSample && !toCheck.includes(metaSample)) toCheck.push(metaSample);
+  const bad = await mismatches(target, toCheck);
+  if (bad.length > 0) {
+    await checkpoint.forget(partsOf(parts, bad).map((p) => p.file));
+    throw new RunError(
+      `read-back failed: ${bad.length} of ${toCheck.length} sampled key(s) are missing or differ (first: ${bad[0].key}); ${untouched}. ` +
+        `Run the same command again to send those parts again`,
+    );
+  }
+
+  // The switch. Re-read the pointer: retention must spare what was live a moment ago.
+  const previous = (await readPointer(target))?.version;
+  try {
+    await target.putBulk([{ key: POINTER_KEY, value: JSON.stringify(manifest.pointer) }]);
+  } catch (err) {
+    throw new RunError(`switching ${POINTER_KEY} to ${version} failed: ${(err as Error).message}; every key is uploaded, run the same command again to switch`);
+  }
+  await checkpoint.switched(new Date());
+  const result: PublishResult = { manifest, previous, partsSkipped: skipped.length, partsSent: todo.length };
+
+  if (options.retainVersions !== undefined) result.retention = await applyRetention(target, version, previous, options.retainVersions, note);
+  return result;
+}
+
+/** After a switch: delete versions beyond `retain`. Never fails the publish; it reports. */
+export async function applyRetention(
+  target: KvTarget,
+  live: string,
+  previous: string | undefined,
+  retain: number,
+  note: (line: string) => void = () => {},
+): Promise<RetentionPlan & { error?: string }> {
+  let plan: RetentionPlan = { keep: [live], remove: [] };
+  try {
+    const now = (await readPointer(target))?.version;
+    if (now !== live) {
+      note(`retention skipped: ${POINTER_KEY} now points at ${now ?? "nothing"}, not ${live} (another publish or rollback?)`);
+      return plan;
+    }
+    const versions = await listVersions(target);
+    plan = planRetention(
+      versions.map((v) => v.version),
+      live,
+      previous === live ? undefined : previous,
+      retain,
+    );
+    for (const version of plan.remove) {
+      const n = await deleteVersion(target, version);
+      note(`removed old version ${version} (${n.toLocaleString("en-US")} keys)`);
+    }
+    return plan;
+  } catch (err) {
+    return { ...plan, error: (err as Error).message };
   }
 }
 
+/** The original entry point (scripts/start.ts): publish without retention. */
 export async function publishBuild(buildDir: string, target: KvTarget, options: PublishOptions = {}): Promise<Manifest> {
-  const manifest = await readManifest(buildDir);
-  const keysTotal = manifest.counts.keys;
-  let keysDone = 0;
-  const checks: KvPair[] = [];
-  for (const part of manifest.parts) {
-    const pairs = await readPart(buildDir, part.file, part.sha256);
-    await target.putBulk(pairs);
-    checks.push(pairs[0], pairs[pairs.length - 1]);
-    keysDone += pairs.length;
-    options.onProgress?.({ keysDone, keysTotal });
-  }
-  for (const pair of checks) {
-    const stored = await target.get(pair.key);
-    if (stored !== pair.value) {
-      throw new RunError(`read-back of ${pair.key} did not match what was written; the live version was not switched`);
-    }
-  }
-  await target.putBulk([{ key: POINTER_KEY, value: JSON.stringify(manifest.pointer) }]);
-  return manifest;
+  return (await publish(buildDir, target, options)).manifest;
 }

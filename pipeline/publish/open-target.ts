@@ -1,0 +1,40 @@
+// Turns `--target local|cloudflare` (+ --namespace-id, --env, --persist-to) into a KV
+// target. The namespace comes from wrangler.toml's RECS binding unless given.
+import { UsageError } from "../errors.js";
+import { CloudflareKv, cloudflareCredentials } from "./cloudflare.js";
+import { DEFAULT_LOCAL_PERSIST, openLocalTarget } from "./local.js";
+import type { KvTarget } from "./target.js";
+import { namespaceIdFromWranglerToml } from "./wrangler-config.js";
+
+export interface TargetOptions {
+  target: string;
+  namespaceId?: string;
+  persistTo?: string;
+  /** wrangler environment whose RECS binding to use, e.g. `production`. */
+  env?: string;
+  quiet?: boolean;
+}
+
+export interface ResolvedTarget {
+  kind: "local" | "cloudflare";
+  /** The token, so commands can scrub it from anything they print. */
+  secret?: string;
+  open(): Promise<KvTarget>;
+}
+
+export function resolveTarget(opts: TargetOptions): ResolvedTarget {
+  if (opts.target === "local") {
+    const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
+    return { kind: "local", open: () => openLocalTarget(namespaceId, opts.persistTo ?? DEFAULT_LOCAL_PERSIST) };
+  }
+  if (opts.target === "cloudflare") {
+    const { token, accountId, baseUrl } = cloudflareCredentials();
+    const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
+    return { kind: "cloudflare", secret: token, open: async () => new CloudflareKv({ token, accountId, namespaceId, baseUrl }) };
+  }
+  throw new UsageError(`unknown --target "${opts.target}": use local or cloudflare`);
+}
+
+export async function openTarget(opts: TargetOptions): Promise<KvTarget> {
+  return resolveTarget(opts).open();
+}

@@ -1,0 +1,119 @@
+// Checks a whole build before the first write, as wrangler's `kv bulk put` does: every
+// problem is collected (each bad item with its file and index) and reported at once, so
+// an analyst fixes everything in one go instead of discovering it mid-upload.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { keys, POINTER_KEY } from "../../worker/contract.js";
+import type { KvPair } from "../build/serialize.js";
+import type { Manifest, ManifestPart } from "../build/manifest.js";
+import { UsageError } from "../errors.js";
+import { MAX_BULK_BYTES, MAX_BULK_PAIRS } from "./cloudflare.js";
+
+/** Workers KV limits (developers.cloudflare.com/kv/platform/limits). */
+export const MAX_KEY_BYTES = 512;
+export const MAX_VALUE_BYTES = 25 * 1024 * 1024;
+const SHOWN_PROBLEMS = 20;
+
+export interface SampleKey {
+  key: string;
+  valueSha256: string;
+}
+
+export interface CheckedPart extends ManifestPart {
+  /** First and last pair of the part: what the read-back check compares. */
+  samples: SampleKey[];
+}
+
+export const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+function show(key: string): string {
+  return JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);
+}
+
+/** Problems of one part's content; empty when it is fine. */
+export function checkPairs(file: string, items: unknown, version: string): string[] {
+  if (!Array.isArray(items)) return [`${file}: expected a JSON array of {key, value}`];
+  const problems: string[] = [];
+  const prefix = keys.versionPrefix(version);
+  items.forEach((item: unknown, index) => {
+    const at = `${file}: item at index ${index}`;
+    const pair = item as Partial<KvPair> | null;
+    if (!pair || typeof pair !== "object" || typeof pair.key !== "string" || typeof pair.value !== "string") {
+      problems.push(`${at} is not {"key": string, "value": string}`);
+      return;
+    }
+    const keyBytes = Buffer.byteLength(pair.key);
+    if (keyBytes === 0) problems.push(`${at}: empty key`);
+    if (keyBytes > MAX_KEY_BYTES) problems.push(`${at}: key is ${keyBytes} bytes (limit ${MAX_KEY_BYTES}): ${show(pair.key)}`);
+    if (!pair.key.startsWith(prefix)) problems.push(`${at}: key ${show(pair.key)} is outside ${prefix} (only versioned keys may precede the switch)`);
+    const valueBytes = Buffer.byteLength(pair.value);
+    if (valueBytes > MAX_VALUE_BYTES) problems.push(`${at}: value of ${show(pair.key)} is ${valueBytes} bytes (limit ${MAX_VALUE_BYTES})`);
+  });
+  if (items.length > MAX_BULK_PAIRS) problems.push(`${file}: ${items.length} pairs (limit ${MAX_BULK_PAIRS} per bulk request)`);
+  return problems;
+}
+
+function pointerProblems(m: Manifest): string[] {
+  const p = m.pointer;
+  const problems: string[] = [];
+  if (p.version !== m.version) problems.push(`manifest.json: pointer.version ${p.version} is not the build's version ${m.version}`);
+  if (p.generated_at !== m.generated_at) problems.push(`manifest.json: pointer.generated_at differs from generated_at`);
+  if (p.id_type !== m.id_type) problems.push(`manifest.json: pointer.id_type differs from id_type`);
+  if (p.products !== m.counts.products) problems.push(`manifest.json: pointer.products ${p.products} is not counts.products ${m.counts.products}`);
+  if (JSON.stringify(p.variants) !== JSON.stringify(m.variants)) problems.push(`manifest.json: pointer.variants differ from variants`);
+  return problems;
+}
+
+/** Reads every part once; throws one UsageError listing every problem, or returns the parts with their samples. */
+export async function validateBuild(buildDir: string, manifest: Manifest): Promise<CheckedPart[]> {
+  const problems = pointerProblems(manifest);
+  const checked: CheckedPart[] = [];
+  let pairs = 0;
+  let sawMeta = false;
+  const metaKey = keys.meta(manifest.version);
+  for (const part of manifest.parts) {
+    let buf: Buffer;
+    try {
+      buf = await readFile(join(buildDir, part.file));
+    } catch {
+      problems.push(`${part.file}: missing or unreadable`);
+      continue;
+    }
+    if (sha256(buf) !== part.sha256) {
+      problems.push(`${part.file}: content does not match the manifest's sha256 (the build directory changed or is corrupt)`);
+      continue;
+    }
+    if (buf.length > MAX_BULK_BYTES) problems.push(`${part.file}: ${buf.length} bytes (limit ${MAX_BULK_BYTES} per bulk request)`);
+    let items: unknown;
+    try {
+      items = JSON.parse(buf.toString("utf8"));
+    } catch {
+      problems.push(`${part.file}: not valid JSON`);
+      continue;
+    }
+    const partProblems = checkPairs(part.file, items, manifest.version);
+    problems.push(...partProblems);
+    if (partProblems.length > 0) continue;
+    const list = items as KvPair[];
+    if (list.length !== part.pairs) problems.push(`${part.file}: holds ${list.length} pairs, the manifest says ${part.pairs}`);
+    if (list.some((p) => p.key === POINTER_KEY)) problems.push(`${part.file}: holds ${POINTER_KEY}, which only the switch may write`);
+    sawMeta ||= list.some((p) => p.key === metaKey);
+    pairs += list.length;
+    const ends = list.length > 1 ? [list[0], list[list.length - 1]] : list;
+    checked.push({ ...part, samples: ends.map((p) => ({ key: p.key, valueSha256: sha256(p.value) })) });
+  }
+  if (checked.length === manifest.parts.length) {
+    if (pairs !== manifest.counts.keys) problems.push(`manifest.json: counts.keys is ${manifest.counts.keys} but the parts hold ${pairs} pairs`);
+    if (!sawMeta) problems.push(`no part holds ${metaKey}: rollback and status need it`);
+  }
+  if (manifest.parts.length === 0) problems.push("manifest.json: the build has no parts");
+  if (problems.length > 0) {
+    const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => `\n  - ${p}`).join("");
+    const more = problems.length > SHOWN_PROBLEMS ? `\n  ... and ${problems.length - SHOWN_PROBLEMS} more` : "";
+    throw new UsageError(
+      `build ${buildDir} cannot be published (${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written):${shown}${more}`,
+    );
+  }
+  return checked;
+}

@@ -1,0 +1,66 @@
+// Writes a tiny but complete build directory by hand (kv/part-NNNN.json + manifest.json),
+// so publish tests control the part count without running the model.
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { keys, type BuildMeta, type Pointer } from "../../worker/contract.js";
+import type { Manifest } from "../../pipeline/build/manifest.js";
+
+export interface TinyBuild {
+  dir: string;
+  version: string;
+  manifest: Manifest;
+  pairs: { key: string; value: string }[];
+}
+
+/** `parts` parts of `perPart` rec keys each; the last part also holds sample, fallback and meta. */
+export function writeTinyBuild(root: string, version: string, parts = 3, perPart = 20): TinyBuild {
+  const dir = join(root, version);
+  mkdirSync(join(dir, "kv"), { recursive: true });
+  const generatedAt = `${version.slice(0, 4)}-${version.slice(4, 6)}-${version.slice(6, 8)}T${version.slice(9, 11)}:${version.slice(11, 13)}:${version.slice(13, 15)}Z`;
+  const groups: { key: string; value: string }[][] = [];
+  let product = 0;
+  for (let p = 0; p < parts; p++) {
+    const group = [];
+    for (let i = 0; i < perPart; i++, product++) {
+      group.push({ key: keys.rec(version, String(1000 + product), 5), value: JSON.stringify({ product_id: 1000 + product, model_version: version }) });
+    }
+    groups.push(group);
+  }
+  const last = groups[groups.length - 1];
+  last.push({ key: keys.sample(version), value: JSON.stringify([1000, 1001, 1002]) });
+  last.push({ key: keys.fallback(version, 5), value: JSON.stringify({ fallback: true, model_version: version }) });
+  const total = groups.reduce((n, g) => n + g.length, 0) + 1;
+  const meta: BuildMeta = {
+    version,
+    generated_at: generatedAt,
+    id_type: "number",
+    variants: [5],
+    counts: { products: product, customers: 10, keys: total, suppressed_customers: 0 },
+    config: {},
+    stats: {},
+    evaluation: null,
+    input: { files: [], hash: "x" },
+  };
+  last.push({ key: keys.meta(version), value: JSON.stringify(meta) });
+  const manifestParts = groups.map((group, i) => {
+    const file = `kv/part-${String(i + 1).padStart(4, "0")}.json`;
+    const text = `[\n${group.map((p) => JSON.stringify(p)).join(",\n")}\n]\n`;
+    writeFileSync(join(dir, file), text);
+    return { file, pairs: group.length, bytes: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") };
+  });
+  const pointer: Pointer = { version, generated_at: generatedAt, variants: [5], products: product, id_type: "number" };
+  const manifest: Manifest = {
+    format: 1,
+    version,
+    generated_at: generatedAt,
+    fingerprint: "f".repeat(64),
+    id_type: "number",
+    variants: [5],
+    counts: { products: product, customers: 10, keys: total, bytes: 0, suppressed_customers: 0 },
+    parts: manifestParts,
+    pointer,
+  };
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  return { dir, version, manifest, pairs: groups.flat() };
+}
