@@ -1,0 +1,42 @@
+// A small generated sample, built and published into a temp local KV folder, then served by
+// the real worker bundle on workerd: the same path `npm start` takes, at test size.
+import { cp } from "node:fs/promises";
+import { join } from "node:path";
+import type { Miniflare } from "miniflare";
+import { bundleWorker, startWorker } from "../../scripts/lib/worker-runtime.js";
+import { runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/tmp.js";
+
+export const NAMESPACE = "browser-namespace";
+
+export interface PublishedSample {
+  dir: string;
+  persist: string;
+  version: string;
+}
+
+export async function publishSample(rows = 600, seed = 7): Promise<PublishedSample> {
+  const dir = tempDir("pa-browser-");
+  const csv = join(dir, "log.csv");
+  const gen = await runCli("generate", "--rows", String(rows), "--out", csv, "--seed", String(seed), "--quiet");
+  if (gen.code !== 0) throw new Error(`generate failed: ${gen.stderr}`);
+  const persist = join(dir, "kv");
+  const run = await runCli("run", csv, "--out", join(dir, "out"), "--target", "local", "--namespace-id", NAMESPACE, "--persist-to", persist, "--quiet");
+  if (run.code !== 0) throw new Error(`run failed: ${run.stderr}`);
+  return { dir, persist, version: run.stdout.trim() };
+}
+
+/**
+ * Starts the worker over its own copy of the published KV folder, so two workers (open and
+ * with API keys) never share one SQLite store.
+ */
+export async function serveSample(
+  sample: PublishedSample,
+  name: string,
+  bindings: Record<string, string> = {},
+  entry = "worker/index.ts",
+): Promise<{ mf: Miniflare; url: URL }> {
+  const persist = join(sample.dir, `kv-${name}`);
+  await cp(sample.persist, persist, { recursive: true });
+  return startWorker({ scriptPath: await bundleWorker(entry), kvPersist: persist, namespaceId: NAMESPACE, bindings });
+}
