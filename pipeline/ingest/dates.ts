@@ -11,7 +11,46 @@ function daysIn(year: number, month: number): number {
   return DAYS_IN_MONTH[month - 1];
 }
 
+/** `YYYY-MM-DD HH:MM:SS` or with `T`: the shape of nearly every exported row. */
+function fastPath(t: string): number {
+  const sep = t.charCodeAt(10);
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || (sep !== 32 && sep !== 84)) return NaN;
+  if (t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return NaN;
+  for (let k = 0; k < DIGITS.length; k++) {
+    const d = t.charCodeAt(DIGITS[k]) - 48;
+    if (d < 0 || d > 9) return NaN;
+  }
+  const year = two(t, 0) * 100 + two(t, 2);
+  const month = two(t, 5);
+  const day = two(t, 8);
+  const hour = two(t, 11);
+  const minute = two(t, 14);
+  const second = two(t, 17);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return NaN;
+  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  return utc(year, month, day, hour, minute, second, 0);
+}
+
+/** Date.UTC, except that years 0..99 stay themselves instead of becoming 19xx. */
+function utc(year: number, month: number, day: number, h: number, m: number, s: number, ms: number): number {
+  const t = Date.UTC(year, month - 1, day, h, m, s, ms);
+  if (year >= 100) return t;
+  const d = new Date(t);
+  d.setUTCFullYear(year);
+  return d.getTime();
+}
+
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+function two(t: string, i: number): number {
+  return (t.charCodeAt(i) - 48) * 10 + t.charCodeAt(i + 1) - 48;
+}
+
 export function parseEventDate(text: string): number {
+  if (text.length === 19) {
+    const t = fastPath(text);
+    if (!Number.isNaN(t)) return t;
+  }
   const m = ISO.exec(text.trim());
   if (!m) return NaN;
   const year = +m[1];
@@ -33,7 +72,7 @@ export function parseEventDate(text: string): number {
     if (oh > 23 || om > 59) return NaN;
     offsetMinutes = sign * (oh * 60 + om);
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  return utc(year, month, day, hour, minute, second, ms) - offsetMinutes * 60_000;
 }
 
 export const MS_PER_DAY = 86_400_000;

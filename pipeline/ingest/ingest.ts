@@ -1,17 +1,18 @@
 // Streaming ingest: CSV files (or .csv.gz, or folders) → compact columns of kept rows,
 // with every row read accounted for as kept or rejected for exactly one reason.
-import { parse, type CsvError } from "csv-parse";
 import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
 import { isValidId } from "../../worker/contract.js";
-import { Column, Dictionary } from "./columns.js";
+import { Dictionary } from "./columns.js";
+import { RowStore } from "./rows.js";
 import { parseEventDate } from "./dates.js";
 import { DuplicateIndex } from "./dedupe.js";
 import { findBotCustomers } from "./bots.js";
 import { mapHeader, type ColumnMap } from "./header.js";
 import { assertBalanced, emptyAccounting, type Accounting, type RejectReason } from "./reasons.js";
-import { RejectedWriter, collectRowsByLine } from "./rejected.js";
-import { openInput, resolveInputs } from "./sources.js";
+import { readCsv } from "./read-csv.js";
+import { RejectLog, writeRejectedCsv } from "./rejected.js";
+import { resolveInputs } from "./sources.js";
 
 /** The kept rows, column by column, and the dictionaries that give indices meaning. */
 export interface Interactions {
@@ -43,8 +44,9 @@ const PROGRESS_EVERY = 50_000;
 export async function ingest(inputs: string[], options: IngestOptions): Promise<Interactions> {
   const { config } = options;
   const files = await resolveInputs(inputs);
+  if (files.length > 0xffff) throw new UsageError(`too many input files (${files.length}); at most 65,535`);
   const accounting = emptyAccounting();
-  const rejected = new RejectedWriter(options.rejectedPath);
+  const log = new RejectLog();
 
   const customers = new Dictionary();
   const products = new Dictionary();
@@ -53,149 +55,88 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   const weights = events.map((e) => config.eventWeights[e]);
   const eventIndex = new Map(events.map((e, i) => [e.trim().toLowerCase(), i]));
 
-  const customer = new Column(Int32Array);
-  const product = new Column(Int32Array);
-  const event = new Column(Uint8Array);
-  const time = new Column(Float64Array);
-  // Where each kept row came from, so rows rejected after the stream (bots) can be
-  // written out as read.
-  const fileOf = new Column(Uint16Array);
-  const lineOf = new Column(Float64Array);
+  const rows = new RowStore();
   const dupes = new DuplicateIndex(
-    () => customer.data,
-    () => product.data,
-    () => event.data,
-    () => time.data,
+    () => rows.customer,
+    () => rows.product,
+    () => rows.event,
+    () => rows.time,
   );
-
-  const reject = (file: string, line: number, reason: RejectReason, raw: string) => {
-    accounting.rejected[reason]++;
-    rejected.write(file, line, reason, raw);
-  };
 
   for (let f = 0; f < files.length; f++) {
     const file = files[f];
     let columns: ColumnMap | undefined;
     let width = 0;
-    const parser = parse({
-      bom: true,
-      raw: true,
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_skip: (err: CsvError | undefined, raw: string | undefined) => {
-        if (!columns) return;
+    const reject = (start: number, end: number, reason: RejectReason) => {
+      accounting.rejected[reason]++;
+      log.add(f, start, end, reason);
+    };
+    await readCsv(file, {
+      unreadable(start, end) {
+        if (!columns) throw new UsageError(`${file}: no readable header row (a quote is never closed)`);
         accounting.rows_read++;
-        const line = Number((err as { lines?: number } | undefined)?.lines ?? 0);
-        reject(file, line, "malformed_row", trimNewline(raw ?? ""));
+        reject(start, end, "malformed_row");
       },
-    });
-    const input = openInput(file);
-    input.on("error", (err) => parser.destroy(err));
-    try {
-      for await (const item of input.pipe(parser) as AsyncIterable<{
-        record: string[];
-        info: { lines: number };
-        raw: string;
-      }>) {
-        const { record, info } = item;
+      record(record, start, end) {
         if (!columns) {
           columns = mapHeader(record, file);
           width = record.length;
-          continue;
+          return;
         }
-        accounting.rows_read++;
-        if (accounting.rows_read % PROGRESS_EVERY === 0) options.onProgress?.(accounting.rows_read);
-        const line = info.lines;
-        if (record.length !== width) {
-          reject(file, line, "malformed_row", trimNewline(item.raw));
-          continue;
-        }
+        if (++accounting.rows_read % PROGRESS_EVERY === 0) options.onProgress?.(accounting.rows_read);
+        if (record.length !== width) return reject(start, end, "malformed_row");
         const cid = record[columns.customer].trim();
-        if (!cid) {
-          reject(file, line, "missing_customer_id", trimNewline(item.raw));
-          continue;
-        }
+        if (!cid) return reject(start, end, "missing_customer_id");
         const pid = record[columns.product].trim();
-        if (!pid) {
-          reject(file, line, "missing_product_id", trimNewline(item.raw));
-          continue;
-        }
+        if (!pid) return reject(start, end, "missing_product_id");
         const ev = record[columns.event].trim().toLowerCase();
-        if (!ev) {
-          reject(file, line, "missing_event", trimNewline(item.raw));
-          continue;
-        }
+        if (!ev) return reject(start, end, "missing_event");
         let e = eventIndex.get(ev);
         if (e === undefined) {
-          if (config.unknownEvents === "reject" || events.length >= 255) {
-            reject(file, line, "unknown_event", trimNewline(item.raw));
-            continue;
-          }
+          // Event indices are one byte; past 255 distinct events the rest are rejected.
+          if (config.unknownEvents === "reject" || events.length >= 255) return reject(start, end, "unknown_event");
           e = events.length;
           events.push(ev);
           weights.push(config.unknownEventWeight);
           eventIndex.set(ev, e);
         }
         const t = parseEventDate(record[columns.date]);
-        if (Number.isNaN(t)) {
-          reject(file, line, "invalid_date", trimNewline(item.raw));
-          continue;
-        }
-        if (!isValidId(cid) || !isValidId(pid)) {
-          reject(file, line, "invalid_id", trimNewline(item.raw));
-          continue;
-        }
+        if (Number.isNaN(t)) return reject(start, end, "invalid_date");
+        if (!isValidId(cid) || !isValidId(pid)) return reject(start, end, "invalid_id");
         const c = customers.intern(cid);
         const p = products.intern(pid);
+        const row = rows.push(c, p, e, t, f, start, end - start);
+        if (dupes.addOrFindDuplicate(row, c, p, e, t)) {
+          rows.pop();
+          return reject(start, end, "duplicate");
+        }
         if (p === productNames.length) productNames.push("");
         if (columns.name >= 0 && !productNames[p]) productNames[p] = record[columns.name].trim();
-        const row = customer.length;
-        customer.push(c);
-        product.push(p);
-        event.push(e);
-        time.push(t);
-        if (dupes.addOrFindDuplicate(row, c, p, e, t)) {
-          customer.length = product.length = event.length = time.length = row;
-          reject(file, line, "duplicate", trimNewline(item.raw));
-          continue;
-        }
-        fileOf.push(f);
-        lineOf.push(line);
-      }
-    } catch (err) {
-      await rejected.close();
-      throw err;
-    }
-    if (!columns) {
-      await rejected.close();
-      throw new UsageError(`${file}: empty file, no header row`);
-    }
+      },
+    });
+    if (!columns) throw new UsageError(`${file}: empty file, no header row`);
   }
 
-  let count = customer.length;
+  let count = rows.length;
   let customerIds = customers.ids;
   let productIds = products.ids;
   let names = productNames;
-  let cs = customer.finish();
-  let ps = product.finish();
-  let es = event.finish();
-  let ts = time.finish();
+  // Right-sized copies, so the growth slack is freed.
+  let cs = rows.customer.slice(0, count);
+  let ps = rows.product.slice(0, count);
+  let es = rows.event.slice(0, count);
+  let ts = rows.time.slice(0, count);
 
   const bots = findBotCustomers(cs, ts, customers.size, config.botMaxPerDay);
   if (bots.size > 0) {
-    const files_ = fileOf.finish();
-    const lines = lineOf.finish();
-    const wanted = new Map<number, Set<number>>();
+    const fs = rows.file;
+    const starts = rows.start;
+    const lengths = rows.bytes;
     let w = 0;
     for (let r = 0; r < count; r++) {
       if (bots.has(cs[r])) {
-        let set = wanted.get(files_[r]);
-        if (!set) wanted.set(files_[r], (set = new Set()));
-        set.add(lines[r]);
         accounting.rejected.bot++;
+        log.add(fs[r], starts[r], starts[r] + lengths[r], "bot");
         continue;
       }
       cs[w] = cs[r];
@@ -214,13 +155,8 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
     const productMap = compactMap(ps, products.ids.length);
     productIds = productMap.ids.map((p) => products.ids[p]);
     names = productMap.ids.map((p) => productNames[p]);
-    for (const [fi, lineSet] of wanted) {
-      for await (const { line, raw } of collectRowsByLine(files[fi], lineSet)) {
-        rejected.write(files[fi], line, "bot", raw);
-      }
-    }
   }
-  await rejected.close();
+  if (options.rejectedPath) await writeRejectedCsv(options.rejectedPath, files, log);
 
   accounting.rows_kept = count;
   options.onProgress?.(accounting.rows_read);
@@ -261,6 +197,3 @@ function compactIds(column: Int32Array, ids: string[]): string[] {
   return compactMap(column, ids.length).ids.map((i) => ids[i]);
 }
 
-function trimNewline(raw: string): string {
-  return raw.replace(/\r?\n$/, "");
-}

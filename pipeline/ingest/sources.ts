@@ -31,5 +31,9 @@ export async function resolveInputs(inputs: string[]): Promise<string[]> {
 
 export function openInput(file: string): Readable {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  return /\.gz$/i.test(file) ? raw.pipe(createGunzip()) : raw;
+  if (!/\.gz$/i.test(file)) return raw;
+  const gunzip = createGunzip();
+  // pipe() does not forward errors; a read error must still reach the consumer.
+  raw.on("error", (err) => gunzip.destroy(err));
+  return raw.pipe(gunzip);
 }

@@ -1,0 +1,67 @@
+// One pass of csv-parse over one input file, handing each record to the caller with the
+// byte range it came from (so a rejected row can later be copied out exactly as read).
+import { parse, type CsvError } from "csv-parse";
+import { UsageError } from "../errors.js";
+import { openInput } from "./sources.js";
+
+export interface RecordSink {
+  /** A parsed record and its byte range [start, end) in the (decompressed) file. */
+  record(fields: string[], start: number, end: number): void;
+  /** A record csv-parse could not finish (an unclosed quote at the end of the file). */
+  unreadable(start: number, end: number): void;
+}
+
+export async function readCsv(file: string, sink: RecordSink): Promise<void> {
+  let lastEnd = 0;
+  let seen = 0;
+  const parser = parse({
+    bom: true,
+    // Lenient on purpose: a stray quote is kept as text and a wrong field count still
+    // yields a record, so the caller decides (malformed_row) instead of the parser
+    // failing the whole file. The only error left is a quote still open at the end.
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (_err: CsvError | undefined) => {
+      sink.unreadable(lastEnd, Number.POSITIVE_INFINITY);
+    },
+  });
+  const input = openInput(file);
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (err: Error, passThrough = false) => {
+      if (failed) return;
+      failed = true;
+      input.unpipe(parser);
+      input.destroy();
+      parser.destroy();
+      if (passThrough || err instanceof UsageError) return reject(err);
+      const code = (err as { code?: string }).code;
+      const detail = code === "Z_DATA_ERROR" || code === "Z_BUF_ERROR" ? "not a valid gzip file" : err.message;
+      reject(new UsageError(`${file}: cannot read: ${detail}`));
+    };
+    input.on("error", fail);
+    parser.on("error", fail);
+    // `data` fires synchronously inside the parser's push, so parser.info.bytes is the
+    // end of this very record; `seen` checks that assumption instead of trusting it.
+    parser.on("data", (fields: string[]) => {
+      if (failed) return;
+      seen++;
+      if (parser.info.records !== seen) {
+        fail(new Error(`internal: csv-parse record offsets out of step at record ${seen}`), true);
+        return;
+      }
+      const end = parser.info.bytes;
+      const start = lastEnd;
+      lastEnd = end;
+      try {
+        sink.record(fields, start, end);
+      } catch (err) {
+        fail(err as Error, true);
+      }
+    });
+    parser.on("end", () => resolve());
+    input.pipe(parser);
+  });
+}
