@@ -1,5 +1,6 @@
 // The `audience` CLI: one register call per command; commands live in commands/*.ts.
 import { Command, CommanderError } from "commander";
+import { registerAnalyze } from "./commands/analyze.js";
 import { registerBuild } from "./commands/build.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerPublish } from "./commands/publish.js";
@@ -13,6 +14,7 @@ export function createProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerGenerate(program);
+  registerAnalyze(program);
   registerBuild(program);
   registerPublish(program);
   registerRollback(program);

@@ -1,0 +1,126 @@
+// report.html: one self-contained page (inline CSS and SVG, no script, no CDN) with the
+// charts an analyst looks at first and the same figures as tables.
+import type { Charts } from "./charts.js";
+import type { Bar, Figures } from "./figures.js";
+import type { Stats } from "./stats.js";
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+
+function table(head: string[], rows: (string | number)[][], numericFrom = 1): string {
+  const cell = (v: string | number, i: number, tag: string) =>
+    `<${tag}${i >= numericFrom ? ' class="num"' : ""}>${escapeHtml(typeof v === "number" ? fmt(v) : v)}</${tag}>`;
+  return (
+    `<table><thead><tr>${head.map((h, i) => cell(h, i, "th")).join("")}</tr></thead><tbody>` +
+    rows.map((r) => `<tr>${r.map((v, i) => cell(v, i, "td")).join("")}</tr>`).join("") +
+    `</tbody></table>`
+  );
+}
+
+function barsWithShare(bars: Bar[], total: number): (string | number)[][] {
+  return bars.map((b) => [b.label, b.value, total > 0 ? `${fmt((100 * b.value) / total)}%` : "–"]);
+}
+
+/** `note` is trusted HTML built here; every data value in it is escaped by the caller. */
+function section(id: string, title: string, note: string, svg: string, tableHtml: string, open = true): string {
+  return `<section id="${id}"><h2>${escapeHtml(title)}</h2><p class="note">${note}</p>
+<figure>${svg}</figure>
+<details${open ? " open" : ""}><summary>Table</summary>${tableHtml}</details></section>`;
+}
+
+export interface ReportInput {
+  stats: Stats;
+  figures: Figures;
+  charts: Charts;
+  sources: string[];
+  generatedAt: Date;
+}
+
+export function renderReport({ stats, figures, charts, sources, generatedAt }: ReportInput): string {
+  const s = stats;
+  const rejected = Object.values(s.ingest.rejected).reduce((a, b) => a + b, 0);
+  const cards: [string, string][] = [
+    ["rows read", fmt(s.ingest.rows_read)],
+    ["rows kept", fmt(s.ingest.rows_kept)],
+    ["rejected", `${fmt(rejected)} (${s.ingest.rows_read > 0 ? fmt((100 * rejected) / s.ingest.rows_read) : 0}%)`],
+    ["customers", fmt(s.unique_users)],
+    ["products", fmt(s.unique_products)],
+    ["one-time customers", `${fmt(s.user_behavior.one_time_users_pct)}%`],
+    ["retention early → late", `${fmt(s.user_retention.retention_rate_pct)}%`],
+    ["new products in late period", `${fmt(s.product_churn.new_products_pct)}%`],
+  ];
+  const period = s.date_range.start ? `${s.date_range.start} – ${s.date_range.end}` : "no rows kept";
+  const userCount = s.unique_users;
+
+  const body = [
+    section(
+      "timeline",
+      "Interactions over time",
+      `Kept rows per UTC ${figures.timeline.unit}. The late period starts at the 0.8 quantile of event time (${escapeHtml(s.period_split.at ?? "–")}).`,
+      charts.timeline,
+      table(["period", "interactions"], figures.timeline.points.map((p) => [p.period, p.interactions])),
+      false,
+    ),
+    section(
+      "activity",
+      "Customers by activity",
+      `Median ${fmt(s.user_behavior.median_interactions_per_user)}, mean ${fmt(s.user_behavior.mean_interactions_per_user)} interactions per customer; ` +
+        `one-time ${fmt(s.user_behavior.one_time_users_pct)}%, 2–5 ${fmt(s.user_behavior.low_activity_users_pct)}%, more than 5 ${fmt(s.user_behavior.power_users_pct)}%.`,
+      charts.activity,
+      table(["interactions per customer", "customers", "share"], barsWithShare(figures.activity, userCount)),
+    ),
+    section(
+      "events",
+      "Event mix",
+      "Events after trimming and lower-casing.",
+      charts.events,
+      table(["event", "interactions", "share"], barsWithShare(figures.events, s.total_interactions)),
+    ),
+    section(
+      "churn",
+      "Retention and product churn",
+      `${fmt(s.user_retention.returning_users)} of ${fmt(s.user_retention.early_period_users)} early customers come back in the late period ` +
+        `(${fmt(s.user_retention.retention_rate_pct)}%); ${fmt(s.product_churn.new_products_in_test)} of ${fmt(s.product_churn.late_period_products)} ` +
+        `late-period products were never seen early (${fmt(s.product_churn.new_products_pct)}%).`,
+      charts.retention,
+      table(["group", "figure", "count"], figures.retention.map((b) => [b.group ?? "", b.label, b.value]), 2),
+    ),
+    section(
+      "accounting",
+      "Ingest accounting",
+      `Every row read is kept or rejected for exactly one reason: ${fmt(s.ingest.rows_read)} read = ${fmt(s.ingest.rows_kept)} kept + ${fmt(rejected)} rejected. ` +
+        `Each rejected row is in rejected.csv as read, with its line number.`,
+      charts.accounting,
+      table(["outcome", "rows", "share of rows read"], barsWithShare(figures.accounting, s.ingest.rows_read)),
+    ),
+  ].join("\n");
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Interaction log report</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#111827;background:#f9fafb}
+main{max-width:900px;margin:0 auto;padding:24px}
+h1{font-size:1.5rem;margin:0 0 4px} h2{font-size:1.15rem;margin:0 0 4px}
+.meta,.note{color:#4b5563;font-size:.9rem;margin:0 0 12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:16px 0 24px}
+.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px}
+.card b{display:block;font-size:1.2rem} .card span{color:#6b7280;font-size:.8rem}
+section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px;margin:0 0 20px}
+figure{margin:0;overflow-x:auto} svg{max-width:100%;height:auto}
+table{border-collapse:collapse;font-size:.85rem;margin-top:8px} th,td{padding:3px 10px;border-bottom:1px solid #f3f4f6;text-align:left}
+.num{text-align:right;font-variant-numeric:tabular-nums} summary{cursor:pointer;color:#2563eb;font-size:.85rem;margin-top:8px}
+details:not([open]) table{display:none}
+</style></head>
+<body><main>
+<h1>Interaction log report</h1>
+<p class="meta">${escapeHtml(sources.join(", "))} · ${escapeHtml(period)} · generated ${escapeHtml(generatedAt.toISOString())}</p>
+<div class="cards">${cards.map(([k, v]) => `<div class="card"><b>${escapeHtml(v)}</b><span>${escapeHtml(k)}</span></div>`).join("")}</div>
+${body}
+</main></body></html>
+`;
+}
