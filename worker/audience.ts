@@ -1,6 +1,6 @@
 // Turns stored values into response bodies. The hot path (an exact variant of a known
 // product) returns the stored string untouched: no JSON.parse, no JSON.stringify.
-import { keys, toJsonId, variantFor, type Pointer, type RecommendationResponse } from "./contract.js";
+import { isCanonicalSafeInteger, keys, toJsonId, variantFor, type JsonId, type Pointer, type RecommendationResponse } from "./contract.js";
 import { ApiError } from "./errors.js";
 
 /** The pipeline stores the fallback with a null product id, filled per request here. */
@@ -27,6 +27,15 @@ export function audienceRequest(pointer: Pointer, productId: string, n: number):
   };
 }
 
+/**
+ * The id as this build writes ids: a number in a numeric build, except for an id that is
+ * not a canonical integer (a product the build cannot have seen), which stays a string
+ * rather than turning into NaN.
+ */
+export function responseId(productId: string, pointer: Pointer): JsonId {
+  return pointer.id_type === "number" && !isCanonicalSafeInteger(productId) ? productId : toJsonId(productId, pointer.id_type);
+}
+
 function missingFallback(): ApiError {
   return new ApiError(503, "model_incomplete", "The published model is missing its fallback audience.", 60);
 }
@@ -40,12 +49,12 @@ export function audienceBody(pointer: Pointer, req: AudienceRequest, stored: str
   let body = stored;
   if (body === null) {
     if (fallback === null) throw missingFallback();
-    const id = JSON.stringify(toJsonId(req.productId, pointer.id_type));
+    const id = JSON.stringify(responseId(req.productId, pointer));
     if (fallback.startsWith(FALLBACK_PREFIX)) {
       body = `{"product_id":${id}${fallback.slice(FALLBACK_PREFIX.length)}`;
     } else {
       const parsed = JSON.parse(fallback) as RecommendationResponse;
-      parsed.product_id = toJsonId(req.productId, pointer.id_type);
+      parsed.product_id = responseId(req.productId, pointer);
       body = JSON.stringify(parsed);
     }
   }

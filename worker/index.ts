@@ -39,8 +39,15 @@ const corsByConfig: MiddlewareHandler<AppEnv> = (c, next) => {
 };
 
 app.use(requestId({ limitLength: 128 }));
-// The API is meant to be read from other origins; the rest are hono's safe defaults.
-app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+// hono's safe defaults, plus a CSP that lets JSON run nothing. The demo page sets its own
+// nonce-based CSP, which overwrite: false keeps. The API is meant for other origins (CORP).
+app.use(
+  secureHeaders({
+    crossOriginResourcePolicy: "cross-origin",
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    overwrite: false,
+  }),
+);
 app.use(corsByConfig);
 app.use(auth);
 app.use(rateLimit);

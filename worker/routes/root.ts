@@ -11,6 +11,24 @@ export const SERVICE_VERSION = "0.1.0";
 // Without a published build the page still needs a limit for its n field.
 const DEFAULT_MAX_N = 100;
 
+/** A fresh nonce per page: only the page's own inline style and script may run. */
+function pageNonce(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+}
+
+function pageCsp(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
 const rootRoute = createRoute({
   method: "get",
   path: "/",
@@ -30,11 +48,14 @@ export const root = createRouter().openapi(rootRoute, async (c) => {
   c.header("Vary", "Accept");
   c.header("Cache-Control", "no-cache");
   if (c.req.header("accept")?.includes("text/html")) {
+    const nonce = pageNonce();
+    c.header("Content-Security-Policy", pageCsp(nonce));
     return c.html(
       renderDemoPage({
         maxN: pointer ? maxVariant(pointer) : DEFAULT_MAX_N,
         authRequired: config.apiKeys.length > 0,
         modelVersion: pointer?.version ?? null,
+        nonce,
       }),
       200,
     ) as never;
