@@ -2,6 +2,7 @@
 // target. The namespace comes from wrangler.toml's RECS binding unless given.
 import { UsageError } from "../errors.js";
 import { CloudflareKv, cloudflareCredentials } from "./cloudflare.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import { DEFAULT_LOCAL_PERSIST, openLocalTarget } from "./local.js";
 import type { KvTarget } from "./target.js";
 import { namespaceIdFromWranglerToml } from "./wrangler-config.js";
@@ -22,6 +23,18 @@ export interface ResolvedTarget {
   open(): Promise<KvTarget>;
 }
 
+/** AUDIENCE_RETRY_ATTEMPTS / AUDIENCE_RETRY_BASE_MS tune retries (tests, very slow links). */
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+  const int = (name: string, fallback: number, min: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${raw}"`);
+    return n;
+  };
+  return { ...DEFAULT_RETRY, attempts: int("AUDIENCE_RETRY_ATTEMPTS", DEFAULT_RETRY.attempts, 1), baseMs: int("AUDIENCE_RETRY_BASE_MS", DEFAULT_RETRY.baseMs, 0) };
+}
+
 export function resolveTarget(opts: TargetOptions): ResolvedTarget {
   if (opts.target === "local") {
     const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
@@ -30,7 +43,8 @@ export function resolveTarget(opts: TargetOptions): ResolvedTarget {
   if (opts.target === "cloudflare") {
     const { token, accountId, baseUrl } = cloudflareCredentials();
     const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
-    return { kind: "cloudflare", secret: token, open: async () => new CloudflareKv({ token, accountId, namespaceId, baseUrl }) };
+    const retry = retryPolicyFromEnv();
+    return { kind: "cloudflare", secret: token, open: async () => new CloudflareKv({ token, accountId, namespaceId, baseUrl, retry }) };
   }
   throw new UsageError(`unknown --target "${opts.target}": use local or cloudflare`);
 }

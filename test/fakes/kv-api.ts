@@ -48,13 +48,17 @@ export class FakeKvApi {
   authFailures = 0;
   /** Bulk writes after this many applied ones are held forever (never answered). */
   hangAfterBulkWrites: number | undefined;
+  /** Simulated service time per request, ms (changeable mid-test). */
+  latencyMs: number;
   private inFlight = 0;
   private readonly faults: (Fault & { left: number })[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   url = "";
 
-  constructor(private readonly options: FakeKvOptions) {}
+  constructor(private readonly options: FakeKvOptions) {
+    this.latencyMs = options.latencyMs ?? 0;
+  }
 
   async start(): Promise<this> {
     this.server.on("connection", (s) => {
@@ -95,7 +99,7 @@ export class FakeKvApi {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
-    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     const url = new URL(req.url ?? "/", "http://fake");
     const root = `/client/v4/accounts/${this.options.accountId}/storage/kv/namespaces/${this.options.namespaceId}`;

@@ -1,0 +1,119 @@
+// Rollback switches meta/current back to a retained version, only once that version is
+// shown to be whole; retention around rollbacks keeps the right versions.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { keys, POINTER_KEY } from "../../worker/contract.js";
+import { writeTinyBuild } from "../fakes/build-dir.js";
+import { cloudflareSession, type Session } from "../fakes/cloudflare-session.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const V1 = "20261120T090000Z-aaaaaa";
+const V2 = "20261123T090000Z-bbbbbb";
+const V3 = "20261126T164500Z-3fa2c1";
+
+let s: Session;
+let root: string;
+beforeEach(async () => {
+  s = await cloudflareSession();
+  root = tempDir("pa-rb-");
+});
+afterEach(async () => {
+  await s.close();
+});
+
+const live = () => JSON.parse(s.fake.store.get(POINTER_KEY) ?? "null") as { version: string } | null;
+const versionKeys = (v: string) => [...s.fake.store.keys()].filter((k) => k.startsWith(`v/${v}/`)).length;
+
+describe("audience rollback", () => {
+  it("goes back to the previous retained version, and forward again with --to", async () => {
+    const v1 = writeTinyBuild(root, V1, 2, 5);
+    const v2 = writeTinyBuild(root, V2, 2, 5);
+    expect((await s.cli("publish", v1.dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", v2.dir, "--quiet")).code).toBe(0);
+
+    const back = await s.cli("rollback");
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout.trim()).toBe(V1);
+    expect(back.stderr).toContain(`${V2} → ${V1}`);
+    // The pointer rebuilt from V1's meta is the one V1's build wrote.
+    expect(JSON.parse(s.fake.store.get(POINTER_KEY)!)).toEqual(v1.manifest.pointer);
+
+    const none = await s.cli("rollback");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`no retained version older than the live ${V1}; pass --to with one of: ${V2}`);
+
+    const forward = await s.cli("rollback", "--to", V2);
+    expect(forward.code, forward.stderr).toBe(0);
+    expect(JSON.parse(s.fake.store.get(POINTER_KEY)!)).toEqual(v2.manifest.pointer);
+  });
+
+  it("refuses a version that is gone or incomplete, and leaves the pointer alone", async () => {
+    expect((await s.cli("publish", writeTinyBuild(root, V1, 1, 5).dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", writeTinyBuild(root, V2, 1, 5).dir, "--quiet")).code).toBe(0);
+    const pointer = s.fake.store.get(POINTER_KEY);
+
+    const unknown = await s.cli("rollback", "--to", "20250101T000000Z-cccccc");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("version 20250101T000000Z-cccccc is not retained");
+
+    s.fake.store.delete(keys.fallback(V1, 5));
+    const broken = await s.cli("rollback", "--to", V1);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(`version ${V1} is incomplete (${keys.fallback(V1, 5)} is missing)`);
+
+    s.fake.store.set(keys.fallback(V1, 5), "{}");
+    s.fake.store.delete(keys.rec(V1, "1002", 5));
+    const short = await s.cli("rollback");
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain(`version ${V1} is incomplete (7 of 8 keys)`);
+    expect(s.fake.store.get(POINTER_KEY)).toBe(pointer);
+  });
+
+  it("after a rollback, the next publish keeps the version that was live and drops the one rolled back from", async () => {
+    for (const v of [V1, V2]) expect((await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("rollback")).code).toBe(0);
+    expect(live()?.version).toBe(V1);
+    const r = await s.cli("publish", writeTinyBuild(root, V3, 1, 5).dir, "--keep", "2");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`removed old version ${V2} (8 keys)`);
+    expect(versionKeys(V1)).toBe(8);
+    expect(versionKeys(V2)).toBe(0);
+    expect(versionKeys(V3)).toBe(8);
+    expect(live()?.version).toBe(V3);
+  });
+});
+
+describe("retention", () => {
+  it("keeps the last N versions and deletes only older ones, with bulk deletes", async () => {
+    const V0 = "20261101T000000Z-dddddd";
+    const builds = [V0, V1, V2].map((v) => writeTinyBuild(root, v, 2, 5));
+    for (const b of builds) expect((await s.cli("publish", b.dir, "--quiet")).code).toBe(0);
+    // Default retention is 2: publishing V2 removed V0 only.
+    expect(versionKeys(V0)).toBe(0);
+    expect(versionKeys(V1)).toBe(13);
+    expect(versionKeys(V2)).toBe(13);
+
+    // Keys of a version newer than live (someone else's upload in progress) are never touched.
+    const V9 = "20261130T000000Z-eeeeee";
+    s.fake.store.set(keys.rec(V9, "1", 5), "partial");
+    const deletesBefore = s.fake.count("delete");
+    const r = await s.cli("publish", writeTinyBuild(root, V3, 2, 5).dir, "--keep", "1");
+    expect(r.code, r.stderr).toBe(0);
+    // keep 1, but V2 was live a moment ago (workers still read it): only V1 goes
+    expect(versionKeys(V1)).toBe(0);
+    expect(versionKeys(V2)).toBe(13);
+    expect(versionKeys(V3)).toBe(13);
+    expect(s.fake.store.get(keys.rec(V9, "1", 5))).toBe("partial");
+    expect(s.fake.count("delete") - deletesBefore).toBe(1); // 13 keys: one bulk delete
+    expect(s.fake.requests.filter((q) => q.op === "delete").every((q) => q.status === 200)).toBe(true);
+  });
+
+  it("reads retainVersions from --config", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const config = join(root, "config.json");
+    writeFileSync(config, JSON.stringify({ retainVersions: 3 }));
+    const V0 = "20261101T000000Z-dddddd";
+    for (const v of [V0, V1, V2, V3]) expect((await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet", "--config", config)).code).toBe(0);
+    expect([V0, V1, V2, V3].map(versionKeys)).toEqual([0, 8, 8, 8]);
+  });
+});
