@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { generate } from "../generate/generate.js";
+import { DEFAULT_ROWS, generate } from "../generate/generate.js";
+import { totalRejected } from "../ingest/reasons.js";
 import { createProgress, formatCount } from "../progress.js";
 import { positiveInt } from "./options.js";
 
@@ -7,21 +8,26 @@ export function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description("Write a realistic sample interaction log (shaped like the real export, see DATA.md).")
-    .requiredOption("--rows <n>", "number of rows to write", positiveInt("--rows"))
+    .option("--rows <n>", "number of data rows to write", positiveInt("--rows"), DEFAULT_ROWS)
     .requiredOption("--out <file>", "CSV file to write")
     .option("--seed <seed>", "seed: the same seed gives the same file", "1")
+    .option("--dirty", "add what raw exports hold: duplicates, empty ids, unknown events, bad dates, bots, odd header, index column")
     .option("--quiet", "no progress output")
-    .action(async (opts: { rows: number; out: string; seed: string; quiet?: boolean }) => {
+    .action(async (opts: { rows: number; out: string; seed: string; dirty?: boolean; quiet?: boolean }) => {
       const progress = createProgress({ label: "generate", unit: "rows", quiet: opts.quiet });
       const result = await generate({
         rows: opts.rows,
         seed: opts.seed,
         out: opts.out,
+        dirty: opts.dirty,
         onProgress: (done) => progress.update(done, opts.rows),
       });
       progress.stop();
+      const injected = totalRejected({ rows_read: 0, rows_kept: 0, rejected: result.injected });
       process.stdout.write(
-        `wrote ${opts.out}: ${formatCount(result.rows)} rows, ${formatCount(result.customers)} customers, ${formatCount(result.products)} products\n`,
+        `wrote ${opts.out}: ${formatCount(result.rows)} rows, ${formatCount(result.customers)} customers, ${formatCount(result.products)} products` +
+          (opts.dirty ? `, ${formatCount(injected)} dirty rows the ingest must reject` : "") +
+          "\n",
       );
     });
 }

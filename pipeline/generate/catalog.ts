@@ -32,7 +32,7 @@ function launchedCount(group: Group, t: number): number {
 function pickRecent(group: Group, t: number, rng: Rng): number {
   const n = launchedCount(group, t);
   if (n === 0) return -1;
-  return group.products[n - 1 - Math.floor(n * Math.pow(rng(), 2.2))];
+  return group.products[n - 1 - Math.floor(n * Math.pow(rng(), 5))];
 }
 
 export interface Catalog {
@@ -79,8 +79,8 @@ export function makeCatalog(productCount: number, start: number, end: number, rn
     const f = Math.floor(rng() * familiesPerBrand);
     brandOf[p] = b;
     familyOf[p] = f;
-    // A third of the catalog exists before the period; the rest launches during it.
-    launches[p] = rng() < 0.33 ? start - 1 : start + rng() * (end - start);
+    // A tenth of the catalog exists before the period; the rest launches during it.
+    launches[p] = rng() < 0.1 ? start - 1 : start + rng() * (end - start);
     const model = 1 + Math.floor(rng() * 99);
     names[p] = `${brandNames[b]} ${familyNames[b * familiesPerBrand + f]} ${model} ${VARIANTS[Math.floor(rng() * VARIANTS.length)]}`;
   }
