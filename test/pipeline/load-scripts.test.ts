@@ -5,10 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bundleK6Script, LOAD_SCRIPTS, type LoadScript, REQUIRED_EXPORTS } from "../../scripts/lib/k6-bundle.js";
-import { K6_SHIM_MODULES } from "../fakes/k6/modules.js";
+import { failedChecks, type K6Script, loadK6Script, newShimState } from "../fakes/k6/script.js";
 import type { ShimRequest, ShimResponse, ShimState } from "../fakes/k6/state.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -81,47 +80,16 @@ function fakeApi(faults: Faults = {}): (req: ShimRequest) => ShimResponse {
 
 // ---- running a bundled script on the stand-in runtime ----
 
-interface SetupData {
-  productIds: string[];
-  numericIds: boolean;
-  variants: number[];
-}
-interface K6Script {
-  options: {
-    scenarios: Record<string, Record<string, unknown> & { executor: string; stages?: { duration: string; target: number }[] }>;
-    thresholds: Record<string, (string | { threshold: string; abortOnFail?: boolean })[]>;
-  };
-  setup(): SetupData;
-  default(data: SetupData): void;
-  handleSummary(data: unknown): Record<string, string>;
-}
-
-const outdir = tempDir("pa-k6-test-");
-const shimBundles = new Map<LoadScript, string>();
-let imports = 0;
-
 function newState(faults: Faults = {}, elapsedMs = 0): ShimState {
-  const state: ShimState = { handle: fakeApi(faults), requests: [], checks: [], samples: [], scenarioStartTime: Date.now() - elapsedMs };
-  (globalThis as { __k6shim?: ShimState }).__k6shim = state;
-  return state;
+  return newShimState(fakeApi(faults), elapsedMs);
 }
 
 /** A fresh instance of the script, its init code run with `env` as __ENV. */
-async function load(script: LoadScript, env: Record<string, string> = {}): Promise<K6Script> {
-  (globalThis as { __ENV?: Record<string, string> }).__ENV = { BASE_URL: BASE, RESULTS_DIR: "/results", ...env };
-  return (await import(`${pathToFileURL(shimBundles.get(script)!).href}?i=${++imports}`)) as K6Script;
+function load(script: LoadScript, env: Record<string, string> = {}): Promise<K6Script> {
+  return loadK6Script(script, { BASE_URL: BASE, RESULTS_DIR: "/results", ...env });
 }
 
-function failedChecks(state: ShimState): string[] {
-  return [...new Set(state.checks.filter((c) => !c.ok).map((c) => c.name))].sort();
-}
-
-beforeAll(async () => {
-  for (const script of LOAD_SCRIPTS) {
-    const bundle = await bundleK6Script(`load/${script}.ts`, { outdir: join(outdir, "shim"), k6Modules: K6_SHIM_MODULES });
-    shimBundles.set(script, bundle.outfile);
-  }
-});
+const outdir = tempDir("pa-k6-test-");
 
 describe("k6 scripts build as k6 loads them", () => {
   it.each(LOAD_SCRIPTS)("%s bundles with k6 modules external and exports default, options, setup, handleSummary", async (script) => {
