@@ -39,6 +39,10 @@ async function openPage(base: URL, viewport: ViewportSize = { width: 1200, heigh
   contexts.push(context);
   const page = await context.newPage();
   page.on("pageerror", (err) => pageErrors.push(err.message));
+  // The worker sends a nonce-based CSP with the page; anything it blocks is a bug here.
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && msg.text().includes("Content Security Policy")) pageErrors.push(msg.text());
+  });
   const res = await page.goto(base.href);
   expect(res?.status()).toBe(200);
   expect(res?.headers()["content-type"]).toMatch(/^text\/html/);

@@ -96,9 +96,10 @@ export const clientScript = String.raw`
     return n;
   }
 
-  function formatNumber(v, digits) {
+  function formatNumber(v, digits, fixed) {
     const x = Number(v);
-    return Number.isFinite(x) ? x.toLocaleString(undefined, { maximumFractionDigits: digits }) : String(v);
+    if (!Number.isFinite(x)) return String(v);
+    return x.toLocaleString(undefined, { minimumFractionDigits: fixed ? digits : 0, maximumFractionDigits: digits });
   }
 
   function formatAge(seconds) {
@@ -226,7 +227,7 @@ export const clientScript = String.raw`
       bar.style.width = (share * 100).toFixed(1) + "%";
       track.setAttribute("aria-hidden", "true");
       track.append(bar);
-      wrap.append(node("span", "score-value", formatNumber(r.score, 4)), track);
+      wrap.append(node("span", "score-value", formatNumber(r.score, 4, true)), track);
       td.append(wrap);
       tr.append(td);
       return tr;
@@ -331,27 +332,41 @@ export const clientScript = String.raw`
     status: "Status", model_loaded: "Model loaded", products: "Products", model_version: "Model version",
     generated_at: "Generated", age_seconds: "Age", auth: "Access", reason: "Reason", model_type: "Model type",
     cached_recommendations: "Cached audiences", available_products: "Available products", variants: "Audience sizes",
-    id_type: "Id type", stale: "Stale",
+    id_type: "Id type", stale: "Stale", stale_after_days: "Stale after", ttl_seconds: "TTL",
+    isolate_cache: "Isolate cache",
   };
   function describeValue(key, value) {
     if (key === "generated_at") return formatTime(value);
     if (key === "age_seconds") return formatAge(value);
+    if (key === "stale_after_days") return formatNumber(value, 1) + " days";
+    if (key === "ttl_seconds") return formatNumber(value, 1) + " seconds";
     if (key === "auth") return value === "required" ? "API key required" : value === "open" ? "Open (no key needed)" : String(value);
     if (typeof value === "boolean") return value ? "yes" : "no";
     if (typeof value === "number") return formatNumber(value, 2);
     if (Array.isArray(value)) return value.join(", ");
     return String(value);
   }
-  function fillList(list, body) {
-    list.replaceChildren();
+  function labelOf(key, nested) {
+    if (LABELS[key]) return LABELS[key];
+    const words = key.replace(/_/g, " ");
+    return nested ? words : words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  // Plain facts only: one level of nesting becomes "Group: field"; deeper values are left
+  // out rather than shown as JSON.
+  function fillList(list, body, prefix) {
+    if (!prefix) list.replaceChildren();
     for (const key of Object.keys(body || {})) {
       const value = body[key];
-      // Nested objects would only be readable as JSON; the page keeps to plain facts.
-      if (value === null || (typeof value === "object" && !Array.isArray(value))) continue;
+      if (value === null || value === undefined) continue;
+      if (typeof value === "object" && !Array.isArray(value)) {
+        if (!prefix) fillList(list, value, labelOf(key) + ": ");
+        continue;
+      }
       const dd = node("dd");
-      if (key === "status") dd.append(node("span", value === "healthy" ? "badge good" : "badge bad", String(value)));
+      if (key === "status" && !prefix) dd.append(node("span", value === "healthy" ? "badge good" : "badge bad", String(value)));
+      else if (key === "stale" && value === true) dd.append(node("span", "badge bad", "yes"));
       else dd.textContent = describeValue(key, value);
-      list.append(node("dt", "", LABELS[key] || key.replace(/_/g, " ")), dd);
+      list.append(node("dt", "", (prefix || "") + labelOf(key, Boolean(prefix))), dd);
     }
   }
 

@@ -52,8 +52,10 @@ export function renderDemoPage(options: DemoPageOptions): string {
 <body>
 <a class="skip" href="#results">Skip to the audience</a>
 <header>
-  <h1>Product audience explorer</h1>
-  <p>Which customers to target for a product. Live model: <code id="model-version">${version}</code></p>
+  <div class="wrap">
+    <h1>Product audience explorer</h1>
+    <p>Which customers to target for a product. Live model: <code id="model-version">${version}</code></p>
+  </div>
 </header>
 <main>
   <section id="key-section" class="panel" aria-labelledby="key-title"${options.authRequired ? "" : " hidden"}>

@@ -12,6 +12,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .skip{position:absolute;left:.5rem;top:-3rem;background:#fff;padding:.5rem .75rem;border-radius:.375rem;z-index:1}
 .skip:focus{top:.5rem}
 header{background:#fff;border-bottom:1px solid #d6dbe3;padding:1rem 1.25rem}
+header .wrap{max-width:74rem;margin:0 auto}
 header h1{margin:0;font-size:1.4rem;line-height:1.25}
 header p{margin:.25rem 0 0;color:#4b5563}
 main{display:grid;gap:1rem;padding:1rem;max-width:76rem;margin:0 auto;grid-template-columns:minmax(0,22rem) minmax(0,1fr);align-items:start}
