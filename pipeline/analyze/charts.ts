@@ -24,6 +24,14 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+/** Symlog scales draw zero and tiny bars alike, but need their ticks at powers of ten. */
+function powerTicks(values: Bar[]): number[] {
+  const max = Math.max(1, ...values.map((v) => v.value));
+  const ticks = [0];
+  for (let t = 1; t <= max * 10; t *= 10) ticks.push(t);
+  return ticks;
+}
+
 function horizontalBars(values: Bar[], title: string, color = "#2563eb", scale: "linear" | "symlog" = "linear"): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -34,7 +42,13 @@ function horizontalBars(values: Bar[], title: string, color = "#2563eb", scale: 
     mark: { type: "bar", color },
     encoding: {
       y: { field: "label", type: "nominal", sort: null, title: null },
-      x: { field: "value", type: "quantitative", title, scale: { type: scale } },
+      x: {
+        field: "value",
+        type: "quantitative",
+        title,
+        scale: { type: scale },
+        axis: scale === "symlog" ? { values: powerTicks(values), format: "," } : { format: "," },
+      },
       tooltip: [{ field: "label" }, { field: "value", format: "," }],
     },
   } as TopLevelSpec;
@@ -65,8 +79,14 @@ export function activitySpec(figures: Figures): TopLevelSpec {
     data: { values: figures.activity },
     mark: "bar",
     encoding: {
-      x: { field: "label", type: "ordinal", sort: null, title: "interactions per customer" },
-      y: { field: "value", type: "quantitative", scale: { type: "symlog" }, title: "customers (symlog scale)" },
+      x: { field: "label", type: "ordinal", sort: null, title: "interactions per customer", axis: { labelAngle: 0 } },
+      y: {
+        field: "value",
+        type: "quantitative",
+        scale: { type: "symlog" },
+        axis: { values: powerTicks(figures.activity), format: "," },
+        title: "customers (log scale)",
+      },
     },
   } as TopLevelSpec;
 }
@@ -105,8 +125,8 @@ export async function renderCharts(figures: Figures): Promise<Charts> {
     renderSvg(activitySpec(figures)),
     renderSvg(horizontalBars(figures.events, "interactions")),
     renderSvg(retentionSpec(figures)),
-    // Rejections are usually tiny next to the kept rows; symlog keeps them visible.
-    renderSvg(horizontalBars(figures.accounting, "rows (symlog scale)", "#059669", "symlog")),
+    // Rejections are usually tiny next to the kept rows; a log axis keeps them visible.
+    renderSvg(horizontalBars(figures.accounting, "rows (log scale)", "#059669", "symlog")),
   ]);
   return { timeline, activity, events, retention, accounting };
 }

@@ -80,7 +80,7 @@ export function computeFigures(data: Interactions, stats: Stats): Figures {
     retention: [
       { group: "customers", label: "early period", value: r.early_period_users },
       { group: "customers", label: "late period", value: r.late_period_users },
-      { group: "customers", label: "returning (early → late)", value: r.returning_users },
+      { group: "customers", label: "returning", value: r.returning_users },
       { group: "products", label: "early period", value: p.early_period_products },
       { group: "products", label: "late period", value: p.late_period_products },
       { group: "products", label: "new in late period", value: p.new_products_in_test },

@@ -20,8 +20,14 @@ function table(head: string[], rows: (string | number)[][], numericFrom = 1): st
   );
 }
 
+function share(part: number, whole: number): string {
+  if (whole <= 0) return "–";
+  const p = (100 * part) / whole;
+  return p > 0 && p < 0.01 ? "<0.01%" : `${fmt(p)}%`;
+}
+
 function barsWithShare(bars: Bar[], total: number): (string | number)[][] {
-  return bars.map((b) => [b.label, b.value, total > 0 ? `${fmt((100 * b.value) / total)}%` : "–"]);
+  return bars.map((b) => [b.label, b.value, share(b.value, total)]);
 }
 
 /** `note` is trusted HTML built here; every data value in it is escaped by the caller. */
