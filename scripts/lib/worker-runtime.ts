@@ -4,10 +4,24 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 
 export const COMPATIBILITY_DATE = "2026-04-20";
+
+/**
+ * The same substitution as wrangler.toml's [alias]: zod's locale index becomes
+ * worker/zod-locales.ts (English only), so this bundle matches what wrangler deploys.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/node_modules/zod/") ? { path: fileURLToPath(new URL("../../worker/zod-locales.ts", import.meta.url)) } : undefined,
+    );
+  },
+};
 
 export async function bundleWorker(entry = "worker/index.ts"): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "pa-worker-"));
@@ -25,6 +39,7 @@ export async function bundleWorker(entry = "worker/index.ts"): Promise<string> {
     jsx: "automatic",
     jsxImportSource: "hono/jsx",
     logLevel: "silent",
+    plugins: [zodEnglishOnly],
   });
   return outfile;
 }

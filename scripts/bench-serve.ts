@@ -1,0 +1,165 @@
+// bench:serve — the built worker on workerd (Miniflare, no `wrangler dev` proxy) serving
+// a published sample, against a bare worker that returns a constant JSON body of the same
+// size, both driven by autocannon in the same run. Writes the "serve" section of
+// docs/benchmarks.md.
+//
+//   npm run bench:serve                       # 50 connections, 20 s each
+//   BENCH_SECONDS=5 BENCH_ROWS=2000 npm run bench:serve   # a quick look
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { createRequire } from "node:module";
+import type { Miniflare } from "miniflare";
+import { machineLine, table, writeBenchSection } from "./lib/bench-report.js";
+import { bundleWorker, startWorker } from "./lib/worker-runtime.js";
+
+// autocannon ships no types; these are the parts used here.
+interface AutocannonResult {
+  duration: number;
+  requests: { total: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+interface AutocannonRequest {
+  path: string;
+}
+type AutocannonInstance = Promise<AutocannonResult> & {
+  on(event: "response", listener: (client: unknown, status: number, bytes: number, responseTime: number) => void): void;
+};
+const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: { setupRequest: (req: AutocannonRequest) => AutocannonRequest }[];
+}) => AutocannonInstance;
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const ROWS = Number(process.env.BENCH_ROWS ?? 3000);
+const N_VALUES = [5, 10, 20];
+const NAMESPACE = "bench-serve";
+
+interface Figures {
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** One autocannon run over `paths`, picked at random per request; latencies kept for p95. */
+async function drive(base: URL, paths: string[], seconds: number): Promise<Figures> {
+  const latencies: number[] = [];
+  const instance = autocannon({
+    url: base.origin,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          req.path = paths[Math.floor(Math.random() * paths.length)];
+          return req;
+        },
+      },
+    ],
+  });
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: result.requests.total,
+    rps: result.requests.total / (result.duration || seconds),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function cli(...args: string[]): string {
+  return execFileSync(process.execPath, ["pipeline/bin.mjs", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
+function bundleSize(path: string): { raw: number; gzip: number } {
+  const bytes = readFileSync(path);
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "pa-bench-serve-"));
+  const workers: Miniflare[] = [];
+  try {
+    const csv = join(dir, "log.csv");
+    const persist = join(dir, "kv");
+    process.stderr.write(`Publishing a sample of ${ROWS} rows into a local KV…\n`);
+    cli("generate", "--rows", String(ROWS), "--out", csv, "--seed", "11", "--quiet");
+    const version = cli("run", csv, "--out", join(dir, "out"), "--target", "local", "--persist-to", persist, "--namespace-id", NAMESPACE, "--quiet");
+
+    const apiScript = await bundleWorker();
+    const size = bundleSize(apiScript);
+    const api = await startWorker({ scriptPath: apiScript, kvPersist: persist, namespaceId: NAMESPACE });
+    workers.push(api.mf);
+
+    const sample = (await (await fetch(new URL("/products/sample?n=100", api.url))).json()) as { sample_products: (string | number)[] };
+    if (sample.sample_products.length === 0) throw new Error("the published sample holds no products");
+    const paths = sample.sample_products.flatMap((id) => N_VALUES.map((n) => `/recommend/${id}?n=${n}`));
+
+    // The bare worker returns a real audience body (n=10) as a constant, so both move the same bytes.
+    const constant = await (await fetch(new URL(paths[1], api.url))).text();
+    const bareScript = join(dir, "bare.js");
+    writeFileSync(
+      bareScript,
+      `const body = ${JSON.stringify(constant)};\nexport default { fetch() { return new Response(body, { headers: { "content-type": "application/json; charset=utf-8" } }); } };\n`,
+    );
+    const bare = await startWorker({ scriptPath: bareScript, kvPersist: persist, namespaceId: NAMESPACE });
+    workers.push(bare.mf);
+
+    process.stderr.write(`Warm-up ${WARMUP_SECONDS} s each, then ${CONNECTIONS} connections × ${SECONDS} s each over ${paths.length} paths…\n`);
+    await drive(bare.url, paths, WARMUP_SECONDS);
+    await drive(api.url, paths, WARMUP_SECONDS);
+    const bareFigures = await drive(bare.url, paths, SECONDS);
+    const apiFigures = await drive(api.url, paths, SECONDS);
+
+    const rpsRatio = apiFigures.rps / bareFigures.rps;
+    const p99Ratio = apiFigures.p99 / bareFigures.p99;
+    const met = rpsRatio >= 0.8 && p99Ratio <= 1.5 && apiFigures.errors === 0;
+    const row = (name: string, f: Figures) => [name, f.requests, Math.round(f.rps), ms(f.p50), ms(f.p95), ms(f.p99), f.errors];
+    const markdown = [
+      "## Serving (bench:serve)",
+      "",
+      `Machine: ${machineLine()}.`,
+      `Command: \`BENCH_ROWS=${ROWS} BENCH_SECONDS=${SECONDS} npm run bench:serve\` — the esbuild bundle of worker/index.ts on workerd through Miniflare (no \`wrangler dev\` proxy), reading a local KV holding build ${version}; autocannon, ${CONNECTIONS} connections, ${SECONDS} s per worker after a ${WARMUP_SECONDS} s warm-up; paths \`/recommend/<id>?n=<5|10|20>\` picked at random per request over ${sample.sample_products.length} ids from /products/sample. The bare worker returns a constant ${constant.length}-byte audience body. No rate-limit binding is bound in either (see docs/api.md).`,
+      "",
+      table(["worker", "requests", "requests/s", "p50", "p95", "p99", "errors"], [row("bare (constant JSON)", bareFigures), row("audience API", apiFigures)]),
+      "",
+      `Ratios: requests/s ${rpsRatio.toFixed(2)}× the bare worker (target ≥ 0.8×), p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×), errors ${apiFigures.errors} (target 0): **${met ? "target met" : "target missed"}**.`,
+      "",
+      `Worker bundle (esbuild, minified): ${kb(size.raw)}, ${kb(size.gzip)} gzipped.`,
+    ].join("\n");
+    writeBenchSection("serve", markdown);
+    process.stdout.write(`${markdown}\n`);
+  } finally {
+    for (const mf of workers) await mf.dispose().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:serve failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
