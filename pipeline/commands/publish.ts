@@ -36,18 +36,20 @@ export async function retainCount(opts: { keep?: number; config?: string }): Pro
 async function dryRun(buildDir: string, opts: PublishCommandOptions): Promise<string> {
   const manifest = await readManifest(buildDir);
   const parts = await validateBuild(buildDir, manifest);
-  // The checkpoint is consulted only when the target can be named without credentials
-  // being required: a dry run must work before anyone has a token.
+  // Without credentials the target cannot be named, so its checkpoint is not consulted:
+  // a dry run must work before anyone has a token.
   let confirmed = (_: { file: string; sha256: string }) => false;
-  let name = opts.target === "cloudflare" ? "Cloudflare KV" : `local KV`;
+  let name = opts.target === "cloudflare" ? "Cloudflare KV (credentials not set)" : "local KV";
+  let resolved: ReturnType<typeof resolveTarget> | undefined;
   try {
-    const target = await resolveTarget(opts).open();
-    name = target.name;
-    const checkpoint = await Checkpoint.open(buildDir, manifest.version, target.identity);
-    confirmed = (p) => checkpoint.isConfirmed(p.file, p.sha256);
-    await target.close();
+    resolved = resolveTarget(opts);
   } catch (err) {
-    if (opts.target !== "cloudflare" && opts.target !== "local") throw err;
+    if (opts.target !== "cloudflare" || !(err instanceof UsageError) || !/CLOUDFLARE_/.test(err.message)) throw err;
+  }
+  if (resolved) {
+    name = resolved.name;
+    const checkpoint = await Checkpoint.open(buildDir, manifest.version, resolved.identity);
+    confirmed = (p) => checkpoint.isConfirmed(p.file, p.sha256);
   }
   process.stdout.write(`${formatDryRun(planDryRun(manifest, parts, confirmed), name)}\n`);
   return manifest.version;

@@ -65,6 +65,13 @@ export function chunkPairs(pairs: KvPair[], maxPairs = MAX_BULK_PAIRS, maxBytes 
   return chunks;
 }
 
+/** How a namespace is named to people and in checkpoints (no token in either). */
+export function cloudflareTargetName(accountId: string, namespaceId: string, baseUrl = DEFAULT_API_BASE_URL): { name: string; identity: string } {
+  const base = baseUrl.replace(/\/+$/, "");
+  const via = base === DEFAULT_API_BASE_URL ? "" : ` via ${base}`;
+  return { name: `Cloudflare KV (namespace ${namespaceId}${via})`, identity: `cloudflare:${base}#${accountId}/${namespaceId}` };
+}
+
 export class CloudflareKv implements KvTarget {
   readonly name: string;
   readonly identity: string;
@@ -82,9 +89,7 @@ export class CloudflareKv implements KvTarget {
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.root = `${base}/accounts/${encodeURIComponent(options.accountId)}/storage/kv/namespaces/${encodeURIComponent(options.namespaceId)}`;
-    const host = base === DEFAULT_API_BASE_URL ? "" : ` via ${base}`;
-    this.name = `Cloudflare KV (namespace ${options.namespaceId}${host})`;
-    this.identity = `cloudflare:${base}#${options.accountId}/${options.namespaceId}`;
+    ({ name: this.name, identity: this.identity } = cloudflareTargetName(options.accountId, options.namespaceId, base));
   }
 
   inFlight(): number {

@@ -29,6 +29,10 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
   await Promise.all(lanes);
 }
 
+export function localTargetName(namespaceId: string, persistDir = DEFAULT_LOCAL_PERSIST): { name: string; identity: string } {
+  return { name: `local KV (${persistDir}, namespace ${namespaceId})`, identity: `local:${resolve(persistDir)}#${namespaceId}` };
+}
+
 export async function openLocalTarget(namespaceId: string, persistDir = DEFAULT_LOCAL_PERSIST): Promise<KvTarget> {
   const mf = new Miniflare({
     modules: true,
@@ -56,8 +60,7 @@ export async function openLocalTarget(namespaceId: string, persistDir = DEFAULT_
     }
   }
   return {
-    name: `local KV (${persistDir}, namespace ${namespaceId})`,
-    identity: `local:${resolve(persistDir)}#${namespaceId}`,
+    ...localTargetName(namespaceId, persistDir),
     partConcurrency: 1,
     putBulk: (pairs: KvPair[]) => counted(() => inParallel(pairs, CONCURRENCY, (p) => kv.put(p.key, p.value))),
     get: (key) => counted(() => kv.get(key)),

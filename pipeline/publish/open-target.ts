@@ -1,9 +1,9 @@
 // Turns `--target local|cloudflare` (+ --namespace-id, --env, --persist-to) into a KV
 // target. The namespace comes from wrangler.toml's RECS binding unless given.
 import { UsageError } from "../errors.js";
-import { CloudflareKv, cloudflareCredentials } from "./cloudflare.js";
+import { CloudflareKv, cloudflareCredentials, cloudflareTargetName } from "./cloudflare.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
-import { DEFAULT_LOCAL_PERSIST, openLocalTarget } from "./local.js";
+import { DEFAULT_LOCAL_PERSIST, localTargetName, openLocalTarget } from "./local.js";
 import type { KvTarget } from "./target.js";
 import { namespaceIdFromWranglerToml } from "./wrangler-config.js";
 
@@ -18,6 +18,8 @@ export interface TargetOptions {
 
 export interface ResolvedTarget {
   kind: "local" | "cloudflare";
+  name: string;
+  identity: string;
   /** The token, so commands can scrub it from anything they print. */
   secret?: string;
   open(): Promise<KvTarget>;
@@ -38,13 +40,19 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
 export function resolveTarget(opts: TargetOptions): ResolvedTarget {
   if (opts.target === "local") {
     const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
-    return { kind: "local", open: () => openLocalTarget(namespaceId, opts.persistTo ?? DEFAULT_LOCAL_PERSIST) };
+    const persist = opts.persistTo ?? DEFAULT_LOCAL_PERSIST;
+    return { kind: "local", ...localTargetName(namespaceId, persist), open: () => openLocalTarget(namespaceId, persist) };
   }
   if (opts.target === "cloudflare") {
     const { token, accountId, baseUrl } = cloudflareCredentials();
     const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
     const retry = retryPolicyFromEnv();
-    return { kind: "cloudflare", secret: token, open: async () => new CloudflareKv({ token, accountId, namespaceId, baseUrl, retry }) };
+    return {
+      kind: "cloudflare",
+      ...cloudflareTargetName(accountId, namespaceId, baseUrl),
+      secret: token,
+      open: async () => new CloudflareKv({ token, accountId, namespaceId, baseUrl, retry }),
+    };
   }
   throw new UsageError(`unknown --target "${opts.target}": use local or cloudflare`);
 }

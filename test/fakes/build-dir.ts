@@ -13,8 +13,12 @@ export interface TinyBuild {
   pairs: { key: string; value: string }[];
 }
 
-/** `parts` parts of `perPart` rec keys each; the last part also holds sample, fallback and meta. */
-export function writeTinyBuild(root: string, version: string, parts = 3, perPart = 20): TinyBuild {
+/**
+ * `parts` parts of `perPart` rec keys each; the last part also holds sample, fallback and
+ * meta. `valueBytes` pads rec values (real ones are ~2 KB) for benchmarks.
+ */
+export function writeTinyBuild(root: string, version: string, parts = 3, perPart = 20, valueBytes = 0): TinyBuild {
+  const pad = valueBytes > 0 ? "x".repeat(valueBytes) : undefined;
   const dir = join(root, version);
   mkdirSync(join(dir, "kv"), { recursive: true });
   const generatedAt = `${version.slice(0, 4)}-${version.slice(4, 6)}-${version.slice(6, 8)}T${version.slice(9, 11)}:${version.slice(11, 13)}:${version.slice(13, 15)}Z`;
@@ -23,7 +27,7 @@ export function writeTinyBuild(root: string, version: string, parts = 3, perPart
   for (let p = 0; p < parts; p++) {
     const group = [];
     for (let i = 0; i < perPart; i++, product++) {
-      group.push({ key: keys.rec(version, String(1000 + product), 5), value: JSON.stringify({ product_id: 1000 + product, model_version: version }) });
+      group.push({ key: keys.rec(version, String(1000 + product), 5), value: JSON.stringify({ product_id: 1000 + product, model_version: version, ...(pad ? { pad } : {}) }) });
     }
     groups.push(group);
   }

@@ -207,6 +207,12 @@ describe("publish --dry-run", () => {
     expect(r.stdout).toContain("4 bulk write(s)");
     // 64 writes × $5 / 1,000,000 = $0.00032
     expect(r.stdout).toContain("$0.0003 at $5 per million writes");
-    expect(s.fake.requests.filter((q) => q.op === "write" || q.op === "delete")).toHaveLength(0);
+    expect(s.fake.requests).toHaveLength(0);
+    // and works before anyone has credentials
+    const bare = await runWithEnv({ CLOUDFLARE_API_TOKEN: "", CLOUDFLARE_ACCOUNT_ID: "" }, () =>
+      runCli("publish", b.dir, "--target", "cloudflare", "--namespace-id", "ns0123", "--dry-run"),
+    );
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stdout).toContain("64 writes");
   });
 });
