@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { registerAnalyze } from "./commands/analyze.js";
 import { registerBuild } from "./commands/build.js";
+import { registerEvaluate } from "./commands/evaluate.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerRollback } from "./commands/rollback.js";
@@ -16,6 +17,7 @@ export function createProgram(): Command {
   registerGenerate(program);
   registerAnalyze(program);
   registerBuild(program);
+  registerEvaluate(program);
   registerPublish(program);
   registerRollback(program);
   registerStatus(program);

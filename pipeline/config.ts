@@ -36,6 +36,10 @@ export const configSchema = z
       .default({ volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0.05 }),
     /** Share of the final score that comes from product affinity (the rest is engagement). */
     affinityBlend: z.number().min(0).max(1).default(0.7),
+    /** How product affinity weighs its two sources (docs/model.md). */
+    affinitySources: z
+      .object({ coInteraction: weight.default(0.5), names: weight.default(0.5) })
+      .default({ coInteraction: 0.5, names: 0.5 }),
     /** Cap on how many top-10 audiences one customer may sit in; 0 = off. */
     exposureCap: z.number().int().nonnegative().default(0),
     /** Response sizes stored per product; the largest is the `n` limit. */

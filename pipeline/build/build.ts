@@ -13,7 +13,7 @@ import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "./manifest.js";
 import { PartWriter } from "./parts.js";
-import { decideIdType, fallbackPairs, productPairs, samplePair, type ResponseContext } from "./serialize.js";
+import { decideIdType, productJsonOf, Renderer, samplePair, type ResponseContext } from "./serialize.js";
 
 /** Bump when the build output changes meaning, so old builds are not reused. */
 export const BUILD_FORMAT = 1;
@@ -126,21 +126,52 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }),
   );
   if (data.count === 0) throw new UsageError("no usable rows in the input: nothing to build (see rejected.csv)");
-  const ranking = await timed("rank", () => rank(data, config, { suppress }));
+  const ranking = await timed("prepare", () => rank(data, config, { suppress }));
   const extra = options.extraMeta ? await timed("evaluate", () => options.extraMeta!(data)) : undefined;
 
   const idType = decideIdType(data.customers, data.products);
   const ctx: ResponseContext = { version, generatedAt, idType, variants: config.variants, customerIds: data.customers };
   const writer = new PartWriter(workDir);
+  // The values go to the bulk files already escaped (see Renderer); keys need no escaping
+  // because ids are restricted to [A-Za-z0-9._-].
+  const renderer = new Renderer(ctx, '\\"');
+  // Each variant's key split around the product id once, from the contract's own key function.
+  const keyParts = ctx.variants.map((n) => keys.rec(version, "\u0000", n).split("\u0000"));
+  let rankMs = 0;
+  let renderMs = 0;
+  let writeMs = 0;
   await timed("serialize", async () => {
-    for (let p = 0; p < ranking.productCount; p++) {
-      for (const pair of productPairs(ctx, data.products[p], ranking.audienceFor(p))) await writer.write(pair);
-      if (p % 2000 === 0) options.onProgress?.("serialize", p, ranking.productCount);
+    let done = 0;
+    const audiences = ranking.audiences();
+    for (;;) {
+      const t0 = performance.now();
+      const step = audiences.next();
+      const t1 = performance.now();
+      rankMs += t1 - t0;
+      if (step.done) break;
+      const [p, audience] = step.value;
+      const productId = data.products[p];
+      const rendered = renderer.render(productJsonOf(productId, idType, '\\"'), audience, false);
+      const t2 = performance.now();
+      renderMs += t2 - t1;
+      for (let i = 0; i < keyParts.length; i++) {
+        const wait = writer.writeEscaped(keyParts[i][0] + productId + keyParts[i][1], rendered.head, rendered.list, rendered.ends[i], rendered.closes[i], rendered.bytes[i]);
+        if (wait) await wait;
+      }
+      writeMs += performance.now() - t2;
+      if (++done % 2000 === 0) options.onProgress?.("serialize", done, ranking.productCount);
     }
     options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
-    for (const pair of fallbackPairs(ctx, ranking.fallback)) await writer.write(pair);
+    const fallback = renderer.render("null", ranking.fallback, true);
+    for (let i = 0; i < ctx.variants.length; i++) {
+      await writer.writeEscaped(keys.fallback(version, ctx.variants[i]), fallback.head, fallback.list, fallback.ends[i], fallback.closes[i], fallback.bytes[i]);
+    }
     await writer.write(samplePair(ctx, sampleProducts(data)));
   });
+  // Where the serialize stage went: ranking each product, rendering its values, writing them.
+  seconds["serialize.rank"] = rankMs / 1000;
+  seconds["serialize.render"] = renderMs / 1000;
+  seconds["serialize.write"] = writeMs / 1000;
 
   const counts = {
     products: data.products.length,
@@ -160,7 +191,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     input: { files, hash: fingerprint },
   };
   await writer.write({ key: keys.meta(version), value: JSON.stringify(meta) });
+  const finishStart = performance.now();
   const parts = await writer.finish();
+  seconds.finish = (performance.now() - finishStart) / 1000;
 
   const pointer: Pointer = { version, generated_at: generatedAt, variants: config.variants, products: data.products.length, id_type: idType };
   const manifest: Manifest = {
@@ -171,6 +204,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     id_type: idType,
     variants: config.variants,
     counts: { ...counts, keys: writer.keys, bytes: writer.bytes },
+    file_bytes: writer.fileBytes,
     parts,
     pointer,
   };

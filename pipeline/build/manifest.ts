@@ -32,6 +32,8 @@ export const manifestSchema = z.object({
     bytes: z.number().int().nonnegative(),
     suppressed_customers: z.number().int().nonnegative(),
   }),
+  /** Size of the bulk files (values escaped and framed), next to counts.bytes (values as served). */
+  file_bytes: z.number().int().nonnegative().optional(),
   parts: z.array(partSchema),
   pointer: z.object({
     version: z.string(),

@@ -1,5 +1,8 @@
 // Writes KV pairs as wrangler bulk files (kv/part-0001.json, ...): at most 10,000 pairs
 // and under 100 MB each, hashed as written so the manifest can vouch for them.
+// Pairs are appended into a large buffer that is hashed and handed to the file in one
+// write when full: a build writes a million values, and a write (and an await) per pair
+// cost more than producing them.
 import { createHash, type Hash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -7,14 +10,21 @@ import { join } from "node:path";
 import type { KvPair } from "./serialize.js";
 import { MAX_BYTES_PER_PART, MAX_PAIRS_PER_PART, type ManifestPart } from "./manifest.js";
 
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
 export class PartWriter {
   readonly parts: ManifestPart[] = [];
   keys = 0;
+  /** Bytes of the values as served (what KV stores), not of the bulk files. */
   bytes = 0;
+  /** Bytes of the bulk files. */
+  fileBytes = 0;
   private out: WriteStream | undefined;
   private hash: Hash | undefined;
   private pairs = 0;
   private partBytes = 0;
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
 
   constructor(
     private readonly dir: string,
@@ -22,20 +32,70 @@ export class PartWriter {
     private readonly maxBytes = MAX_BYTES_PER_PART,
   ) {}
 
-  async write(pair: KvPair): Promise<void> {
-    const text = JSON.stringify(pair);
-    const size = Buffer.byteLength(text) + 2;
-    if (this.out && (this.pairs >= this.maxPairs || this.partBytes + size + 2 > this.maxBytes)) await this.closePart();
-    if (!this.out) await this.openPart();
-    await this.emit((this.pairs === 0 ? "\n" : ",\n") + text);
+  /** Any pair: the value is escaped here. */
+  write(pair: KvPair): Promise<void> {
+    const key = JSON.stringify(pair.key).slice(1, -1);
+    const value = JSON.stringify(pair.value).slice(1, -1);
+    return this.writeEscaped(key, value, "", 0, "", Buffer.byteLength(pair.value)) ?? Promise.resolve();
+  }
+
+  /**
+   * A pair whose key and value are already escaped for a JSON string (see Renderer). The
+   * value is `head + body.slice(0, bodyEnd) + close`, passed in pieces so the body (ASCII,
+   * shared by every variant of a product) is copied straight into the buffer. `valueBytes`
+   * is the value's served size. Returns a promise only when the caller must wait (a part
+   * was closed or the file is behind), so the hot loop rarely awaits.
+   */
+  writeEscaped(keyText: string, head: string, body: string, bodyEnd: number, close: string, valueBytes: number): Promise<void> | undefined {
+    const size = keyText.length + head.length + bodyEnd + close.length + 22;
+    if (this.out && (this.pairs >= this.maxPairs || this.partBytes + this.used + size + 4 > this.maxBytes)) {
+      return this.closePart().then(() => this.writeEscaped(keyText, head, body, bodyEnd, close, valueBytes));
+    }
+    if (!this.out) return this.openPart().then(() => this.writeEscaped(keyText, head, body, bodyEnd, close, valueBytes));
+    this.append(this.pairs === 0 ? '\n{"key":"' : ',\n{"key":"');
+    this.append(keyText);
+    this.append('","value":"');
+    this.append(head);
+    if (bodyEnd > 0) {
+      this.reserve(bodyEnd);
+      this.used += this.buffer.write(body, this.used, bodyEnd, "latin1");
+    }
+    this.append(close);
+    this.append('"}');
     this.pairs++;
     this.keys++;
-    this.bytes += Buffer.byteLength(pair.value);
+    this.bytes += valueBytes;
+    return this.used > CHUNK_BYTES - 1024 * 1024 ? this.flush() : undefined;
   }
 
   async finish(): Promise<ManifestPart[]> {
     if (this.out) await this.closePart();
     return this.parts;
+  }
+
+  private append(text: string): void {
+    // Most strings are ASCII; a character takes at most 3 bytes, so this check is safe.
+    if (this.used + text.length * 3 > this.buffer.length) this.reserve(Buffer.byteLength(text));
+    this.used += this.buffer.write(text, this.used);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+    this.buffer.copy(bigger, 0, 0, this.used);
+    this.buffer = bigger;
+  }
+
+  private flush(): Promise<void> | undefined {
+    if (this.used === 0) return undefined;
+    const chunk = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    this.hash!.update(chunk);
+    this.partBytes += chunk.length;
+    this.fileBytes += chunk.length;
+    const out = this.out!;
+    return out.write(chunk) ? undefined : new Promise((resolve) => out.once("drain", () => resolve()));
   }
 
   private async openPart(): Promise<void> {
@@ -46,11 +106,12 @@ export class PartWriter {
     this.pairs = 0;
     this.partBytes = 0;
     this.parts.push({ file, pairs: 0, bytes: 0, sha256: "" });
-    await this.emit("[");
+    this.append("[");
   }
 
   private async closePart(): Promise<void> {
-    await this.emit("\n]\n");
+    this.append("\n]\n");
+    await this.flush();
     const out = this.out!;
     const part = this.parts[this.parts.length - 1];
     part.pairs = this.pairs;
@@ -58,12 +119,5 @@ export class PartWriter {
     part.sha256 = this.hash!.digest("hex");
     this.out = undefined;
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  }
-
-  private emit(text: string): Promise<void> {
-    const buf = Buffer.from(text);
-    this.hash!.update(buf);
-    this.partBytes += buf.length;
-    return this.out!.write(buf) ? Promise.resolve() : new Promise((resolve) => this.out!.once("drain", () => resolve()));
   }
 }

@@ -1,5 +1,13 @@
 // Serialization: one finished JSON response per product and n-variant, so the worker
 // serves bytes as stored. Bodies follow the contract in worker/contract.ts.
+//
+// This is the hot loop of a build (about a million values, a gigabyte or more of JSON for
+// the real data set), so the strings are assembled from cached pieces: each customer's
+// `{"customer_id":…,"score":` once, the 10,001 possible 4-decimal scores once, each
+// `,"rank":i}` once. Each variant's list extends the previous one's, so variant n is
+// byte-for-byte a prefix of n+1's list. The same renderer can emit values already escaped
+// for the wrangler bulk file (every `"` as `\"`), which saves a JSON.stringify per value:
+// ids, versions and notes never contain characters that need any other escape.
 import {
   NOTES,
   isCanonicalSafeInteger,
@@ -21,8 +29,10 @@ export function decideIdType(...idLists: string[][]): IdType {
   return "number";
 }
 
+const SCORE_STEPS = 10_000;
+
 export function roundScore(score: number): number {
-  return Math.round(score * 10_000) / 10_000;
+  return Math.round(score * SCORE_STEPS) / SCORE_STEPS;
 }
 
 export function jsonId(id: string, idType: IdType): string {
@@ -37,36 +47,114 @@ export interface ResponseContext {
   customerIds: string[];
 }
 
+/** The bodies of every variant of one audience, smallest first (plain JSON). */
+export function renderVariants(ctx: ResponseContext, productJson: string, audience: Audience, fallback: boolean): string[] {
+  const rendered = new Renderer(ctx, '"').render(productJson, audience, fallback);
+  return rendered.ends.map((_, i) => valueOf(rendered, i));
+}
+
 /**
- * The bodies of every variant of one audience, smallest first. Items are rendered once
- * and each variant is a prefix join, so variant n is byte-for-byte a prefix of n+1's list.
+ * One audience rendered for every variant, in pieces: variant i's value is
+ * `head + list.slice(0, ends[i]) + closes[i]`. Kept in pieces so the writer copies each
+ * byte once (a joined value would be copied to join it, then again to write it).
  */
-export function renderVariants(
-  ctx: ResponseContext,
-  productJson: string,
-  audience: Audience,
-  fallback: boolean,
-): string[] {
-  const maxN = ctx.variants[ctx.variants.length - 1];
-  const size = Math.min(maxN, audience.customers.length);
-  const items = new Array<string>(size);
-  for (let i = 0; i < size; i++) {
-    items[i] =
-      `{"customer_id":${jsonId(ctx.customerIds[audience.customers[i]], ctx.idType)},` +
-      `"score":${roundScore(audience.scores[i])},"rank":${i + 1}}`;
+export interface Rendered {
+  head: string;
+  /** The largest variant's list items, comma-separated; ASCII only. */
+  list: string;
+  ends: number[];
+  closes: string[];
+  /** Each value's size in bytes as served (unescaped). */
+  bytes: number[];
+}
+
+export function valueOf(rendered: Rendered, i: number): string {
+  return rendered.head + rendered.list.slice(0, rendered.ends[i]) + rendered.closes[i];
+}
+
+export class Renderer {
+  private readonly customerHead: (string | undefined)[];
+  private readonly scoreText: string[];
+  private readonly rankTail: string[];
+  private readonly tails: Record<"ranked" | "fallback", string>;
+  private readonly maxN: number;
+  /** Extra characters escaping adds per item, to turn escaped lengths into served bytes. */
+  private readonly itemEscapes: number;
+  /** Served bytes of everything but the product id, the list and the count digits. */
+  private readonly frameBytes: Record<"ranked" | "fallback", number>;
+
+  /** `q` is the quote as it appears in the output: `"` for plain JSON, `\"` inside a JSON string. */
+  constructor(
+    private readonly ctx: ResponseContext,
+    private readonly q: '"' | '\\"',
+  ) {
+    this.maxN = ctx.variants[ctx.variants.length - 1];
+    this.customerHead = new Array(ctx.customerIds.length);
+    this.scoreText = Array.from({ length: SCORE_STEPS + 1 }, (_, k) => String(k / SCORE_STEPS));
+    this.rankTail = Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}}`);
+    // A JSON string literal in this renderer's output, whatever its characters.
+    const literal = (text: string, quote: string) => (quote === '"' ? JSON.stringify(text) : JSON.stringify(JSON.stringify(text)).slice(1, -1));
+    const tail = (fallback: boolean, quote: string) =>
+      `,${quote}model_version${quote}:${literal(ctx.version, quote)},${quote}generated_at${quote}:${literal(ctx.generatedAt, quote)},` +
+      `${quote}fallback${quote}:${fallback},${quote}note${quote}:${literal(fallback ? NOTES.fallback : NOTES.ranked, quote)}}`;
+    this.tails = { ranked: tail(false, q), fallback: tail(true, q) };
+    this.itemEscapes = (q.length - 1) * (ctx.idType === "string" ? 8 : 6);
+    const frame = (fallback: boolean) => Buffer.byteLength(`{"product_id":,"recommendations":[],"count":${tail(fallback, '"')}`);
+    this.frameBytes = { ranked: frame(false), fallback: frame(true) };
   }
-  const tail =
-    `,"model_version":${JSON.stringify(ctx.version)},"generated_at":${JSON.stringify(ctx.generatedAt)},` +
-    `"fallback":${fallback},"note":${JSON.stringify(fallback ? NOTES.fallback : NOTES.ranked)}}`;
-  return ctx.variants.map((n) => {
-    const count = Math.min(n, size);
-    return `{"product_id":${productJson},"recommendations":[${items.slice(0, count).join(",")}],"count":${count}${tail}`;
-  });
+
+  /** `productJson` is the product id as JSON (number, quoted string, or null), quoted with this renderer's `q`. */
+  render(productJson: string, audience: Audience, fallback: boolean): Rendered {
+    const { ctx, q } = this;
+    const kind = fallback ? "fallback" : "ranked";
+    const head = `{${q}product_id${q}:${productJson},${q}recommendations${q}:[`;
+    const countKey = `],${q}count${q}:`;
+    const tail = this.tails[kind];
+    const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
+    const pieces: string[] = [];
+    const size = Math.min(this.maxN, audience.customers.length);
+    for (let i = 0; i < size; i++) {
+      const c = audience.customers[i];
+      let customerHead = this.customerHead[c];
+      if (customerHead === undefined) {
+        const id = ctx.idType === "number" ? ctx.customerIds[c] : `${q}${ctx.customerIds[c]}${q}`;
+        customerHead = this.customerHead[c] = `{${q}customer_id${q}:${id},${q}score${q}:`;
+      }
+      if (i > 0) pieces.push(",");
+      pieces.push(customerHead, this.scoreText[Math.round(audience.scores[i] * SCORE_STEPS)] ?? String(roundScore(audience.scores[i])), this.rankTail[i]);
+    }
+    // One flat string (join copies once; `+=` would build a rope that every write re-flattens).
+    const list = pieces.join("");
+    const ends: number[] = [];
+    const closes: string[] = [];
+    const bytes: number[] = [];
+    // Item i ends where item i+1's comma starts: walk the pieces to find each variant's end.
+    let offset = 0;
+    let items = 0;
+    let piece = 0;
+    for (const n of ctx.variants) {
+      const count = Math.min(n, size);
+      for (; items < count; items++) {
+        if (items > 0) offset += pieces[piece++].length;
+        offset += pieces[piece].length + pieces[piece + 1].length + pieces[piece + 2].length;
+        piece += 3;
+      }
+      const countText = String(count);
+      ends.push(offset);
+      closes.push(countKey + countText + tail);
+      bytes.push(this.frameBytes[kind] + productBytes + countText.length + offset - count * this.itemEscapes);
+    }
+    return { head, list, ends, closes, bytes };
+  }
 }
 
 /** Shape check used by tests and publish validation: the body parses as the contract says. */
 export function parseResponse(body: string): RecommendationResponse {
   return JSON.parse(body) as RecommendationResponse;
+}
+
+export function productJsonOf(productId: string, idType: IdType, q: string): string {
+  return idType === "number" ? productId : `${q}${productId}${q}`;
 }
 
 export function* productPairs(ctx: ResponseContext, productId: string, audience: Audience): Generator<KvPair> {

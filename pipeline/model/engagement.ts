@@ -1,9 +1,14 @@
-// Engagement per customer (DATA.md): volume, breadth, quality, intensity, recency,
-// each normalized to 0..1 by percentile rank, so one extreme customer cannot flatten
-// everyone else (a min-max scale would put 99.9% of customers near zero).
+// Engagement per customer (DATA.md): volume, breadth, quality, intensity, recency.
+// Volume, breadth, quality and intensity are normalized to 0..1 by percentile rank, so one
+// extreme customer cannot flatten everyone else (with min-max scaling a single customer
+// with 900 interactions would put the 89% one-time customers and the regulars within a
+// hair of each other near zero). Recency is exp(-days / recencyDecayDays): already 0..1 and
+// meaningful in absolute terms, so it is kept as is.
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
-import { MS_PER_DAY, utcDay } from "../ingest/dates.js";
+import { MS_PER_DAY } from "../ingest/dates.js";
+import { groupRows, newestFirst, type Groups } from "./groups.js";
+import { compareIds } from "./ids.js";
 
 export interface Engagement {
   score: Float64Array;
@@ -31,49 +36,60 @@ export function percentileRanks(values: Float64Array): Float64Array {
   return out;
 }
 
-export function computeEngagement(data: Interactions, config: Config, asOf?: number): Engagement {
+/** Best first: higher score, then later last activity, then smaller id. */
+export function sortCustomers(customers: Int32Array, score: ArrayLike<number>, lastActivity: ArrayLike<number>, ids: string[]): Int32Array {
+  return customers.sort((a, b) => score[b] - score[a] || lastActivity[b] - lastActivity[a] || compareIds(ids[a], ids[b]));
+}
+
+/**
+ * `asOf` is "now" for recency (default: the newest row). `byCustomer` may be passed when the
+ * caller already grouped the rows (newest first), to save the grouping.
+ */
+export function computeEngagement(data: Interactions, config: Config, asOf?: number, byCustomer?: Groups): Engagement {
   const n = data.customers.length;
+  const groups = byCustomer ?? groupRows(data.customer, newestFirst(data), n);
   const volume = new Float64Array(n);
-  const weightSum = new Float64Array(n);
-  const lastActivity = new Float64Array(n).fill(-Infinity);
   const breadth = new Float64Array(n);
-  const days = new Float64Array(n);
+  const quality = new Float64Array(n);
+  const intensity = new Float64Array(n);
+  const recency = new Float64Array(n);
+  const lastActivity = new Float64Array(n).fill(-Infinity);
   let maxTime = -Infinity;
   for (let r = 0; r < data.count; r++) if (data.time[r] > maxTime) maxTime = data.time[r];
   const now = asOf ?? maxTime;
 
-  // Rows grouped by customer (counting sort) for the distinct counts.
-  const start = new Int32Array(n + 1);
-  for (let r = 0; r < data.count; r++) start[data.customer[r] + 1]++;
-  for (let c = 0; c < n; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, n);
-  const rows = new Int32Array(data.count);
-  for (let r = 0; r < data.count; r++) rows[fill[data.customer[r]]++] = r;
-
-  const seenProducts = new Set<number>();
-  const seenDays = new Set<number>();
+  // Stamps instead of per-customer Sets: seen[p] === c + 1 means customer c already counted p.
+  const seen = new Int32Array(data.products.length);
   for (let c = 0; c < n; c++) {
-    seenProducts.clear();
-    seenDays.clear();
-    for (let i = start[c]; i < start[c + 1]; i++) {
-      const r = rows[i];
-      volume[c]++;
-      weightSum[c] += data.eventWeights[data.event[r]];
-      if (data.time[r] > lastActivity[c]) lastActivity[c] = data.time[r];
-      seenProducts.add(data.product[r]);
-      seenDays.add(utcDay(data.time[r]));
+    const from = groups.start[c];
+    const to = groups.start[c + 1];
+    let weightSum = 0;
+    let distinct = 0;
+    let days = 0;
+    let lastDay = NaN;
+    for (let i = from; i < to; i++) {
+      const r = groups.rows[i];
+      weightSum += data.eventWeights[data.event[r]];
+      const p = data.product[r];
+      if (seen[p] !== c + 1) {
+        seen[p] = c + 1;
+        distinct++;
+      }
+      // Rows are newest first, so distinct days are the changes of day along the list.
+      const day = Math.floor(data.time[r] / MS_PER_DAY);
+      if (day !== lastDay) {
+        days++;
+        lastDay = day;
+      }
     }
-    breadth[c] = seenProducts.size;
-    days[c] = seenDays.size;
-  }
-  const quality = new Float64Array(n);
-  const intensity = new Float64Array(n);
-  const recency = new Float64Array(n);
-  for (let c = 0; c < n; c++) {
-    quality[c] = volume[c] > 0 ? weightSum[c] / volume[c] : 0;
-    intensity[c] = days[c] > 0 ? volume[c] / days[c] : 0;
+    const count = to - from;
+    volume[c] = count;
+    breadth[c] = distinct;
+    quality[c] = count > 0 ? weightSum / count : 0;
+    intensity[c] = days > 0 ? count / days : 0;
+    if (count > 0) lastActivity[c] = data.time[groups.rows[from]];
     const ageDays = Math.max(0, (now - lastActivity[c]) / MS_PER_DAY);
-    recency[c] = Math.exp(-ageDays / config.recencyDecayDays);
+    recency[c] = count > 0 ? Math.exp(-ageDays / config.recencyDecayDays) : 0;
   }
   const w = config.engagementWeights;
   const total = w.volume + w.breadth + w.quality + w.intensity + w.recency || 1;
@@ -82,15 +98,15 @@ export function computeEngagement(data: Interactions, config: Config, asOf?: num
     [percentileRanks(breadth), w.breadth],
     [percentileRanks(quality), w.quality],
     [percentileRanks(intensity), w.intensity],
-    // Recency is already 0..1 and meaningful in absolute terms.
     [recency, w.recency],
   ];
   const score = new Float64Array(n);
-  for (const [values, weight] of parts) for (let c = 0; c < n; c++) score[c] += (values[c] * weight) / total;
-
+  for (const [values, weight] of parts) {
+    if (weight === 0) continue;
+    for (let c = 0; c < n; c++) score[c] += (values[c] * weight) / total;
+  }
   const order = new Int32Array(n);
   for (let c = 0; c < n; c++) order[c] = c;
-  const ids = data.customers;
-  order.sort((a, b) => score[b] - score[a] || lastActivity[b] - lastActivity[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  sortCustomers(order, score, lastActivity, data.customers);
   return { score, lastActivity, order };
 }

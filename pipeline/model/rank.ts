@@ -1,54 +1,214 @@
-// Ranking: each product's audience from the engagement order, excluding customers who
-// already interacted with the product. Work per product is O(n + its own customers),
-// never O(all customers).
+// Ranking: each product's audience = the best customers by
+//   blend · affinity(customer, product) + (1 − blend) · engagement(customer),
+// excluding customers who already interacted with the product, suppressed customers, and
+// (with the exposure cap on) customers already in K top-10 audiences.
+//
+// Per product the work is bounded: the affinity candidates (bounded sets, see affinity.ts)
+// are merged with the engagement order, which is walked only until the audience is full.
+// Every non-candidate has affinity 0, so its score is (1 − blend) · engagement and the
+// engagement order is already its order: the walk never scans all customers.
+import { DEFAULT_N } from "../../worker/contract.js";
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
-import { computeEngagement } from "./engagement.js";
+import { Affinity } from "./affinity.js";
+import { computeEngagement, type Engagement } from "./engagement.js";
+import { groupRows, newestFirst, type Groups } from "./groups.js";
+import { compareIds } from "./ids.js";
 import type { Audience, Ranking } from "./types.js";
+
+/** The exposure cap counts appearances at this audience size (the default response). */
+export const EXPOSURE_LEVEL = DEFAULT_N;
 
 export interface RankOptions {
   /** Customer ids that must never appear (opt-outs). */
   suppress?: Set<string>;
+  /** Audience length (default: the largest variant). */
+  maxN?: number;
+  /** Overrides config.affinityBlend (0 = engagement only). */
+  blend?: number;
+  /** Products to rank, in this order (default: every product, most customers first). */
+  products?: Int32Array;
 }
 
 export function rank(data: Interactions, config: Config, options: RankOptions = {}): Ranking {
-  const maxN = Math.max(...config.variants);
-  const engagement = computeEngagement(data, config);
-  const suppressed = new Uint8Array(data.customers.length);
+  const maxN = options.maxN ?? Math.max(...config.variants);
+  const blend = options.blend ?? config.affinityBlend;
+  const C = data.customers.length;
+  const P = data.products.length;
+  const order = newestFirst(data);
+  const byCustomer = groupRows(data.customer, order, C);
+  const byProduct = groupRows(data.product, order, P);
+  const engagement = computeEngagement(data, config, undefined, byCustomer);
+
+  const suppressed = new Uint8Array(C);
   let suppressedCustomers = 0;
-  if (options.suppress) {
-    data.customers.forEach((id, c) => {
-      if (options.suppress!.has(id)) {
+  if (options.suppress && options.suppress.size > 0) {
+    for (let c = 0; c < C; c++) {
+      if (options.suppress.has(data.customers[c])) {
         suppressed[c] = 1;
         suppressedCustomers++;
       }
-    });
+    }
   }
   const eligible = engagement.order.filter((c) => !suppressed[c]);
+  const position = new Int32Array(C).fill(-1);
+  eligible.forEach((c, i) => (position[c] = i));
 
-  // Customers per product (CSR layout).
-  const start = new Int32Array(data.products.length + 1);
-  for (let r = 0; r < data.count; r++) start[data.product[r] + 1]++;
-  for (let p = 0; p < data.products.length; p++) start[p + 1] += start[p];
-  const fill = start.slice(0, data.products.length);
-  const members = new Int32Array(data.count);
-  for (let r = 0; r < data.count; r++) members[fill[data.product[r]]++] = data.customer[r];
+  const affinity = blend > 0 ? new Affinity(data, byProduct, byCustomer, config, position) : undefined;
+  const ranker = new ProductRanker(data, engagement, eligible, position, suppressed, byProduct, affinity, {
+    maxN,
+    blend,
+    cap: config.exposureCap,
+  });
+  const products = options.products ?? productsByReach(byProduct, P);
 
-  const take = (exclude: Set<number>): Audience => {
-    const customers: number[] = [];
-    const scores: number[] = [];
-    for (let i = 0; i < eligible.length && customers.length < maxN; i++) {
-      const c = eligible[i];
-      if (exclude.has(c)) continue;
-      customers.push(c);
-      scores.push(engagement.score[c]);
-    }
-    return { customers: Int32Array.from(customers), scores: Float64Array.from(scores) };
+  const fallbackSize = Math.min(maxN, eligible.length);
+  const fallback: Audience = {
+    customers: eligible.slice(0, fallbackSize),
+    scores: Float64Array.from(eligible.subarray(0, fallbackSize), (c) => engagement.score[c]),
   };
   return {
-    productCount: data.products.length,
-    audienceFor: (p) => take(new Set(members.subarray(start[p], start[p + 1]))),
-    fallback: take(new Set()),
+    productCount: products.length,
+    *audiences() {
+      for (const p of products) yield [p, ranker.audienceFor(p)];
+    },
+    fallback,
     suppressedCustomers,
   };
+}
+
+/** Products with the most distinct rows first (ties by index): they claim capped customers first. */
+function productsByReach(byProduct: Groups, P: number): Int32Array {
+  const products = new Int32Array(P);
+  for (let p = 0; p < P; p++) products[p] = p;
+  const size = (p: number) => byProduct.start[p + 1] - byProduct.start[p];
+  return products.sort((a, b) => size(b) - size(a) || a - b);
+}
+
+interface RankerSettings {
+  maxN: number;
+  blend: number;
+  /** 0 = off. */
+  cap: number;
+}
+
+export class ProductRanker {
+  private readonly excluded: Int32Array;
+  private readonly exposure: Int32Array;
+  /** Skip pointers over `eligible` past capped customers (union-find with path halving). */
+  private readonly next: Int32Array | undefined;
+  private readonly scratch;
+  private readonly final: Float64Array;
+  private stamp = 0;
+
+  constructor(
+    private readonly data: Interactions,
+    private readonly engagement: Engagement,
+    private readonly eligible: Int32Array,
+    private readonly position: Int32Array,
+    private readonly suppressed: Uint8Array,
+    private readonly byProduct: Groups,
+    private readonly affinity: Affinity | undefined,
+    private readonly settings: RankerSettings,
+  ) {
+    const C = data.customers.length;
+    this.excluded = new Int32Array(C);
+    this.exposure = new Int32Array(C);
+    this.final = new Float64Array(C);
+    this.scratch = affinity?.scratch();
+    if (settings.cap > 0) {
+      this.next = new Int32Array(eligible.length + 1);
+      for (let i = 0; i <= eligible.length; i++) this.next[i] = i;
+    }
+  }
+
+  private alive(i: number): number {
+    const next = this.next;
+    if (!next) return i;
+    while (next[i] !== i) {
+      next[i] = next[next[i]];
+      i = next[i];
+    }
+    return i;
+  }
+
+  audienceFor(p: number): Audience {
+    const { data, engagement, eligible, settings } = this;
+    const { maxN, blend, cap } = settings;
+    const mark = ++this.stamp;
+    for (let i = this.byProduct.start[p]; i < this.byProduct.start[p + 1]; i++) {
+      this.excluded[data.customer[this.byProduct.rows[i]]] = mark;
+    }
+
+    // Candidates with affinity, scored and sorted best first.
+    let candidates = new Int32Array(0);
+    const final = this.final;
+    if (this.affinity && this.scratch) {
+      const s = this.scratch;
+      this.affinity.collect(p, s);
+      const list: number[] = [];
+      for (let k = 0; k < s.size; k++) {
+        const c = s.touched[k];
+        if (this.excluded[c] === mark || this.suppressed[c] || (cap > 0 && this.exposure[c] >= cap)) continue;
+        final[c] = blend * this.affinity.value(s, c) + (1 - blend) * engagement.score[c];
+        list.push(c);
+      }
+      candidates = Int32Array.from(list);
+      const last = engagement.lastActivity;
+      const ids = data.customers;
+      candidates.sort((a, b) => final[b] - final[a] || last[b] - last[a] || compareIds(ids[a], ids[b]));
+      // Mark candidates so the engagement walk skips them (they are merged from this list).
+      for (const c of candidates) this.excluded[c] = -mark;
+    }
+
+    // Merge the candidates with the engagement order.
+    const customers = new Int32Array(maxN);
+    const scores = new Float64Array(maxN);
+    let size = 0;
+    let j = 0;
+    let i = this.alive(0);
+    const fillFactor = 1 - blend;
+    const nextFill = () => {
+      while (i < eligible.length) {
+        const c = eligible[i];
+        if (this.excluded[c] !== mark && this.excluded[c] !== -mark) return c;
+        i = this.alive(i + 1);
+      }
+      return -1;
+    };
+    let f = nextFill();
+    while (size < maxN) {
+      const cand = j < candidates.length ? candidates[j] : -1;
+      if (cand < 0 && f < 0) break;
+      let takeCandidate: boolean;
+      if (cand < 0) takeCandidate = false;
+      else if (f < 0) takeCandidate = true;
+      else takeCandidate = this.before(cand, final[cand], f, fillFactor * engagement.score[f]);
+      if (takeCandidate) {
+        customers[size] = cand;
+        scores[size++] = final[cand];
+        j++;
+      } else {
+        customers[size] = f;
+        scores[size++] = fillFactor * engagement.score[f];
+        i = this.alive(i + 1);
+        f = nextFill();
+      }
+    }
+    if (cap > 0) {
+      for (let k = 0; k < Math.min(EXPOSURE_LEVEL, size); k++) {
+        const c = customers[k];
+        if (++this.exposure[c] >= cap) this.next![this.position[c]] = this.position[c] + 1;
+      }
+    }
+    return { customers: customers.slice(0, size), scores: scores.slice(0, size) };
+  }
+
+  /** Is customer a (score sa) ranked before customer b (score sb)? Score, then latest activity, then id. */
+  private before(a: number, sa: number, b: number, sb: number): boolean {
+    if (sa !== sb) return sa > sb;
+    const last = this.engagement.lastActivity;
+    if (last[a] !== last[b]) return last[a] > last[b];
+    return compareIds(this.data.customers[a], this.data.customers[b]) < 0;
+  }
 }

@@ -8,11 +8,15 @@ export interface Audience {
 }
 
 export interface Ranking {
-  /** Products in the order they will be serialized (every product of the build). */
+  /** Every product of the build, in the order `audiences()` visits them. */
   productCount: number;
-  audienceFor(product: number): Audience;
+  /**
+   * Each product's audience, once. The order is part of the result when the exposure cap
+   * is on (earlier products claim customers first), so audiences come as one pass.
+   */
+  audiences(): Generator<[product: number, audience: Audience]>;
   /** The audience for products the build never saw. */
   fallback: Audience;
-  /** How many customers the suppression list removed from the build. */
+  /** How many customers of the build the suppression list removed. */
   suppressedCustomers: number;
 }

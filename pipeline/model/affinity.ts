@@ -1,0 +1,270 @@
+// Product affinity: how close a customer's history is to one product, in 0..1, from two
+// sources, each visiting a bounded candidate set (never all customers):
+//  - co-interaction: customers of products that share customers with this one (cosine
+//    similarity of the two products' customer sets, combined as a noisy-or);
+//  - name tokens: customers of products whose names share informative words with this
+//    one (IDF-weighted), from a per-token list of its strongest recent customers.
+import type { Config } from "../config.js";
+import type { Interactions } from "../ingest/ingest.js";
+import { MS_PER_DAY } from "../ingest/dates.js";
+import type { Groups } from "./groups.js";
+import { tokenizeProducts, type ProductTokens } from "./tokens.js";
+
+/** Bounds on the candidate sets: the work per product is at most about their product. */
+export const LIMITS = {
+  /** Newest distinct customers of the product whose other products are followed. */
+  seedCustomers: 50,
+  /** Newest distinct other products followed per seed customer. */
+  neighboursPerCustomer: 20,
+  /** Newest distinct customers taken from each co-interacted product. */
+  customersPerNeighbour: 50,
+  /** Strongest customers kept per name token. */
+  customersPerToken: 30,
+} as const;
+
+export interface AffinityScratch {
+  /** Customers touched for the current product, `size` of them. */
+  touched: Int32Array;
+  size: number;
+  co: Float64Array;
+  names: Float64Array;
+  stamp: Int32Array;
+  /** Whether each source found any candidate for the current product. */
+  hasCo: boolean;
+  hasNames: boolean;
+}
+
+export class Affinity {
+  readonly tokens: ProductTokens;
+  /** Per token: its strongest customers and their strength (0..1), CSR by token. */
+  private readonly tokenStart: Int32Array;
+  private readonly tokenCustomers: Int32Array;
+  private readonly tokenStrength: Float32Array;
+  /** Distinct customers per product (for the cosine). */
+  private readonly degree: Int32Array;
+  private readonly coCount: Float64Array;
+  private readonly productStamp: Int32Array;
+  private readonly lastCustomer: Int32Array;
+  private readonly neighbours: Int32Array;
+  private readonly customerStamp: Int32Array;
+  private readonly wCo: number;
+  private readonly wNames: number;
+  private round = 0;
+  private visits = 0;
+  private readonly customerVisit: Int32Array;
+
+  constructor(
+    private readonly data: Interactions,
+    private readonly byProduct: Groups,
+    private readonly byCustomer: Groups,
+    config: Config,
+    /** Position of each customer in the engagement order, the tie-break for token lists. */
+    enginePosition: Int32Array,
+  ) {
+    const P = data.products.length;
+    const C = data.customers.length;
+    this.wCo = config.affinitySources.coInteraction;
+    this.wNames = config.affinitySources.names;
+    this.degree = new Int32Array(P);
+    const seen = new Int32Array(C).fill(-1);
+    for (let p = 0; p < P; p++) {
+      for (let i = byProduct.start[p]; i < byProduct.start[p + 1]; i++) {
+        const c = data.customer[byProduct.rows[i]];
+        if (seen[c] !== p) {
+          seen[c] = p;
+          this.degree[p]++;
+        }
+      }
+    }
+    this.coCount = new Float64Array(P);
+    this.productStamp = new Int32Array(P);
+    this.lastCustomer = new Int32Array(P).fill(-1);
+    this.neighbours = new Int32Array(LIMITS.seedCustomers * LIMITS.neighboursPerCustomer);
+    this.customerStamp = new Int32Array(C);
+    this.customerVisit = new Int32Array(C);
+
+    this.tokens = this.wNames > 0 ? tokenizeProducts(data.productNames) : tokenizeProducts([]);
+    const lists = this.wNames > 0 ? this.tokenLists(config, enginePosition) : { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) };
+    this.tokenStart = lists.start;
+    this.tokenCustomers = lists.customers;
+    this.tokenStrength = lists.strength;
+  }
+
+  scratch(): AffinityScratch {
+    const C = this.data.customers.length;
+    return { touched: new Int32Array(C), size: 0, co: new Float64Array(C), names: new Float64Array(C), stamp: new Int32Array(C), hasCo: false, hasNames: false };
+  }
+
+  /**
+   * Affinity of a touched customer, 0..1: the sources' weighted mean over the sources that
+   * had any evidence for this product, so a product nobody co-interacted with (most of
+   * them, in data this sparse) is judged by its name alone rather than at half strength.
+   */
+  value(s: AffinityScratch, c: number): number {
+    const total = (s.hasCo ? this.wCo : 0) + (s.hasNames ? this.wNames : 0);
+    return total > 0 ? ((s.hasCo ? this.wCo * s.co[c] : 0) + (s.hasNames ? this.wNames * s.names[c] : 0)) / total : 0;
+  }
+
+  /**
+   * Collects the candidates of product p into `s` (touched, co, names). May include
+   * customers of p itself: the caller excludes those.
+   */
+  collect(p: number, s: AffinityScratch): void {
+    s.size = 0;
+    const mark = ++this.round;
+    const touch = (c: number) => {
+      if (s.stamp[c] !== mark) {
+        s.stamp[c] = mark;
+        s.co[c] = 0;
+        s.names[c] = 0;
+        s.touched[s.size++] = c;
+      }
+    };
+    if (this.wCo > 0) this.coInteraction(p, mark, s, touch);
+    s.hasCo = s.size > 0;
+    s.hasNames = false;
+    if (this.wNames > 0) this.nameMatches(p, s, touch);
+  }
+
+  private coInteraction(p: number, mark: number, s: AffinityScratch, touch: (c: number) => void): void {
+    const { data, byProduct, byCustomer } = this;
+    let seeds = 0;
+    let neighbourCount = 0;
+    for (let i = byProduct.start[p]; i < byProduct.start[p + 1] && seeds < LIMITS.seedCustomers; i++) {
+      const c = data.customer[byProduct.rows[i]];
+      if (this.customerStamp[c] === mark) continue;
+      this.customerStamp[c] = mark;
+      seeds++;
+      let followed = 0;
+      for (let j = byCustomer.start[c]; j < byCustomer.start[c + 1] && followed < LIMITS.neighboursPerCustomer; j++) {
+        const q = data.product[byCustomer.rows[j]];
+        if (q === p || (this.lastCustomer[q] === c && this.productStamp[q] === mark)) continue;
+        if (this.productStamp[q] !== mark) {
+          this.productStamp[q] = mark;
+          this.coCount[q] = 0;
+          this.neighbours[neighbourCount++] = q;
+        }
+        this.lastCustomer[q] = c;
+        this.coCount[q]++;
+        followed++;
+      }
+    }
+    for (let k = 0; k < neighbourCount; k++) {
+      const q = this.neighbours[k];
+      const sim = this.coCount[q] / Math.sqrt(this.degree[p] * this.degree[q]);
+      let taken = 0;
+      const visit = ++this.visits;
+      for (let i = byProduct.start[q]; i < byProduct.start[q + 1] && taken < LIMITS.customersPerNeighbour; i++) {
+        const c = data.customer[byProduct.rows[i]];
+        if (this.customerVisit[c] === visit) continue;
+        this.customerVisit[c] = visit;
+        taken++;
+        touch(c);
+        // Noisy-or: several co-interacted products add up without leaving 0..1.
+        s.co[c] = 1 - (1 - s.co[c]) * (1 - Math.min(1, sim));
+      }
+    }
+  }
+
+  private nameMatches(p: number, s: AffinityScratch, touch: (c: number) => void): void {
+    const { tokens } = this;
+    let idfTotal = 0;
+    for (let i = tokens.start[p]; i < tokens.start[p + 1]; i++) {
+      const t = tokens.tokens[i];
+      if (tokens.df[t] >= 2) idfTotal += tokens.idf[t];
+    }
+    if (idfTotal === 0) return;
+    for (let i = tokens.start[p]; i < tokens.start[p + 1]; i++) {
+      const t = tokens.tokens[i];
+      if (tokens.df[t] < 2) continue;
+      const w = tokens.idf[t] / idfTotal;
+      for (let j = this.tokenStart[t]; j < this.tokenStart[t + 1]; j++) {
+        const c = this.tokenCustomers[j];
+        touch(c);
+        s.names[c] += w * this.tokenStrength[j];
+        s.hasNames = true;
+      }
+    }
+  }
+
+  /**
+   * Per token, its strongest customers: strength 1 - exp(-x) where x sums the customer's
+   * interactions with products carrying the token, each weighted by event weight (relative
+   * to the heaviest event) and by recency (exp(-age / recencyDecayDays)).
+   */
+  private tokenLists(config: Config, position: Int32Array) {
+    const { data, byProduct, tokens } = this;
+    const T = tokens.count;
+    // Products per token (CSR).
+    const pStart = new Int32Array(T + 1);
+    for (let i = 0; i < tokens.tokens.length; i++) pStart[tokens.tokens[i] + 1]++;
+    for (let t = 0; t < T; t++) pStart[t + 1] += pStart[t];
+    const fill = pStart.slice(0, T);
+    const pOf = new Int32Array(tokens.tokens.length);
+    for (let p = 0; p < data.products.length; p++) {
+      for (let i = tokens.start[p]; i < tokens.start[p + 1]; i++) pOf[fill[tokens.tokens[i]]++] = p;
+    }
+    let maxWeight = 0;
+    for (const w of data.eventWeights) maxWeight = Math.max(maxWeight, w);
+    maxWeight ||= 1;
+    let now = -Infinity;
+    for (let r = 0; r < data.count; r++) if (data.time[r] > now) now = data.time[r];
+    const rowWeight = new Float64Array(data.count);
+    for (let r = 0; r < data.count; r++) {
+      rowWeight[r] = (data.eventWeights[data.event[r]] / maxWeight) * Math.exp(-(now - data.time[r]) / MS_PER_DAY / config.recencyDecayDays);
+    }
+
+    const x = new Float64Array(data.customers.length);
+    const stamp = new Int32Array(data.customers.length).fill(-1);
+    const touched: number[] = [];
+    const start = new Int32Array(T + 1);
+    const customers: number[] = [];
+    const strength: number[] = [];
+    for (let t = 0; t < T; t++) {
+      if (tokens.df[t] >= 2) {
+        touched.length = 0;
+        for (let i = pStart[t]; i < pStart[t + 1]; i++) {
+          const p = pOf[i];
+          for (let j = byProduct.start[p]; j < byProduct.start[p + 1]; j++) {
+            const r = byProduct.rows[j];
+            const c = data.customer[r];
+            if (stamp[c] !== t) {
+              stamp[c] = t;
+              x[c] = 0;
+              touched.push(c);
+            }
+            x[c] += rowWeight[r];
+          }
+        }
+        const keep = selectTop(touched, LIMITS.customersPerToken, (a, b) => x[b] - x[a] || position[a] - position[b]);
+        for (const c of keep) {
+          customers.push(c);
+          strength.push(1 - Math.exp(-x[c]));
+        }
+      }
+      start[t + 1] = customers.length;
+    }
+    return { start, customers: Int32Array.from(customers), strength: Float32Array.from(strength) };
+  }
+}
+
+/** The `k` best of `items` under `better` (negative = first is better), best first. */
+export function selectTop(items: number[], k: number, better: (a: number, b: number) => number): number[] {
+  if (items.length <= k) return [...items].sort(better);
+  // Keep a sorted window of k; most items fail the comparison with the window's worst.
+  const window = items.slice(0, k).sort(better);
+  for (let i = k; i < items.length; i++) {
+    const c = items[i];
+    if (better(c, window[k - 1]) >= 0) continue;
+    let lo = 0,
+      hi = k - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (better(c, window[mid]) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    window.splice(lo, 0, c);
+    window.pop();
+  }
+  return window;
+}

@@ -1,0 +1,32 @@
+// Row groupings (CSR layout: a start offset per group and one flat array of row ids), so
+// "the rows of this product" or "the rows of this customer" is a slice, not a scan.
+import type { Interactions } from "../ingest/ingest.js";
+
+export interface Groups {
+  /** Rows of group g are rows[start[g] .. start[g + 1]), newest first. */
+  start: Int32Array;
+  rows: Int32Array;
+}
+
+/** Row ids newest first (ties by row id), shared by every grouping. */
+export function newestFirst(data: Interactions): Int32Array {
+  const order = new Int32Array(data.count);
+  for (let r = 0; r < data.count; r++) order[r] = r;
+  const time = data.time;
+  order.sort((a, b) => time[b] - time[a] || a - b);
+  return order;
+}
+
+/** Groups rows by `key[r]` (0..size-1), keeping `order` within each group. */
+export function groupRows(key: Int32Array, order: Int32Array, size: number): Groups {
+  const start = new Int32Array(size + 1);
+  for (let i = 0; i < order.length; i++) start[key[order[i]] + 1]++;
+  for (let g = 0; g < size; g++) start[g + 1] += start[g];
+  const fill = start.slice(0, size);
+  const rows = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    rows[fill[key[r]]++] = r;
+  }
+  return { start, rows };
+}

@@ -1,0 +1,55 @@
+// Hand-made interaction logs for the model tests: rows in, the ingest's typed-array
+// structure out, without going through CSV.
+import { defaultConfig, parseConfig, type Config } from "../../pipeline/config.js";
+import type { Interactions } from "../../pipeline/ingest/ingest.js";
+import { emptyAccounting } from "../../pipeline/ingest/reasons.js";
+
+/** [customer, product, event, ISO date, product name?] */
+export type Row = [string, string, string, string, string?];
+
+export function interactions(rows: Row[], config: Config = defaultConfig()): Interactions {
+  const events = Object.keys(config.eventWeights);
+  const customers: string[] = [];
+  const products: string[] = [];
+  const productNames: string[] = [];
+  const cIndex = new Map<string, number>();
+  const pIndex = new Map<string, number>();
+  const n = rows.length;
+  const data: Interactions = {
+    files: [],
+    customers,
+    products,
+    productNames,
+    events,
+    eventWeights: Float64Array.from(events.map((e) => config.eventWeights[e])),
+    count: n,
+    customer: new Int32Array(n),
+    product: new Int32Array(n),
+    event: new Uint8Array(n),
+    time: new Float64Array(n),
+    accounting: { ...emptyAccounting(), rows_read: n, rows_kept: n },
+  };
+  rows.forEach(([c, p, e, date, name], r) => {
+    if (!cIndex.has(c)) cIndex.set(c, customers.push(c) - 1);
+    if (!pIndex.has(p)) {
+      pIndex.set(p, products.push(p) - 1);
+      productNames.push(name ?? "");
+    }
+    const ev = events.indexOf(e);
+    if (ev < 0) throw new Error(`unknown event in fixture: ${e}`);
+    data.customer[r] = cIndex.get(c)!;
+    data.product[r] = pIndex.get(p)!;
+    data.event[r] = ev;
+    data.time[r] = Date.parse(date);
+  });
+  return data;
+}
+
+export function config(overrides: Record<string, unknown> = {}): Config {
+  return parseConfig(overrides);
+}
+
+/** Customer ids of an audience, best first. */
+export function idsOf(data: Interactions, customers: Int32Array): string[] {
+  return Array.from(customers, (c) => data.customers[c]);
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { rank } from "../../pipeline/model/rank.js";
+import type { Audience } from "../../pipeline/model/types.js";
+import type { Interactions } from "../../pipeline/ingest/ingest.js";
+import { config, idsOf, interactions, type Row } from "./model-fixture.js";
+
+const noRecency = { engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 } };
+
+function audiences(data: Interactions, ranking: ReturnType<typeof rank>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [p, a] of ranking.audiences()) out.set(data.products[p], idsOf(data, a.customers));
+  return out;
+}
+
+function nonIncreasing(a: Audience): boolean {
+  for (let i = 1; i < a.scores.length; i++) if (a.scores[i] > a.scores[i - 1]) return false;
+  return true;
+}
+
+// A: three purchases of three products on three days; C: two carts of one product on one
+// day; B: one cart. Scores worked out by hand in model-engagement.test.ts: A > C > B.
+const base: Row[] = [
+  ["A", "p1", "purchased", "2022-10-01T10:00:00Z"],
+  ["A", "p2", "purchased", "2022-10-02T10:00:00Z"],
+  ["A", "p3", "purchased", "2022-10-03T10:00:00Z"],
+  ["B", "p4", "cart", "2022-10-03T11:00:00Z"],
+  ["C", "p1", "cart", "2022-10-03T08:00:00Z"],
+  ["C", "p1", "cart", "2022-10-03T09:00:00Z"],
+];
+
+describe("rank", () => {
+  it("excludes customers who already interacted with the product", () => {
+    const data = interactions(base);
+    const got = audiences(data, rank(data, config(noRecency)));
+    expect(got.get("p1")).toEqual(["B"]); // A and C interacted with p1
+    expect(got.get("p4")).toEqual(["A", "C"]); // B interacted with p4
+    expect(got.get("p2")).toEqual(["C", "B"]);
+  });
+
+  it("gives unknown products the global engagement audience (cold start)", () => {
+    const data = interactions(base);
+    const ranking = rank(data, config(noRecency));
+    expect(idsOf(data, ranking.fallback.customers)).toEqual(["A", "C", "B"]);
+    // Hand-computed in model-engagement.test.ts.
+    expect(Array.from(ranking.fallback.scores)).toEqual([
+      expect.closeTo(0.8375 / 0.95, 10),
+      expect.closeTo(0.4375 / 0.95, 10),
+      expect.closeTo(0.15 / 0.95, 10),
+    ]);
+  });
+
+  it("never lets a suppressed customer into any audience or the fallback, and counts them", () => {
+    const data = interactions(base);
+    const ranking = rank(data, config(noRecency), { suppress: new Set(["C", "not-in-the-data"]) });
+    expect(ranking.suppressedCustomers).toBe(1);
+    expect(idsOf(data, ranking.fallback.customers)).toEqual(["A", "B"]);
+    for (const [product, ids] of audiences(data, ranking)) expect(ids, product).not.toContain("C");
+  });
+
+  it("breaks ties by latest activity, then by id (numerically for numeric ids)", () => {
+    const rows: Row[] = [
+      ["10", "x", "cart", "2022-10-05T10:00:00Z"],
+      ["9", "y", "cart", "2022-10-05T10:00:00Z"],
+      ["8", "z", "cart", "2022-10-01T10:00:00Z"],
+    ];
+    const data = interactions(rows);
+    const ranking = rank(data, config(noRecency));
+    // Identical histories: equal scores. 9 and 10 were active later than 8; 9 < 10 as numbers.
+    expect(idsOf(data, ranking.fallback.customers)).toEqual(["9", "10", "8"]);
+    expect(new Set(ranking.fallback.scores).size).toBe(1);
+  });
+
+  it("puts customers close to the product (same brand and model words) ahead of more engaged strangers", () => {
+    const rows: Row[] = [
+      ["fan", "p1", "cart", "2022-10-01T10:00:00Z", "Acme Rocket 5 Black"],
+      ["new", "p2", "cart", "2022-10-01T10:00:00Z", "Acme Rocket 7 White"],
+      ...["p3", "p4", "p5"].map((p, i): Row => ["busy", p, "purchased", `2022-10-0${i + 1}T12:00:00Z`, `Zeta Nova ${i} Red`]),
+      ["other", "p5", "cart", "2022-10-01T10:00:00Z"],
+    ];
+    const data = interactions(rows);
+    const got = audiences(data, rank(data, config({ ...noRecency, affinityBlend: 0.9 })));
+    expect(got.get("p2")![0]).toBe("fan");
+    // Without the blend, the most engaged customer comes first.
+    const plain = audiences(data, rank(data, config({ ...noRecency, affinityBlend: 0 })));
+    expect(plain.get("p2")![0]).toBe("busy");
+  });
+
+  it("puts customers of co-interacted products first", () => {
+    // p1 and p2 share customer s; q bought p2 only, so q is one co-interaction step from p1.
+    const rows: Row[] = [
+      ["s", "p1", "cart", "2022-10-01T10:00:00Z"],
+      ["s", "p2", "cart", "2022-10-02T10:00:00Z"],
+      ["q", "p2", "cart", "2022-10-03T10:00:00Z"],
+      ...["p7", "p8", "p9"].map((p, i): Row => ["busy", p, "purchased", `2022-10-0${i + 1}T12:00:00Z`]),
+    ];
+    const data = interactions(rows);
+    const got = audiences(data, rank(data, config({ ...noRecency, affinityBlend: 0.9 })));
+    expect(got.get("p1")).toEqual(["q", "busy"]);
+  });
+
+  it("keeps scores non-increasing and audiences at most the largest variant", () => {
+    const rows: Row[] = [];
+    for (let c = 0; c < 40; c++) rows.push([`c${c}`, `p${c % 7}`, c % 3 ? "cart" : "purchased", `2022-10-${String(1 + (c % 28)).padStart(2, "0")}T10:00:00Z`, `Brand${c % 2} Model${c % 7} X`]);
+    const data = interactions(rows);
+    for (const [, a] of rank(data, config({ variants: [5, 10] })).audiences()) {
+      expect(a.customers.length).toBeLessThanOrEqual(10);
+      expect(nonIncreasing(a)).toBe(true);
+      expect(new Set(a.customers).size).toBe(a.customers.length);
+    }
+  });
+
+  it("with an exposure cap, no customer is in more than K top-10 audiences; the next best takes the slot", () => {
+    // Twelve products, each with its own customer; A is the most engaged customer overall.
+    const rows: Row[] = [
+      ["A", "p0", "purchased", "2022-10-01T10:00:00Z"],
+      ["A", "p0", "cart", "2022-10-02T10:00:00Z"],
+      ["A", "p0", "wishlist", "2022-10-03T10:00:00Z"],
+    ];
+    for (let i = 1; i <= 11; i++) rows.push([`c${i}`, `p${i}`, "cart", `2022-10-${String(i + 3).padStart(2, "0")}T10:00:00Z`]);
+    const data = interactions(rows);
+    const uncapped = audiences(data, rank(data, config({ ...noRecency, affinityBlend: 0 })));
+    const inTop10 = (got: Map<string, string[]>, id: string) => [...got.values()].filter((ids) => ids.slice(0, 10).includes(id)).length;
+    expect(inTop10(uncapped, "A")).toBe(11); // every audience but p0's own
+
+    const capped = audiences(data, rank(data, config({ ...noRecency, affinityBlend: 0, exposureCap: 2 })));
+    for (const id of data.customers) expect(inTop10(capped, id), id).toBeLessThanOrEqual(2);
+    // Products are visited most interacted first: p0 (3 rows), then p1..p11 by index.
+    // c1..c11 tie on engagement, so the latest active comes first: A, c11, c10, ..., c1.
+    // p0's top 10 (A is its own): c11..c2, one appearance each.
+    // p1's (c1 is its own): A, c11..c3 — now c11..c3 are at the cap; c2 still fits at rank 11.
+    // p2's (c2 is its own): A (now at the cap), then only c1 is left.
+    // p3's (c3 is its own): the next best uncapped, c2 and c1; then everyone is at the cap.
+    expect(capped.get("p1")).toEqual(["A", "c11", "c10", "c9", "c8", "c7", "c6", "c5", "c4", "c3", "c2"]);
+    expect(capped.get("p2")).toEqual(["A", "c1"]);
+    expect(capped.get("p3")).toEqual(["c2", "c1"]);
+    // A tight cap on a tiny log runs out of customers: the audience is then empty, not a repeat.
+    expect(capped.get("p4")).toEqual([]);
+  });
+});
