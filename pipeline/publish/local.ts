@@ -62,9 +62,14 @@ export async function openLocalTarget(namespaceId: string, persistDir = DEFAULT_
   return {
     ...localTargetName(namespaceId, persistDir),
     partConcurrency: 1,
-    putBulk: (pairs: KvPair[]) => counted(() => inParallel(pairs, CONCURRENCY, (p) => kv.put(p.key, p.value))),
+    // Each put is its own request to workerd, so each counts as one in flight.
+    putBulk: (pairs: KvPair[], _body?: Buffer, onKeys?: (n: number) => void) =>
+      inParallel(pairs, CONCURRENCY, async (p) => {
+        await counted(() => kv.put(p.key, p.value));
+        onKeys?.(1);
+      }),
     get: (key) => counted(() => kv.get(key)),
-    deleteBulk: (keys) => counted(() => inParallel(keys, CONCURRENCY, (k) => kv.delete(k))),
+    deleteBulk: (keys) => inParallel(keys, CONCURRENCY, (k) => counted(() => kv.delete(k))),
     listPages,
     listKeys: (prefix) => collectKeys(listPages(prefix)),
     inFlight: () => inFlight,

@@ -118,9 +118,20 @@ export async function publish(buildDir: string, target: KvTarget, options: Publi
       const buf = await readFile(join(buildDir, part.file));
       if (sha256(buf) !== part.sha256) throw new UsageError(`${part.file} changed while publishing: nothing more was written`);
       const pairs = JSON.parse(buf.toString("utf8")) as KvPair[];
-      await target.putBulk(pairs, buf);
+      let reported = 0;
+      let lastReport = 0;
+      await target.putBulk(pairs, buf, (n) => {
+        reported += n;
+        keysDone += n;
+        // A key-by-key target calls this per key: tell the progress line a few times a second at most.
+        const now = Date.now();
+        if (now - lastReport >= 200) {
+          lastReport = now;
+          options.onProgress?.({ keysDone, keysTotal });
+        }
+      });
       await checkpoint.confirm(part.file, part.sha256);
-      keysDone += pairs.length;
+      keysDone += pairs.length - reported;
       options.onProgress?.({ keysDone, keysTotal });
     });
   } catch (err) {

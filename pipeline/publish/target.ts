@@ -12,9 +12,10 @@ export interface KvTarget {
   /**
    * Writes every pair or throws; a retrying target only throws once it gives up.
    * `body`, when given, is `pairs` already serialized as a bulk JSON array (a build part
-   * file), so a remote target can send the bytes as they are.
+   * file), so a remote target can send the bytes as they are. `onKeys` hears about keys
+   * written before the whole call returns (a target writing key by key reports as it goes).
    */
-  putBulk(pairs: KvPair[], body?: Buffer): Promise<void>;
+  putBulk(pairs: KvPair[], body?: Buffer, onKeys?: (n: number) => void): Promise<void>;
   get(key: string): Promise<string | null>;
   deleteBulk(keys: string[]): Promise<void>;
   /** Every key under `prefix`, page by page (a namespace can hold millions). */
