@@ -1,6 +1,6 @@
 // Smoke: one virtual user walks every route and error path of the HTTP contract a few
 // times, each answer checked. Run it after every deploy and publish; any failed request
-// or check fails the run. `npm run load:smoke` (BASE_URL, API_KEY: see load/README.md).
+// or check fails the run. `npm run load:smoke`; settings in load/README.md.
 import type { Options } from "k6/options";
 import { numberEnv, SUMMARY_TREND_STATS, thresholds } from "./lib/config.ts";
 import { fullTour } from "./lib/journey.ts";
