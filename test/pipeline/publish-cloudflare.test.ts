@@ -168,6 +168,21 @@ describe("publish --target cloudflare", () => {
   });
 });
 
+describe("audience run --target cloudflare", () => {
+  it("builds a generated log and publishes every key of the build, pointer last", async () => {
+    const csv = join(root, "log.csv");
+    expect((await runCli("generate", "--rows", "200", "--out", csv, "--seed", "5", "--quiet")).code).toBe(0);
+    const r = await s.cli("run", csv, "--out", join(root, "out"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const version = r.stdout.trim();
+    const manifest = JSON.parse(readFileSync(join(root, "out", "builds", version, "manifest.json"), "utf8"));
+    const stored = [...s.fake.store.keys()].filter((k) => k.startsWith(`v/${version}/`));
+    expect(stored).toHaveLength(manifest.counts.keys);
+    expect(JSON.parse(s.fake.store.get(POINTER_KEY)!)).toEqual(manifest.pointer);
+    expect(s.fake.violations).toEqual([]);
+  });
+});
+
 describe("validation before the first write", () => {
   it("reports every problem at once with its file and index, exit 2, and sends nothing", async () => {
     const b = writeTinyBuild(root, V2, 3, 4);
