@@ -2,7 +2,8 @@
 // that the pipeline generated, built and published into a local KV. Expected audiences come
 // from the API itself (the page must show what the API answers), expected words from the
 // contract: DESIGN.md's default variants and the fallback note.
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import type { Miniflare } from "miniflare";
 import type { Browser, BrowserContext, Page, ViewportSize } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await open?.mf.dispose();
+  if (sample) await rm(sample.dir, { recursive: true, force: true });
 });
 
 afterEach(async () => {
@@ -34,8 +36,8 @@ afterEach(async () => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-async function openPage(base: URL, viewport: ViewportSize = { width: 1200, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+async function openPage(base: URL, viewport: ViewportSize = { width: 1200, height: 900 }, bypassCSP = false): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, bypassCSP });
   contexts.push(context);
   const page = await context.newPage();
   page.on("pageerror", (err) => pageErrors.push(err.message));
@@ -66,6 +68,19 @@ function tableRows(page: Page): Promise<string[][]> {
 async function waitForRows(page: Page, count: number): Promise<string[][]> {
   await expect.poll(() => page.locator("#audience-rows tr").count(), { timeout: 10_000 }).toBe(count);
   return tableRows(page);
+}
+
+const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core's WCAG 2.x A and AA rules (contrast, labels, names, roles) on the page as it is now. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  return violations;
 }
 
 async function firstSampleId(page: Page): Promise<string> {
@@ -256,6 +271,17 @@ describe("the demo page, open API", () => {
     await waitForRows(page, 10);
   });
 
+  it("passes axe-core's WCAG A/AA checks with an audience and the fallback notice on screen", async () => {
+    // bypassCSP only so the audit script can be injected; the page itself is unchanged.
+    const page = await openPage(open.url, { width: 1200, height: 900 }, true);
+    await firstSampleId(page);
+    await page.locator("#product-id").fill("brand-new-product-0001");
+    await page.locator("#product-id").press("Enter");
+    await waitForRows(page, 10);
+    await page.locator("#health dd").first().waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
   it("fits a phone screen without sideways scrolling", async () => {
     const page = await openPage(open.url, { width: 360, height: 740 });
     await firstSampleId(page);
@@ -315,5 +341,13 @@ describe("the demo page, API keys on", () => {
     await page.locator("#samples button").first().waitFor();
     await page.locator("#key-forget").click();
     expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
+  });
+
+  it("passes axe-core's WCAG A/AA checks at phone width with the key prompt and an error shown", async () => {
+    const page = await openPage(secured.url, { width: 360, height: 740 }, true);
+    await page.locator("#product-id").fill("p1");
+    await page.locator("#product-id").press("Enter");
+    await expect.poll(() => page.locator("#error").textContent()).toBe("This API needs a key. Enter it in the API key box.");
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ export interface PublishedSample {
   version: string;
 }
 
-export async function publishSample(rows = 600, seed = 7): Promise<PublishedSample> {
+export async function publishSample(rows = 300, seed = 7): Promise<PublishedSample> {
   const dir = tempDir("pa-browser-");
   const csv = join(dir, "log.csv");
   const gen = await runCli("generate", "--rows", String(rows), "--out", csv, "--seed", String(seed), "--quiet");
@@ -25,6 +25,9 @@ export async function publishSample(rows = 600, seed = 7): Promise<PublishedSamp
   if (run.code !== 0) throw new Error(`run failed: ${run.stderr}`);
   return { dir, persist, version: run.stdout.trim() };
 }
+
+// One bundle per entry for the whole test file: esbuild is the slow part of a worker start.
+const bundles = new Map<string, Promise<string>>();
 
 /**
  * Starts the worker over its own copy of the published KV folder, so two workers (open and
@@ -38,5 +41,6 @@ export async function serveSample(
 ): Promise<{ mf: Miniflare; url: URL }> {
   const persist = join(sample.dir, `kv-${name}`);
   await cp(sample.persist, persist, { recursive: true });
-  return startWorker({ scriptPath: await bundleWorker(entry), kvPersist: persist, namespaceId: NAMESPACE, bindings });
+  if (!bundles.has(entry)) bundles.set(entry, bundleWorker(entry));
+  return startWorker({ scriptPath: await bundles.get(entry)!, kvPersist: persist, namespaceId: NAMESPACE, bindings });
 }

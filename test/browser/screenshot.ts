@@ -1,7 +1,7 @@
 // Regenerates docs/demo-page.png: the demo page at desktop and at phone width, side by side,
 // served by the real worker over a freshly published sample. Run by hand after changing the
 // page (it is not a test): `npx tsx test/browser/screenshot.ts [out.png]`.
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { launchChromium } from "./chromium.js";
 import { publishSample, serveSample } from "./published-sample.js";
 
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await mf.dispose();
+    await rm(sample.dir, { recursive: true, force: true });
   }
 }
 
