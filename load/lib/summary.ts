@@ -15,6 +15,8 @@ export interface Digest {
   metrics: Record<string, MetricDigest>;
   checks: { name: string; passes: number; fails: number }[];
   durationMs?: number;
+  /** The machine-readable layout's own verdict (`results.passed`), when it has one. */
+  passed?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -54,6 +56,7 @@ export function digest(data: unknown): Digest {
   groupChecks(data.root_group, out.checks);
   const ordered = results && isObject(results.checks) ? results.checks.orderedChecks : undefined;
   if (out.checks.length === 0 && Array.isArray(ordered)) groupChecks({ checks: ordered }, out.checks);
+  if (results && typeof results.passed === "boolean") out.passed = results.passed;
   if (isObject(data.state) && typeof data.state.testRunDurationMs === "number") out.durationMs = data.state.testRunDurationMs;
   else if (isObject(data.config) && typeof data.config.duration === "number") out.durationMs = data.config.duration * 1000;
   return out;
@@ -64,7 +67,8 @@ const pct = (v: number | undefined) => (v === undefined ? "n/a" : `${(v * 100).t
 
 /** True when no threshold failed (a run without thresholds passes). */
 export function passed(d: Digest): boolean {
-  return Object.values(d.metrics).every((m) => Object.values(m.thresholds).every(Boolean));
+  const thresholdsHeld = Object.values(d.metrics).every((m) => Object.values(m.thresholds).every(Boolean));
+  return thresholdsHeld && d.passed !== false;
 }
 
 export function renderText(script: string, d: Digest, extra: string[] = [], now = new Date()): string {

@@ -321,6 +321,7 @@ describe("handleSummary", () => {
     expect(text).toContain("duration 12.0 s, 40 requests (3.3/s)");
     expect(text).toContain("FAIL sample: status 200: 1 of 4 failed");
     expect(text).toContain("verdict: PASS");
+    expect(smoke.handleSummary({ results: { passed: false, metrics: [] } }).stdout).toContain("verdict: FAIL");
   });
 
   it("never throws on a summary of an unexpected shape", async () => {
