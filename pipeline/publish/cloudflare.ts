@@ -115,10 +115,11 @@ export class CloudflareKv implements KvTarget {
     return res.status === 404 ? null : res.text;
   }
 
-  async *listPages(prefix: string): AsyncIterable<string[]> {
+  async *listPages(prefix: string, pageSize = LIST_PAGE): AsyncIterable<string[]> {
     let cursor: string | undefined;
     for (;;) {
-      const query = new URLSearchParams({ prefix, limit: String(LIST_PAGE) });
+      // The API takes limit 10..1,000.
+      const query = new URLSearchParams({ prefix, limit: String(Math.min(LIST_PAGE, Math.max(10, pageSize))) });
       if (cursor) query.set("cursor", cursor);
       const res = await this.request("GET", `/keys?${query}`);
       const envelope = this.parse<{ name: string }[]>(res.text, "list keys");

@@ -50,10 +50,10 @@ export async function openLocalTarget(namespaceId: string, persistDir = DEFAULT_
       inFlight--;
     }
   };
-  async function* listPages(prefix: string): AsyncIterable<string[]> {
+  async function* listPages(prefix: string, pageSize = 1000): AsyncIterable<string[]> {
     let cursor: string | undefined;
     for (;;) {
-      const page = await kv.list({ prefix, cursor, limit: 1000 });
+      const page = await kv.list({ prefix, cursor, limit: pageSize });
       yield page.keys.map((k) => k.name);
       if (page.list_complete || !page.cursor) return;
       cursor = page.cursor;

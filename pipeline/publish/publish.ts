@@ -3,16 +3,16 @@
 // Until the pointer moves, the live version is untouched; after it moves, old versions
 // beyond the retention count are deleted.
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
 import type { KvPair } from "../build/serialize.js";
 import { readManifest, type Manifest } from "../build/manifest.js";
 import { RunError, UsageError } from "../errors.js";
 import { Checkpoint } from "./checkpoint.js";
-import { planRetention, type RetentionPlan } from "./retention.js";
+import { applyRetention, type RetentionPlan } from "./retention.js";
 import type { KvTarget } from "./target.js";
 import { sha256, validateBuild, type CheckedPart, type SampleKey } from "./validate.js";
-import { deleteVersion, listVersions, readPointer } from "./versions.js";
+import { readPointer } from "./versions.js";
 
 export { readPointer } from "./versions.js";
 
@@ -168,40 +168,10 @@ export async function publish(buildDir: string, target: KvTarget, options: Publi
   await checkpoint.switched(new Date());
   const result: PublishResult = { manifest, previous, partsSkipped: skipped.length, partsSent: todo.length };
 
-  if (options.retainVersions !== undefined) result.retention = await applyRetention(target, version, previous, options.retainVersions, note);
-  return result;
-}
-
-/** After a switch: delete versions beyond `retain`. Never fails the publish; it reports. */
-export async function applyRetention(
-  target: KvTarget,
-  live: string,
-  previous: string | undefined,
-  retain: number,
-  note: (line: string) => void = () => {},
-): Promise<RetentionPlan & { error?: string }> {
-  let plan: RetentionPlan = { keep: [live], remove: [] };
-  try {
-    const now = (await readPointer(target))?.version;
-    if (now !== live) {
-      note(`retention skipped: ${POINTER_KEY} now points at ${now ?? "nothing"}, not ${live} (another publish or rollback?)`);
-      return plan;
-    }
-    const versions = await listVersions(target);
-    plan = planRetention(
-      versions.map((v) => v.version),
-      live,
-      previous === live ? undefined : previous,
-      retain,
-    );
-    for (const version of plan.remove) {
-      const n = await deleteVersion(target, version);
-      note(`removed old version ${version} (${n.toLocaleString("en-US")} keys)`);
-    }
-    return plan;
-  } catch (err) {
-    return { ...plan, error: (err as Error).message };
+  if (options.retainVersions !== undefined) {
+    result.retention = await applyRetention(target, { live: version, previous, retain: options.retainVersions, buildsRoot: dirname(resolve(buildDir)), note });
   }
+  return result;
 }
 
 /** The original entry point (scripts/start.ts): publish without retention. */

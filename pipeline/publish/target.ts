@@ -18,8 +18,8 @@ export interface KvTarget {
   putBulk(pairs: KvPair[], body?: Buffer, onKeys?: (n: number) => void): Promise<void>;
   get(key: string): Promise<string | null>;
   deleteBulk(keys: string[]): Promise<void>;
-  /** Every key under `prefix`, page by page (a namespace can hold millions). */
-  listPages(prefix: string): AsyncIterable<string[]>;
+  /** Every key under `prefix`, page by page (a namespace can hold millions); `pageSize` ≤ 1,000. */
+  listPages(prefix: string, pageSize?: number): AsyncIterable<string[]>;
   listKeys(prefix: string): Promise<string[]>;
   /** Requests on the wire right now (for progress lines). */
   inFlight(): number;

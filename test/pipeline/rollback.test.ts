@@ -1,5 +1,7 @@
 // Rollback switches meta/current back to a retained version, only once that version is
 // shown to be whole; retention around rollbacks keeps the right versions.
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { writeTinyBuild } from "../fakes/build-dir.js";
@@ -68,17 +70,21 @@ describe("audience rollback", () => {
     expect(s.fake.store.get(POINTER_KEY)).toBe(pointer);
   });
 
-  it("after a rollback, the next publish keeps the version that was live and drops the one rolled back from", async () => {
+  it("after a rollback, the next publish keeps the version that was live; the one rolled back from goes one publish later", async () => {
+    const V4 = "20261128T000000Z-ffffff";
     for (const v of [V1, V2]) expect((await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet")).code).toBe(0);
     expect((await s.cli("rollback")).code).toBe(0);
     expect(live()?.version).toBe(V1);
     const r = await s.cli("publish", writeTinyBuild(root, V3, 1, 5).dir, "--keep", "2");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`removed old version ${V2} (8 keys)`);
-    expect(versionKeys(V1)).toBe(8);
-    expect(versionKeys(V2)).toBe(0);
-    expect(versionKeys(V3)).toBe(8);
+    // V1 was live a moment ago: kept. V2 sits between V1 and V3: left for now.
+    expect([V1, V2, V3].map(versionKeys)).toEqual([8, 8, 8]);
     expect(live()?.version).toBe(V3);
+    const next = await s.cli("publish", writeTinyBuild(root, V4, 1, 5).dir, "--keep", "2");
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`removed old version ${V1} (8 keys)`);
+    expect(next.stderr).toContain(`removed old version ${V2} (8 keys)`);
+    expect([V1, V2, V3, V4].map(versionKeys)).toEqual([0, 0, 8, 8]);
   });
 });
 
@@ -96,6 +102,7 @@ describe("retention", () => {
     const V9 = "20261130T000000Z-eeeeee";
     s.fake.store.set(keys.rec(V9, "1", 5), "partial");
     const deletesBefore = s.fake.count("delete");
+    const listsBefore = s.fake.count("list");
     const r = await s.cli("publish", writeTinyBuild(root, V3, 2, 5).dir, "--keep", "1");
     expect(r.code, r.stderr).toBe(0);
     // keep 1, but V2 was live a moment ago (workers still read it): only V1 goes
@@ -105,11 +112,21 @@ describe("retention", () => {
     expect(s.fake.store.get(keys.rec(V9, "1", 5))).toBe("partial");
     expect(s.fake.count("delete") - deletesBefore).toBe(1); // 13 keys: one bulk delete
     expect(s.fake.requests.filter((q) => q.op === "delete").every((q) => q.status === 200)).toBe(true);
+    // No listing of the whole namespace: two probes for the oldest version, and V1's keys
+    // came from its build directory.
+    expect(s.fake.count("list") - listsBefore).toBe(2);
+
+    // Without the old build directory, its keys are listed instead.
+    rmSync(join(root, V2), { recursive: true });
+    const V4 = "20261128T000000Z-ffffff";
+    const listsBefore4 = s.fake.count("list");
+    expect((await s.cli("publish", writeTinyBuild(root, V4, 1, 5).dir, "--keep", "1", "--quiet")).code).toBe(0);
+    expect(versionKeys(V2)).toBe(0);
+    expect(versionKeys(V3)).toBe(13);
+    expect(s.fake.count("list") - listsBefore4).toBe(3); // probe, v/V2/ (13 keys: one page), probe
   });
 
   it("reads retainVersions from --config", async () => {
-    const { writeFileSync } = await import("node:fs");
-    const { join } = await import("node:path");
     const config = join(root, "config.json");
     writeFileSync(config, JSON.stringify({ retainVersions: 3 }));
     const V0 = "20261101T000000Z-dddddd";
