@@ -35,7 +35,7 @@ export const configSchema = z
       })
       .default({ volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0.05 }),
     /** Share of the final score that comes from product affinity (the rest is engagement). */
-    affinityBlend: z.number().min(0).max(1).default(0.7),
+    affinityBlend: z.number().min(0).max(1).default(0.9),
     /** How product affinity weighs its two sources (docs/model.md). */
     affinitySources: z
       .object({ coInteraction: weight.default(0.5), names: weight.default(0.5) })

@@ -195,7 +195,9 @@ export function formatEvaluation(e: Evaluation): string {
     `truth pairs: ${e.truth_pairs}, ceiling (customer seen in train): ${f(e.ceiling)}; random = mean of ${e.random_seeds} seeds`,
     line(head),
     ...rows.map(line),
-    `lift of full over random at precision@10: ${e.lift_over_random_at_10 === null ? "n/a (random scored 0)" : `${e.lift_over_random_at_10.toFixed(1)}x`}`,
+    ...(e.k.includes(10)
+      ? [`lift of full over random at precision@10: ${e.lift_over_random_at_10 === null ? "n/a (random scored 0)" : `${e.lift_over_random_at_10.toFixed(1)}x`}`]
+      : []),
   ].join("\n");
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideIdType, renderVariants, roundScore } from "../../pipeline/build/serialize.js";
+import { decideIdType, productJsonOf, Renderer, renderVariants, roundScore, valueOf } from "../../pipeline/build/serialize.js";
 import type { RecommendationResponse } from "../../worker/contract.js";
 
 const ctx = (idType: "number" | "string") => ({
@@ -42,5 +42,27 @@ describe("serialization", () => {
   it("rounds scores to 4 decimals", () => {
     expect(roundScore(0.123449)).toBe(0.1234);
     expect(roundScore(0.99995)).toBe(1);
+  });
+
+  it("the escaped form (for the bulk files) is exactly the JSON-string escape of the plain value, and bytes are the plain size", () => {
+    const audience = { customers: Int32Array.from([2, 0, 3, 1]), scores: Float64Array.from([0.98765, 0.5, 0.25, 0]) };
+    for (const idType of ["number", "string"] as const) {
+      for (const [productId, fallback] of [["77", false], [null, true]] as const) {
+        const c = ctx(idType);
+        const plain = new Renderer(c, '"').render(productId === null ? "null" : productJsonOf(productId, idType, '"'), audience, fallback);
+        const escaped = new Renderer(c, '\\"').render(productId === null ? "null" : productJsonOf(productId, idType, '\\"'), audience, fallback);
+        c.variants.forEach((_, i) => {
+          const value = valueOf(plain, i);
+          expect(valueOf(escaped, i)).toBe(JSON.stringify(value).slice(1, -1));
+          expect(plain.bytes[i]).toBe(Buffer.byteLength(value));
+          expect(escaped.bytes[i]).toBe(Buffer.byteLength(value));
+        });
+      }
+    }
+  });
+
+  it("an empty audience still renders every variant with count 0", () => {
+    const bodies = renderVariants(ctx("number"), "7", { customers: new Int32Array(0), scores: new Float64Array(0) }, false);
+    expect(bodies.map((b) => (JSON.parse(b) as RecommendationResponse).count)).toEqual([0, 0, 0]);
   });
 });

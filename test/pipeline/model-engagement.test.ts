@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { computeEngagement, percentileRanks } from "../../pipeline/model/engagement.js";
+import { config, idsOf, interactions } from "./model-fixture.js";
+
+describe("engagement", () => {
+  it("percentile ranks: ties share their mid rank, an extreme value does not flatten the rest", () => {
+    // Sorted: 1, 1, 5, 100 at positions 0..3 of 3 steps; the tie sits at (0 + 1) / 2 / 3.
+    expect(Array.from(percentileRanks(Float64Array.from([100, 1, 5, 1])))).toEqual([1, 1 / 6, 2 / 3, 1 / 6]);
+  });
+
+  it("scores volume, breadth, quality and intensity by percentile rank with the configured weights", () => {
+    const data = interactions([
+      ["A", "p1", "purchased", "2022-10-01T10:00:00Z"],
+      ["A", "p2", "purchased", "2022-10-02T10:00:00Z"],
+      ["A", "p3", "purchased", "2022-10-03T10:00:00Z"],
+      ["B", "p4", "cart", "2022-10-03T11:00:00Z"],
+      ["C", "p1", "cart", "2022-10-03T08:00:00Z"],
+      ["C", "p1", "cart", "2022-10-03T09:00:00Z"],
+    ]);
+    const e = computeEngagement(data, config({ engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 } }));
+    // volume 3,1,2 → 1, 0, 0.5; breadth 3,1,1 → 1, .25, .25; quality 5,3,3 → 1, .25, .25;
+    // intensity 1,1,2 → .25, .25, 1. Weighted and divided by the weights' sum, 0.95.
+    expect(e.score[0]).toBeCloseTo((0.35 + 0.25 + 0.2 + 0.15 * 0.25) / 0.95, 12);
+    expect(e.score[1]).toBeCloseTo((0.25 * 0.25 + 0.2 * 0.25 + 0.15 * 0.25) / 0.95, 12);
+    expect(e.score[2]).toBeCloseTo((0.35 * 0.5 + 0.25 * 0.25 + 0.2 * 0.25 + 0.15) / 0.95, 12);
+    expect(idsOf(data, e.order)).toEqual(["A", "C", "B"]);
+  });
+
+  it("recency decays as exp(-days / recencyDecayDays) from the newest row", () => {
+    const data = interactions([
+      ["old", "p1", "cart", "2022-10-01T00:00:00Z"],
+      ["new", "p2", "cart", "2022-12-30T00:00:00Z"],
+    ]);
+    const only = { volume: 0, breadth: 0, quality: 0, intensity: 0, recency: 1 };
+    const e = computeEngagement(data, config({ engagementWeights: only, recencyDecayDays: 90 }));
+    expect(e.score[1]).toBe(1);
+    expect(e.score[0]).toBeCloseTo(Math.exp(-1), 12); // 90 days older
+  });
+});
