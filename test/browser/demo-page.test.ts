@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page, ViewportSize } from "playwright-cor
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RecommendationResponse } from "../../worker/contract.js";
 import { launchChromium } from "./chromium.js";
-import { publishSample, serveSample, type PublishedSample } from "./published-sample.js";
+import { publishSample, serveEmpty, serveSample, type PublishedSample } from "./published-sample.js";
 
 let sample: PublishedSample;
 let browser: Browser;
@@ -293,7 +293,7 @@ describe("the demo page, open API", () => {
     });
     expect(widths[0]).toBeLessThanOrEqual(widths[1]);
     // Touch targets: at least 44 CSS pixels high (WCAG 2.5.5).
-    for (const selector of ["#query-form button[type=submit]", "#download-csv", "#n-number", "#product-id"]) {
+    for (const selector of ["#query-form button[type=submit]", "#download-csv", "#n-number", "#product-id", "#samples button >> nth=0"]) {
       const box = await page.locator(selector).boundingBox();
       expect(box?.height, selector).toBeGreaterThanOrEqual(44);
     }
@@ -349,5 +349,30 @@ describe("the demo page, API keys on", () => {
     await page.locator("#product-id").press("Enter");
     await expect.poll(() => page.locator("#error").textContent()).toBe("This API needs a key. Enter it in the API key box.");
     expect(await accessibilityViolations(page)).toEqual([]);
+  });
+});
+
+describe("the demo page before anything is published", () => {
+  let empty: { mf: Miniflare; url: URL };
+
+  beforeAll(async () => {
+    empty = await serveEmpty(sample.dir);
+  });
+  afterAll(async () => {
+    await empty?.mf.dispose();
+  });
+
+  it("says so in words in every part of the page", async () => {
+    const page = await openPage(empty.url);
+    expect(await page.locator("#model-version").textContent()).toBe("none published yet");
+    await expect
+      .poll(() => page.locator("#samples-state").textContent())
+      .toMatch(/^The API is unavailable: No audience model is published yet\. Try again in \d+ seconds\.$/);
+    await expect.poll(() => page.locator("#health-state").textContent()).toMatch(/^The API is unavailable: no model has been published\. Try again in \d+ seconds\.$/);
+    expect(await page.locator("#health .badge").textContent()).toBe("unhealthy");
+    await page.locator("#product-id").fill("p1");
+    await page.locator("#product-id").press("Enter");
+    await expect.poll(() => page.locator("#error").textContent()).toMatch(/^The API is unavailable: No audience model is published yet\./);
+    expect(await page.locator("body").textContent()).not.toContain('{"error"');
   });
 });

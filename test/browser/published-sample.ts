@@ -44,3 +44,10 @@ export async function serveSample(
   if (!bundles.has(entry)) bundles.set(entry, bundleWorker(entry));
   return startWorker({ scriptPath: await bundles.get(entry)!, kvPersist: persist, namespaceId: NAMESPACE, bindings });
 }
+
+/** The worker over an empty KV: what a fresh deployment looks like before the first publish. */
+export async function serveEmpty(dir: string): Promise<{ mf: Miniflare; url: URL }> {
+  const entry = "worker/index.ts";
+  if (!bundles.has(entry)) bundles.set(entry, bundleWorker(entry));
+  return startWorker({ scriptPath: await bundles.get(entry)!, kvPersist: join(dir, "kv-empty"), namespaceId: NAMESPACE });
+}

@@ -33,7 +33,7 @@ button.secondary{background:#fff;color:#0b57d0}
 button.secondary:hover{background:#e8effc}
 form>button[type=submit]{margin-top:1rem;width:100%}
 .chips{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.4rem}
-.chips button{background:#fff;color:#0b57d0;font-weight:500;padding:.35rem .7rem;min-height:2.5rem;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9rem}
+.chips button{background:#fff;color:#0b57d0;font-weight:500;padding:.35rem .7rem;min-height:2.75rem;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9rem}
 .chips button[aria-pressed=true]{background:#0b57d0;color:#fff}
 .error{border:1px solid #c5221f;background:#fdecea;color:#8a1c10;border-radius:.375rem;padding:.75rem 1rem;margin:0 0 1rem}
 .notice{border:2px solid #b26b00;background:#fff4d6;color:#4d2e00;border-radius:.375rem;padding:.75rem 1rem;margin:0 0 1rem}
