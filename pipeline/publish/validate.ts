@@ -21,7 +21,7 @@ export interface SampleKey {
 }
 
 export interface CheckedPart extends ManifestPart {
-  /** First and last pair of the part: what the read-back check compares. */
+  /** First and last pair of the part (and the build's meta if here): what read-back compares. */
   samples: SampleKey[];
 }
 
@@ -98,10 +98,12 @@ export async function validateBuild(buildDir: string, manifest: Manifest): Promi
     const list = items as KvPair[];
     if (list.length !== part.pairs) problems.push(`${part.file}: holds ${list.length} pairs, the manifest says ${part.pairs}`);
     if (list.some((p) => p.key === POINTER_KEY)) problems.push(`${part.file}: holds ${POINTER_KEY}, which only the switch may write`);
-    sawMeta ||= list.some((p) => p.key === metaKey);
+    const meta = list.find((p) => p.key === metaKey);
+    sawMeta ||= meta !== undefined;
     pairs += list.length;
-    const ends = list.length > 1 ? [list[0], list[list.length - 1]] : list;
-    checked.push({ ...part, samples: ends.map((p) => ({ key: p.key, valueSha256: sha256(p.value) })) });
+    // First, last, and the meta wherever it sits: rollback and status depend on it.
+    const picks = new Set([list[0], list[list.length - 1], ...(meta ? [meta] : [])]);
+    checked.push({ ...part, samples: [...picks].map((p) => ({ key: p.key, valueSha256: sha256(p.value) })) });
   }
   if (checked.length === manifest.parts.length) {
     if (pairs !== manifest.counts.keys) problems.push(`manifest.json: counts.keys is ${manifest.counts.keys} but the parts hold ${pairs} pairs`);
