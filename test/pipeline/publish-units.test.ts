@@ -8,7 +8,7 @@ import { redact } from "../../pipeline/publish/redact.js";
 import { planRetention } from "../../pipeline/publish/retention.js";
 import { backoffMs, parseRetryAfter, type RetryPolicy } from "../../pipeline/publish/retry.js";
 import { formatAge } from "../../pipeline/publish/status.js";
-import { formatUploadLine } from "../../pipeline/publish/upload-progress.js";
+import { createUploadProgress, formatUploadLine } from "../../pipeline/publish/upload-progress.js";
 import { namespaceIdFromWranglerToml } from "../../pipeline/publish/wrangler-config.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -109,6 +109,27 @@ describe("small formats", () => {
   it("progress reads like wrangler's, with requests in flight", () => {
     expect(formatUploadLine(20_000, 50_000, 3)).toBe("Uploaded 40% (20,000 of 50,000 keys, 3 requests in flight)");
     expect(formatUploadLine(1, 3, 1)).toBe("Uploaded 33% (1 of 3 keys, 1 request in flight)");
+  });
+
+  it("rewrites one line on a terminal, prints plain lines elsewhere", () => {
+    const sink = (isTTY: boolean) => {
+      const out = { text: "", isTTY, write: (t: string) => ((out.text += t), true) };
+      return out;
+    };
+    const tty = sink(true);
+    const p = createUploadProgress({ inFlight: () => 2, stream: tty as unknown as NodeJS.WriteStream });
+    p.update(5, 10);
+    p.update(10, 10);
+    p.stop("done");
+    expect(tty.text).toBe(
+      "\r\x1b[2KUploaded 50% (5 of 10 keys, 2 requests in flight)\r\x1b[2KUploaded 100% (10 of 10 keys, 2 requests in flight)\ndone\n",
+    );
+    const plain = sink(false);
+    const q = createUploadProgress({ inFlight: () => 0, stream: plain as unknown as NodeJS.WriteStream, intervalMs: 60_000 });
+    q.update(1, 10); // first line
+    q.update(5, 10); // within the interval: skipped
+    q.update(10, 10); // the end is always shown
+    expect(plain.text).toBe("Uploaded 10% (1 of 10 keys, 0 requests in flight)\nUploaded 100% (10 of 10 keys, 0 requests in flight)\n");
   });
 
   it("ages", () => {
