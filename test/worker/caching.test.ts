@@ -181,7 +181,9 @@ describe("CORS, security headers, request ids", () => {
   it("sends security headers and a request id on every response, keeping a sane incoming one", async () => {
     for (const res of [await call(`/recommend/${KNOWN}`), await call("/nope"), await call("/health")]) {
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("x-xss-protection")).toBeNull();
       expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
       expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
