@@ -20,34 +20,37 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
+/** Thousands separators for the counts in the bar; other fields as cli-progress has them. */
+function formatBarValue(value: number, _options: unknown, type: string): string {
+  return type === "value" || type === "total" ? formatCount(value) : String(value);
+}
+
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
   const started = Date.now();
   if (options.quiet) return { update() {}, stop() {} };
   if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream,
-        format: `${options.label} [{bar}] {percentage}% | {value}/{total} ${options.unit} | {rate} ${options.unit}/s`,
-        hideCursor: true,
-        clearOnComplete: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started_ = false;
+    // Without a known total (rows of a CSV are only known at its end) a bar would sit
+    // at 100%; show the running count and rate instead.
+    const counter = `${options.label} | {value} ${options.unit} | {rate} ${options.unit}/s`;
+    const withTotal = `${options.label} [{bar}] {percentage}% | {value}/{total} ${options.unit} | {rate} ${options.unit}/s`;
+    let bar: cliProgress.SingleBar | undefined;
     return {
       update(done, total) {
         const rate = formatCount(done / Math.max(0.001, (Date.now() - started) / 1000));
-        if (!started_) {
+        if (!bar) {
+          bar = new cliProgress.SingleBar(
+            { stream, format: total !== undefined ? withTotal : counter, hideCursor: true, clearOnComplete: false, formatValue: formatBarValue },
+            cliProgress.Presets.shades_classic,
+          );
           bar.start(total ?? done, done, { rate });
-          started_ = true;
         }
         if (total !== undefined) bar.setTotal(total);
         else if (done > bar.getTotal()) bar.setTotal(done);
         bar.update(done, { rate });
       },
       stop(summary) {
-        if (started_) bar.stop();
+        bar?.stop();
         if (summary) stream.write(`${summary}\n`);
       },
     };

@@ -6,9 +6,10 @@ import type { Interactions } from "../ingest/ingest.js";
 import { renderCharts } from "./charts.js";
 import { computeFigures } from "./figures.js";
 import { renderReport } from "./report.js";
+import { preloadRenderer } from "./renderer.js";
 import { computeStats, type Stats } from "./stats.js";
 
-export { computeStats, type Stats };
+export { computeStats, preloadRenderer, type Stats };
 
 export const STATS_FILE = "stats.json";
 export const REPORT_FILE = "report.html";

@@ -1,9 +1,9 @@
 // The report's charts: vega-lite specs compiled to vega and rendered to SVG headlessly
-// (View.toSVG with renderer "none"), so report.html carries inline SVG and needs no
-// script, CDN or network to open.
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+// (View.toSVG with renderer "none", in renderer.ts's worker), so report.html carries
+// inline SVG and needs no script, CDN or network to open.
+import type { TopLevelSpec } from "vega-lite";
 import type { Bar, Figures } from "./figures.js";
+import { renderSpecs } from "./renderer.js";
 
 const WIDTH = 640;
 const FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
@@ -14,15 +14,6 @@ const CONFIG = {
   bar: { color: "#2563eb" },
   line: { color: "#2563eb" },
 };
-
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 /** Symlog scales draw zero and tiny bars alike, but need their ticks at powers of ten. */
 function powerTicks(values: Bar[]): number[] {
@@ -120,13 +111,13 @@ export interface Charts {
 }
 
 export async function renderCharts(figures: Figures): Promise<Charts> {
-  const [timeline, activity, events, retention, accounting] = await Promise.all([
-    renderSvg(timelineSpec(figures)),
-    renderSvg(activitySpec(figures)),
-    renderSvg(horizontalBars(figures.events, "interactions")),
-    renderSvg(retentionSpec(figures)),
+  const [timeline, activity, events, retention, accounting] = await renderSpecs([
+    timelineSpec(figures),
+    activitySpec(figures),
+    horizontalBars(figures.events, "interactions"),
+    retentionSpec(figures),
     // Rejections are usually tiny next to the kept rows; a log axis keeps them visible.
-    renderSvg(horizontalBars(figures.accounting, "rows (log scale)", "#059669", "symlog")),
+    horizontalBars(figures.accounting, "rows (log scale)", "#059669", "symlog"),
   ]);
   return { timeline, activity, events, retention, accounting };
 }

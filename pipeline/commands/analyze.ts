@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { REJECTED_FILE, writeAnalysis } from "../analyze/analyze.js";
+import { REJECTED_FILE, preloadRenderer, writeAnalysis } from "../analyze/analyze.js";
 import { loadConfig } from "../config.js";
 import { ingest } from "../ingest/ingest.js";
 import { totalRejected } from "../ingest/reasons.js";
@@ -23,6 +23,8 @@ export function registerAnalyze(program: Command): void {
     .option("--quiet", "no progress output")
     .action(async (inputs: string[], opts: AnalyzeOptions) => {
       const config = await loadConfig(opts.config);
+      // Charts load vega in a worker thread, on the other core, while the ingest runs.
+      preloadRenderer();
       const progress = createProgress({ label: "ingest", unit: "rows", quiet: opts.quiet });
       const data = await ingest(inputs, {
         config,
