@@ -50,4 +50,24 @@ describe("pipeline → local KV → worker", () => {
     const health = (await (await fetch(new URL("/health", base))).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: "healthy", model_loaded: true, model_version: version });
   });
+
+  it("answers a batch of a published and an unknown product from the bundle, and revalidates with 304", async () => {
+    const sample = (await (await fetch(new URL("/products/sample?n=1", base))).json()) as { sample_products: number[] };
+    const id = sample.sample_products[0];
+    const res = await fetch(new URL("/recommend/batch", base), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ product_ids: [id, "never-seen"], n: 5 }),
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: RecommendationResponse[] };
+    expect(results.map((r) => [r.product_id, r.fallback, r.count])).toEqual([
+      [id, false, 5],
+      ["never-seen", true, 5],
+    ]);
+    const first = await fetch(new URL(`/recommend/${id}?n=5`, base));
+    expect(first.headers.get("etag")).toBe(`"${version}/${id}/5"`);
+    const again = await fetch(new URL(`/recommend/${id}?n=5`, base), { headers: { "if-none-match": first.headers.get("etag")! } });
+    expect(again.status).toBe(304);
+  });
 });
