@@ -316,9 +316,16 @@ describe("the demo page, API keys on", () => {
     expect(await keyField.isVisible()).toBe(true);
     expect(await page.locator("#samples-state").textContent()).toBe("Enter the API key above to load sample products.");
 
+    // Asking before a key is set: told so, and sent to the key field.
+    await page.locator("#product-id").fill("brand-new-product-0001");
+    await page.locator("#product-id").press("Enter");
+    await expect.poll(() => page.locator("#error").textContent()).toBe("This API needs a key. Enter it in the API key box.");
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe("api-key");
+
     await keyField.fill("not-a-key");
     await keyField.press("Enter");
     await expect.poll(() => page.locator("#samples-state").textContent()).toBe("The API key was not accepted. Check it in the API key box and try again.");
+    await expect.poll(() => page.locator("#error").textContent()).toBe("The API key was not accepted. Check it in the API key box and try again.");
 
     const sentKeys: (string | undefined)[] = [];
     page.on("request", (req) => {
@@ -328,6 +335,9 @@ describe("the demo page, API keys on", () => {
     await keyField.press("Enter");
     await page.locator("#samples button").first().waitFor();
     expect(sentKeys).toEqual(["key-two"]);
+    // The audience asked for before the key arrives without asking again.
+    await waitForRows(page, 10);
+    expect(await page.locator("#fallback").isVisible()).toBe(true);
     const stored = await page.evaluate(() => {
       const g = globalThis as unknown as { sessionStorage: { getItem(k: string): string | null }; localStorage: { length: number } };
       return { session: g.sessionStorage.getItem("product-audience.api-key"), local: g.localStorage.length };

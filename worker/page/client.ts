@@ -16,6 +16,8 @@ export const clientScript = String.raw`
   let apiKey = "";
   try { apiKey = sessionStorage.getItem(KEY_STORE) || ""; } catch (e) { /* storage blocked: key lives in memory only */ }
   let current = null;
+  // The last audience asked for, shown or not: entering a key retries it.
+  let asked = null;
   let ticket = 0;
 
   const el = {
@@ -143,7 +145,7 @@ export const clientScript = String.raw`
     clearError();
     loadSamples();
     refreshStatus();
-    if (current) showAudience(current.id, current.n);
+    if (asked) showAudience(asked.id, String(asked.n));
   });
   el.keyForget.addEventListener("click", () => { saveKey(""); el.keyInput.focus(); });
 
@@ -188,6 +190,7 @@ export const clientScript = String.raw`
     if (!idPattern.test(id)) return showError("A product id is 1 to 64 letters, digits, dots, dashes or underscores.", el.product);
     if (!validN(nText)) return showError("The audience size must be a whole number from 1 to " + maxN + ".", el.nNumber);
     const n = Number(nText);
+    asked = { id, n };
     el.nNumber.value = String(n);
     el.nRange.value = String(n);
     const mine = ++ticket;

@@ -59,7 +59,7 @@ export function renderDemoPage(options: DemoPageOptions): string {
 </header>
 <main>
   <section id="key-section" class="panel" aria-labelledby="key-title"${options.authRequired ? "" : " hidden"}>
-    <h2 id="key-title">API key</h2>
+    <h2 id="key-title">Access</h2>
     <form id="key-form">
       <label for="api-key">API key</label>
       <div class="row">
