@@ -82,7 +82,7 @@ export async function runPublish(buildDir: string, opts: PublishCommandOptions):
       if (result.retention?.error) {
         process.stderr.write(
           `audience: warning: ${m.version} is live, but removing old versions failed: ${result.retention.error} ` +
-            `(run the same publish again to retry)\n`,
+            `(the next publish retries it)\n`,
         );
       }
       return m.version;

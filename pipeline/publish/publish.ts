@@ -168,7 +168,11 @@ export async function publish(buildDir: string, target: KvTarget, options: Publi
   await checkpoint.switched(new Date());
   const result: PublishResult = { manifest, previous, partsSkipped: skipped.length, partsSent: todo.length };
 
-  if (options.retainVersions !== undefined) {
+  // Re-publishing the live version changes nothing, so there is nothing new to clean up
+  // (and finding old versions without a previous one to anchor on means listing every key).
+  if (options.retainVersions !== undefined && previous === version) {
+    note(`${version} was already live: retention left as it was`);
+  } else if (options.retainVersions !== undefined) {
     result.retention = await applyRetention(target, { live: version, previous, retain: options.retainVersions, buildsRoot: dirname(resolve(buildDir)), note });
   }
   return result;

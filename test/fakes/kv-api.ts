@@ -37,8 +37,28 @@ export interface FakeRequest {
   at: number;
 }
 
+/** A Map that knows when it changed, so listing can reuse one sorted copy of the keys. */
+class WatchedMap extends Map<string, string> {
+  sorted: string[] | undefined;
+  override set(key: string, value: string): this {
+    if (!this.has(key)) this.sorted = undefined;
+    return super.set(key, value);
+  }
+  override delete(key: string): boolean {
+    this.sorted = undefined;
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.sorted = undefined;
+    super.clear();
+  }
+  sortedKeys(): string[] {
+    return (this.sorted ??= [...this.keys()].sort());
+  }
+}
+
 export class FakeKvApi {
-  readonly store = new Map<string, string>();
+  readonly store = new WatchedMap();
   readonly requests: FakeRequest[] = [];
   readonly violations: string[] = [];
   /** Every value `meta/current` took, in order. */
@@ -172,10 +192,16 @@ export class FakeKvApi {
     if (op === "list") {
       const prefix = url.searchParams.get("prefix") ?? "";
       const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 1000));
-      const from = Number(url.searchParams.get("cursor") ? Buffer.from(url.searchParams.get("cursor")!, "base64url").toString() : 0);
-      const all = [...this.store.keys()].filter((k) => k.startsWith(prefix)).sort();
-      const page = all.slice(from, from + limit);
-      const cursor = from + limit < all.length ? Buffer.from(String(from + limit)).toString("base64url") : "";
+      // The cursor is the last key returned (as Cloudflare's behaves: keys deleted behind it do not shift pages).
+      const after = url.searchParams.get("cursor") ? Buffer.from(url.searchParams.get("cursor")!, "base64url").toString() : undefined;
+      const all = this.store.sortedKeys();
+      let from = lowerBound(all, prefix);
+      if (after !== undefined) from = Math.max(from, lowerBound(all, after + "\u0000"));
+      const page: string[] = [];
+      for (let i = from; i < all.length && page.length < limit && all[i].startsWith(prefix); i++) page.push(all[i]);
+      const next = from + page.length;
+      const more = page.length === limit && next < all.length && all[next].startsWith(prefix);
+      const cursor = more ? Buffer.from(page[page.length - 1]).toString("base64url") : "";
       return json(200, { success: true, errors: [], messages: [], result: page.map((name) => ({ name })), result_info: { count: page.length, cursor } });
     }
     // get
@@ -206,6 +232,18 @@ export class FakeKvApi {
     const stored = [...this.store.keys()].filter((k) => k.startsWith(`v/${version}/`)).length;
     if (stored < expected) this.violations.push(`pointer moved to ${version} with ${stored} of ${expected} keys stored`);
   }
+}
+
+/** First index whose key is >= `key` in a sorted array. */
+function lowerBound(sorted: string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export async function startFakeKvApi(options: FakeKvOptions): Promise<FakeKvApi> {

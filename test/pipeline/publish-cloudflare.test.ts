@@ -127,10 +127,13 @@ describe("publish --target cloudflare", () => {
     const b = writeTinyBuild(root, V2, 3, 10);
     expect((await s.cli("publish", b.dir, "--quiet")).code).toBe(0);
     const writesBefore = s.fake.count("write");
+    const listsBefore = s.fake.count("list");
     const r = await s.cli("publish", b.dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("resuming: 3 of 3 part(s) already confirmed");
     expect(s.fake.count("write") - writesBefore).toBe(1); // the pointer only
+    expect(r.stderr).toContain(`${V2} was already live: retention left as it was`);
+    expect(s.fake.count("list")).toBe(listsBefore);
     expectExactly(b);
   });
 
