@@ -56,13 +56,14 @@ export async function readValues(kv: KVNamespace, config: Config, keys: string[]
   const now = Date.now();
   const prefix = scope(kv);
   const found = new Map<string, string | null>();
-  const missing: string[] = [];
+  const absent = new Set<string>();
   for (const key of keys) {
-    if (found.has(key)) continue;
+    if (found.has(key) || absent.has(key)) continue;
     const hit = cache.get(prefix + key, now);
-    if (hit === undefined) missing.push(key);
+    if (hit === undefined) absent.add(key);
     else found.set(key, hit);
   }
+  const missing = [...absent];
   if (missing.length > 0) {
     let fetched: unknown;
     try {

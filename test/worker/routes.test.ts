@@ -1,9 +1,9 @@
 // Every route of the HTTP contract and the statuses it can answer with.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { POINTER_KEY, type RecommendationResponse } from "../../worker/contract.js";
+import { keys, POINTER_KEY, type RecommendationResponse } from "../../worker/contract.js";
 import { resetStoreCache } from "../../worker/store.js";
-import { call, errorOf, failingKv, KNOWN, seed, storedBody, VERSION } from "./fixtures.js";
+import { call, countingKv, errorOf, failingKv, KNOWN, seed, storedBody, VERSION } from "./fixtures.js";
 
 describe("GET /recommend/:productId", () => {
   beforeEach(() => seed());
@@ -88,6 +88,18 @@ describe("POST /recommend/batch", () => {
     ]);
     expect(results[2].recommendations[0].customer_id).toBe(500);
     expect(results[1].recommendations[0].customer_id).toBe(900);
+  });
+
+  it("reads each distinct product once, in one bulk get, however often it is asked for", async () => {
+    const { kv, reads } = countingKv();
+    const res = await call(
+      "/recommend/batch",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ product_ids: [42, "777", 42, 777], n: 5 }) },
+      { RECS: kv },
+    );
+    const { results } = (await res.json()) as { results: RecommendationResponse[] };
+    expect(results.map((r) => r.product_id)).toEqual([42, 777, 42, 777]);
+    expect(reads).toEqual(["meta/current", [keys.rec(VERSION, "42", 5), keys.rec(VERSION, "777", 5)], keys.fallback(VERSION, 5)]);
   });
 
   it("joins the stored bodies byte for byte for an exact variant", async () => {
