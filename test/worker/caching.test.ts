@@ -162,8 +162,11 @@ describe("CORS, security headers, request ids", () => {
     const ok = await call(`/recommend/${KNOWN}`, { headers: { origin: "https://crm.example.com" } }, only);
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://crm.example.com");
     expect(ok.headers.get("access-control-expose-headers")).toContain("X-Model-Version");
+    expect(ok.headers.get("vary")).toBe("Origin, Accept");
     const other = await call(`/recommend/${KNOWN}`, { headers: { origin: "https://evil.example.net" } }, only);
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const any = await call(`/recommend/${KNOWN}`, { headers: { origin: "https://anyone.example.org" } }, { CORS_ORIGINS: "*" });
+    expect(any.headers.get("access-control-allow-origin")).toBe("*");
     const off = await call(`/recommend/${KNOWN}`, { headers: { origin: "https://crm.example.com" } }, { CORS_ORIGINS: "" });
     expect(off.headers.get("access-control-allow-origin")).toBeNull();
   });

@@ -69,7 +69,7 @@ function resolveN(pointer: Pointer, asked: number | undefined): number {
 function cacheHeaders(c: Context<AppEnv>, config: Config, version: string): void {
   c.header("Cache-Control", cacheControl(config));
   c.header("X-Model-Version", version);
-  c.header("Vary", "Accept");
+  c.header("Vary", "Accept", { append: true });
 }
 
 const wantsCsv = (accept: string | undefined) => accept !== undefined && accept.includes("text/csv");

@@ -45,7 +45,7 @@ export const root = createRouter().openapi(rootRoute, async (c) => {
   const config = configOf(c.env);
   // The index must answer even when KV does not: it is how people find /health.
   const pointer = await readPointer(c.env.RECS, config).catch(() => null);
-  c.header("Vary", "Accept");
+  c.header("Vary", "Accept", { append: true });
   c.header("Cache-Control", "no-cache");
   if (c.req.header("accept")?.includes("text/html")) {
     const nonce = pageNonce();
