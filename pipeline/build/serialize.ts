@@ -73,7 +73,8 @@ export function valueOf(rendered: Rendered, i: number): string {
 }
 
 export class Renderer {
-  private readonly customerHead: (string | undefined)[];
+  private readonly itemHead: string[];
+  private readonly itemStep: Int32Array;
   private readonly scoreText: string[];
   private readonly rankTail: string[];
   private readonly tails: Record<"ranked" | "fallback", string>;
@@ -89,9 +90,11 @@ export class Renderer {
     private readonly q: '"' | '\\"',
   ) {
     this.maxN = ctx.variants[ctx.variants.length - 1];
-    this.customerHead = new Array(ctx.customerIds.length);
+    // Filled with "" rather than `new Array(n)`: a large holey array falls back to slow dictionary elements.
+    this.itemHead = Array.from({ length: ctx.customerIds.length }, () => "");
     this.scoreText = Array.from({ length: SCORE_STEPS + 1 }, (_, k) => String(k / SCORE_STEPS));
-    this.rankTail = Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}}`);
+    this.rankTail = Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}},`);
+    this.itemStep = new Int32Array(ctx.customerIds.length);
     // A JSON string literal in this renderer's output, whatever its characters.
     const literal = (text: string, quote: string) => (quote === '"' ? JSON.stringify(text) : JSON.stringify(JSON.stringify(text)).slice(1, -1));
     const tail = (fallback: boolean, quote: string) =>
@@ -111,38 +114,43 @@ export class Renderer {
     const countKey = `],${q}count${q}:`;
     const tail = this.tails[kind];
     const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
+    // Two pieces per item: the customer's `{"customer_id":…,"score":…` (cached per customer
+    // and score: fill customers carry the same score in every audience) and `,"rank":i},`.
     const pieces: string[] = [];
     const size = Math.min(this.maxN, audience.customers.length);
     for (let i = 0; i < size; i++) {
       const c = audience.customers[i];
-      let customerHead = this.customerHead[c];
-      if (customerHead === undefined) {
+      const step = Math.round(audience.scores[i] * SCORE_STEPS);
+      let item = this.itemHead[c];
+      if (item === "" || this.itemStep[c] !== step) {
         const id = ctx.idType === "number" ? ctx.customerIds[c] : `${q}${ctx.customerIds[c]}${q}`;
-        customerHead = this.customerHead[c] = `{${q}customer_id${q}:${id},${q}score${q}:`;
+        const score = this.scoreText[step] ?? String(roundScore(audience.scores[i]));
+        item = `{${q}customer_id${q}:${id},${q}score${q}:${score}`;
+        // Only the first score seen is cached (for fill customers it repeats in every
+        // audience); replacing entries would churn the old generation for nothing.
+        if (this.itemHead[c] === "") {
+          this.itemHead[c] = item;
+          this.itemStep[c] = step;
+        }
       }
-      if (i > 0) pieces.push(",");
-      pieces.push(customerHead, this.scoreText[Math.round(audience.scores[i] * SCORE_STEPS)] ?? String(roundScore(audience.scores[i])), this.rankTail[i]);
+      pieces.push(item, this.rankTail[i]);
     }
     // One flat string (join copies once; `+=` would build a rope that every write re-flattens).
     const list = pieces.join("");
     const ends: number[] = [];
     const closes: string[] = [];
     const bytes: number[] = [];
-    // Item i ends where item i+1's comma starts: walk the pieces to find each variant's end.
+    // Variant n's list is the first n items without the last item's trailing comma.
     let offset = 0;
     let items = 0;
-    let piece = 0;
     for (const n of ctx.variants) {
       const count = Math.min(n, size);
-      for (; items < count; items++) {
-        if (items > 0) offset += pieces[piece++].length;
-        offset += pieces[piece].length + pieces[piece + 1].length + pieces[piece + 2].length;
-        piece += 3;
-      }
+      for (; items < count; items++) offset += pieces[2 * items].length + pieces[2 * items + 1].length;
+      const end = count > 0 ? offset - 1 : 0;
       const countText = String(count);
-      ends.push(offset);
+      ends.push(end);
       closes.push(countKey + countText + tail);
-      bytes.push(this.frameBytes[kind] + productBytes + countText.length + offset - count * this.itemEscapes);
+      bytes.push(this.frameBytes[kind] + productBytes + countText.length + end - count * this.itemEscapes);
     }
     return { head, list, ends, closes, bytes };
   }

@@ -29,6 +29,7 @@ export interface AffinityScratch {
   co: Float64Array;
   names: Float64Array;
   stamp: Int32Array;
+  mark: number;
   /** Whether each source found any candidate for the current product. */
   hasCo: boolean;
   hasNames: boolean;
@@ -92,7 +93,7 @@ export class Affinity {
 
   scratch(): AffinityScratch {
     const C = this.data.customers.length;
-    return { touched: new Int32Array(C), size: 0, co: new Float64Array(C), names: new Float64Array(C), stamp: new Int32Array(C), hasCo: false, hasNames: false };
+    return { touched: new Int32Array(C), size: 0, co: new Float64Array(C), names: new Float64Array(C), stamp: new Int32Array(C), mark: 0, hasCo: false, hasNames: false };
   }
 
   /**
@@ -112,21 +113,23 @@ export class Affinity {
   collect(p: number, s: AffinityScratch): void {
     s.size = 0;
     const mark = ++this.round;
-    const touch = (c: number) => {
-      if (s.stamp[c] !== mark) {
-        s.stamp[c] = mark;
-        s.co[c] = 0;
-        s.names[c] = 0;
-        s.touched[s.size++] = c;
-      }
-    };
-    if (this.wCo > 0) this.coInteraction(p, mark, s, touch);
+    s.mark = mark;
+    if (this.wCo > 0) this.coInteraction(p, mark, s);
     s.hasCo = s.size > 0;
     s.hasNames = false;
-    if (this.wNames > 0) this.nameMatches(p, s, touch);
+    if (this.wNames > 0) this.nameMatches(p, s);
   }
 
-  private coInteraction(p: number, mark: number, s: AffinityScratch, touch: (c: number) => void): void {
+  private touch(s: AffinityScratch, c: number): void {
+    if (s.stamp[c] !== s.mark) {
+      s.stamp[c] = s.mark;
+      s.co[c] = 0;
+      s.names[c] = 0;
+      s.touched[s.size++] = c;
+    }
+  }
+
+  private coInteraction(p: number, mark: number, s: AffinityScratch): void {
     const { data, byProduct, byCustomer } = this;
     let seeds = 0;
     let neighbourCount = 0;
@@ -159,14 +162,14 @@ export class Affinity {
         if (this.customerVisit[c] === visit) continue;
         this.customerVisit[c] = visit;
         taken++;
-        touch(c);
+        this.touch(s, c);
         // Noisy-or: several co-interacted products add up without leaving 0..1.
         s.co[c] = 1 - (1 - s.co[c]) * (1 - Math.min(1, sim));
       }
     }
   }
 
-  private nameMatches(p: number, s: AffinityScratch, touch: (c: number) => void): void {
+  private nameMatches(p: number, s: AffinityScratch): void {
     const { tokens } = this;
     let idfTotal = 0;
     for (let i = tokens.start[p]; i < tokens.start[p + 1]; i++) {
@@ -180,7 +183,7 @@ export class Affinity {
       const w = tokens.idf[t] / idfTotal;
       for (let j = this.tokenStart[t]; j < this.tokenStart[t + 1]; j++) {
         const c = this.tokenCustomers[j];
-        touch(c);
+        this.touch(s, c);
         s.names[c] += w * this.tokenStrength[j];
         s.hasNames = true;
       }

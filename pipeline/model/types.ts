@@ -13,6 +13,7 @@ export interface Ranking {
   /**
    * Each product's audience, once. The order is part of the result when the exposure cap
    * is on (earlier products claim customers first), so audiences come as one pass.
+   * Each audience's arrays are reused for the next one: copy them to keep them.
    */
   audiences(): Generator<[product: number, audience: Audience]>;
   /** The audience for products the build never saw. */
