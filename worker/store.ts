@@ -1,6 +1,6 @@
 // Reads of the KV contract through the isolate cache: the pointer and the versioned
 // values. Keys come only from contract.ts, and only after the inputs were validated.
-import { POINTER_KEY, type Pointer } from "./contract.js";
+import { isValidVersion, POINTER_KEY, type Pointer } from "./contract.js";
 import { IsolateCache } from "./cache.js";
 import type { Config } from "./config.js";
 import { kvUnavailable, noModel } from "./errors.js";
@@ -96,7 +96,9 @@ function parsePointer(text: string): Pointer | null {
   try {
     const value = JSON.parse(text) as Partial<Pointer>;
     if (
+      // The version becomes part of every key read after it: only the contract's shape.
       typeof value.version === "string" &&
+      isValidVersion(value.version) &&
       Array.isArray(value.variants) &&
       value.variants.length > 0 &&
       value.variants.every((v) => Number.isInteger(v) && v > 0)

@@ -60,6 +60,19 @@ describe("GET /recommend/:productId", () => {
     expect((await res.text()).split("\n")[1]).toBe("900,1,1");
   });
 
+  it("treats a pointer that breaks the contract as no model, reading no key from it", async () => {
+    const { kv, reads } = countingKv();
+    for (const bad of ['{"version":"../../x","variants":[5],"generated_at":"x","products":1,"id_type":"number"}', '{"version":"20261126T164500Z-3fa2c1","variants":[]}', "not json"]) {
+      await env.RECS.put(POINTER_KEY, bad);
+      resetStoreCache();
+      reads.length = 0;
+      const res = await call(`/recommend/${KNOWN}`, undefined, { RECS: kv });
+      expect(res.status, bad).toBe(503);
+      expect((await errorOf(res)).code).toBe("no_model");
+      expect(reads).toEqual([POINTER_KEY]);
+    }
+  });
+
   it("is 503 with Retry-After when no model is published", async () => {
     await env.RECS.delete(POINTER_KEY);
     resetStoreCache();
