@@ -13,7 +13,6 @@ class Renderer {
   private failure: Error | undefined;
 
   constructor() {
-    this.worker.unref();
     this.worker.on("message", (reply: Reply) => {
       if (reply.ready) return;
       const p = this.pending.get(reply.id);
@@ -24,6 +23,9 @@ class Renderer {
     });
     this.worker.on("error", (err) => this.fail(err));
     this.worker.on("exit", (code) => this.fail(new Error(`chart renderer stopped (exit ${code})`)));
+    // After the listeners: adding a "message" listener refs the worker again, and an idle
+    // preloaded renderer must not keep the process alive (say, after a usage error).
+    this.worker.unref();
   }
 
   private fail(err: Error): void {

@@ -1,7 +1,8 @@
 // stats.json against values worked out by hand on test/fixtures/ingest/stats.csv:
 // ten kept rows on 2022-10-01 .. 2022-10-10 at midnight, one duplicate, one row
 // without a customer. Customers c1 (days 1, 2, 5, 10), c2 (3, 8), c3..c6 once each.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { computeStats, writeAnalysis } from "../../pipeline/analyze/analyze.js";
@@ -97,10 +98,21 @@ describe("audience analyze", () => {
     ]);
   });
 
+  it("a usage error ends the real process at once (the preloaded chart worker does not hold it)", () => {
+    const file = join(tempDir(), "no-header.csv");
+    writeFileSync(file, '"customer_id,product_id,event,event_date\n1,2,cart,2022-10-01\n');
+    const r = spawnSync(process.execPath, ["pipeline/bin.mjs", "analyze", file, "--out", tempDir(), "--quiet"], {
+      encoding: "utf8",
+      timeout: 45_000,
+    });
+    expect(r.error).toBeUndefined(); // a timeout would be an error here
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`audience: error: ${file}: no readable header row (a quote is never closed)`);
+  });
+
   it("a bad config names the field and exits 2", async () => {
     const dir = tempDir();
     const cfg = join(dir, "config.json");
-    const { writeFileSync } = await import("node:fs");
     writeFileSync(cfg, JSON.stringify({ botMaxPerDay: "many" }));
     const r = await runCli("analyze", FIXTURE, "--out", dir, "--config", cfg, "--quiet");
     expect(r.code).toBe(2);
