@@ -38,9 +38,9 @@ function horizontalBars(values: Bar[], title: string, color = "#2563eb", scale: 
         type: "quantitative",
         title,
         scale: { type: scale },
-        axis: scale === "symlog" ? { values: powerTicks(values), format: "," } : { format: "," },
+        axis: scale === "symlog" ? { values: powerTicks(values), format: ",.0f" } : { format: ",.0f" },
       },
-      tooltip: [{ field: "label" }, { field: "value", format: "," }],
+      tooltip: [{ field: "label" }, { field: "value", format: ",.0f" }],
     },
   } as TopLevelSpec;
 }
@@ -75,7 +75,7 @@ export function activitySpec(figures: Figures): TopLevelSpec {
         field: "value",
         type: "quantitative",
         scale: { type: "symlog" },
-        axis: { values: powerTicks(figures.activity), format: "," },
+        axis: { values: powerTicks(figures.activity), format: ",.0f" },
         title: "customers (log scale)",
       },
     },
