@@ -109,7 +109,11 @@ export class ProductRanker {
   private readonly byTieRank: Int32Array;
   private readonly bits: number;
   private readonly scale: number;
+  private readonly radix: number;
   private readonly keys: Float64Array;
+  /** Every customer's key and score as a non-candidate (affinity 0): the same for every product. */
+  private readonly fillKey: Float64Array;
+  private readonly fillScore: Float64Array;
   private readonly outCustomers: Int32Array;
   private readonly outScores: Float64Array;
   private stamp = 0;
@@ -142,7 +146,14 @@ export class ProductRanker {
     for (let r = 0; r < C; r++) this.tieRank[this.byTieRank[r]] = r;
     this.bits = Math.max(1, Math.ceil(Math.log2(C + 1)));
     this.scale = 2 ** (53 - this.bits - 1);
+    this.radix = 2 ** this.bits;
     this.keys = new Float64Array(C);
+    this.fillKey = new Float64Array(C);
+    this.fillScore = new Float64Array(C);
+    for (let c = 0; c < C; c++) {
+      this.fillScore[c] = (1 - settings.blend) * engagement.score[c];
+      this.fillKey[c] = this.key(this.fillScore[c], c);
+    }
     this.outCustomers = new Int32Array(settings.maxN);
     this.outScores = new Float64Array(settings.maxN);
   }
@@ -159,7 +170,7 @@ export class ProductRanker {
 
   private key(score: number, c: number): number {
     const q = Math.floor(Math.min(1, Math.max(0, score)) * this.scale);
-    return (this.scale - q) * 2 ** this.bits + this.tieRank[c];
+    return (this.scale - q) * this.radix + this.tieRank[c];
   }
 
   /** The product's audience. The arrays are views reused by the next call: copy to keep them. */
@@ -185,7 +196,7 @@ export class ProductRanker {
       }
     }
     const candidates = keys.subarray(0, n).sort();
-    const radix = 2 ** this.bits;
+    const { radix, scale, fillKey, fillScore, excluded } = this;
 
     // Merge the candidates with the engagement order.
     const customers = this.outCustomers;
@@ -193,35 +204,20 @@ export class ProductRanker {
     let size = 0;
     let j = 0;
     let i = this.alive(0);
-    const fillFactor = 1 - blend;
-    let f = -1;
-    let fKey = Infinity;
-    const advanceFill = () => {
-      f = -1;
-      fKey = Infinity;
-      while (i < eligible.length) {
-        const c = eligible[i];
-        if (this.excluded[c] !== mark && this.excluded[c] !== -mark) {
-          f = c;
-          fKey = this.key(fillFactor * engagement.score[c], c);
-          return;
-        }
-        i = this.alive(i + 1);
-      }
-    };
-    advanceFill();
-    while (size < maxN && (j < n || f >= 0)) {
-      if (j < n && candidates[j] < fKey) {
+    // The next fill customer: first in the engagement order neither excluded nor a candidate.
+    while (i < eligible.length && (excluded[eligible[i]] === mark || excluded[eligible[i]] === -mark)) i = this.alive(i + 1);
+    while (size < maxN) {
+      const f = i < eligible.length ? eligible[i] : -1;
+      if (j < n && (f < 0 || candidates[j] < fillKey[f])) {
         const key = candidates[j++];
-        const c = this.byTieRank[key % radix];
-        customers[size] = c;
-        scores[size++] = (this.scale - Math.floor(key / radix)) / this.scale;
-      } else {
+        customers[size] = this.byTieRank[key % radix];
+        scores[size++] = (scale - Math.floor(key / radix)) / scale;
+      } else if (f >= 0) {
         customers[size] = f;
-        scores[size++] = fillFactor * engagement.score[f];
+        scores[size++] = fillScore[f];
         i = this.alive(i + 1);
-        advanceFill();
-      }
+        while (i < eligible.length && (excluded[eligible[i]] === mark || excluded[eligible[i]] === -mark)) i = this.alive(i + 1);
+      } else break;
     }
     if (cap > 0) {
       for (let k = 0; k < Math.min(EXPOSURE_LEVEL, size); k++) {
