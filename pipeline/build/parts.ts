@@ -11,6 +11,12 @@ import type { KvPair } from "./serialize.js";
 import { MAX_BYTES_PER_PART, MAX_PAIRS_PER_PART, type ManifestPart } from "./manifest.js";
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes a part file may have queued before the writer waits. A stream reports "full" past
+ * 16 KB, and waiting for each 8 MB chunk to drain made rendering and disk writes take
+ * turns; with a bounded queue the file system writes (libuv's threads) overlap the rendering.
+ */
+const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 export class PartWriter {
   readonly parts: ManifestPart[] = [];
@@ -25,6 +31,9 @@ export class PartWriter {
   private partBytes = 0;
   private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
+  /** Parts being closed in the background; finish() waits for all of them. */
+  private readonly closing: Promise<void>[] = [];
+  private failure: Error | undefined;
 
   constructor(
     private readonly dir: string,
@@ -70,6 +79,8 @@ export class PartWriter {
 
   async finish(): Promise<ManifestPart[]> {
     if (this.out) await this.closePart();
+    await Promise.allSettled(this.closing);
+    if (this.failure) throw this.failure;
     return this.parts;
   }
 
@@ -95,13 +106,16 @@ export class PartWriter {
     this.partBytes += chunk.length;
     this.fileBytes += chunk.length;
     const out = this.out!;
-    return out.write(chunk) ? undefined : new Promise((resolve) => out.once("drain", () => resolve()));
+    out.write(chunk);
+    return out.writableLength > MAX_PENDING_BYTES ? new Promise((resolve) => out.once("drain", () => resolve())) : undefined;
   }
 
   private async openPart(): Promise<void> {
     await mkdir(join(this.dir, "kv"), { recursive: true });
     const file = `kv/part-${String(this.parts.length + 1).padStart(4, "0")}.json`;
     this.out = createWriteStream(join(this.dir, file));
+    // Reported by finish() (parts close in the background, so nobody awaits the stream itself).
+    this.out.on("error", (err) => (this.failure ??= err));
     this.hash = createHash("sha256");
     this.pairs = 0;
     this.partBytes = 0;
@@ -118,6 +132,10 @@ export class PartWriter {
     part.bytes = this.partBytes;
     part.sha256 = this.hash!.digest("hex");
     this.out = undefined;
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    // The file finishes writing in the background while the next part fills.
+    this.closing.push(new Promise<void>((resolve) => out.end((err?: Error | null) => {
+      if (err) this.failure ??= err;
+      resolve();
+    })));
   }
 }
