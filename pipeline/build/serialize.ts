@@ -75,6 +75,8 @@ export function valueOf(rendered: Rendered, i: number): string {
 export class Renderer {
   private readonly itemHead: string[];
   private readonly itemStep: Int32Array;
+  /** Reused across calls: one array of the item pieces, joined once per product. */
+  private readonly pieces: string[] = [];
   private readonly scoreText: string[];
   private readonly rankTail: string[];
   private readonly tails: Record<"ranked" | "fallback", string>;
@@ -116,8 +118,9 @@ export class Renderer {
     const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
     // Two pieces per item: the customer's `{"customer_id":…,"score":…` (cached per customer
     // and score: fill customers carry the same score in every audience) and `,"rank":i},`.
-    const pieces: string[] = [];
+    const pieces = this.pieces;
     const size = Math.min(this.maxN, audience.customers.length);
+    pieces.length = 2 * size;
     for (let i = 0; i < size; i++) {
       const c = audience.customers[i];
       const step = Math.round(audience.scores[i] * SCORE_STEPS);
@@ -133,7 +136,8 @@ export class Renderer {
           this.itemStep[c] = step;
         }
       }
-      pieces.push(item, this.rankTail[i]);
+      pieces[2 * i] = item;
+      pieces[2 * i + 1] = this.rankTail[i];
     }
     // One flat string (join copies once; `+=` would build a rope that every write re-flattens).
     const list = pieces.join("");
