@@ -55,7 +55,7 @@ export class PartWriter {
    * is the value's served size. Returns a promise only when the caller must wait (a part
    * was closed or the file is behind), so the hot loop rarely awaits.
    */
-  writeEscaped(keyText: string, head: string, body: string, bodyEnd: number, close: string, valueBytes: number): Promise<void> | undefined {
+  writeEscaped(keyText: string, head: string, body: string | Uint8Array, bodyEnd: number, close: string, valueBytes: number): Promise<void> | undefined {
     const size = keyText.length + head.length + bodyEnd + close.length + 22;
     if (this.out && (this.pairs >= this.maxPairs || this.partBytes + this.used + size + 4 > this.maxBytes)) {
       return this.closePart().then(() => this.writeEscaped(keyText, head, body, bodyEnd, close, valueBytes));
@@ -67,7 +67,11 @@ export class PartWriter {
     this.append(head);
     if (bodyEnd > 0) {
       this.reserve(bodyEnd);
-      this.used += this.buffer.write(body, this.used, bodyEnd, "latin1");
+      if (typeof body === "string") this.used += this.buffer.write(body, this.used, bodyEnd, "latin1");
+      else {
+        this.buffer.set(body.subarray(0, bodyEnd), this.used);
+        this.used += bodyEnd;
+      }
     }
     this.append(close);
     this.append('"}');

@@ -60,8 +60,11 @@ export function renderVariants(ctx: ResponseContext, productJson: string, audien
  */
 export interface Rendered {
   head: string;
-  /** The largest variant's list items, comma-separated; ASCII only. */
-  list: string;
+  /**
+   * The largest variant's list items, comma-separated, as bytes (ASCII). A view of the
+   * renderer's scratch buffer: valid until its next render call.
+   */
+  list: Buffer;
   ends: number[];
   closes: string[];
   /** Each value's size in bytes as served (unescaped). */
@@ -69,16 +72,33 @@ export interface Rendered {
 }
 
 export function valueOf(rendered: Rendered, i: number): string {
-  return rendered.head + rendered.list.slice(0, rendered.ends[i]) + rendered.closes[i];
+  return rendered.head + rendered.list.toString("latin1", 0, rendered.ends[i]) + rendered.closes[i];
+}
+
+/** Strings packed into one byte array, string k at bytes[start[k] .. start[k + 1]). */
+interface Packed {
+  bytes: Uint8Array;
+  start: Int32Array;
+}
+
+function pack(texts: string[]): Packed {
+  const start = new Int32Array(texts.length + 1);
+  for (let k = 0; k < texts.length; k++) start[k + 1] = start[k] + Buffer.byteLength(texts[k], "latin1");
+  const bytes = Buffer.allocUnsafe(start[texts.length]);
+  for (let k = 0; k < texts.length; k++) bytes.write(texts[k], start[k], "latin1");
+  return { bytes, start };
 }
 
 export class Renderer {
-  private readonly itemHead: string[];
-  private readonly itemStep: Int32Array;
-  /** Reused across calls: one array of the item pieces, joined once per product. */
-  private readonly pieces: string[] = [];
-  private readonly scoreText: string[];
-  private readonly rankTail: string[];
+  // Items are assembled byte by byte from packed tables: no string per item, nothing for
+  // the garbage collector, and the copies are short loops the JIT turns into moves.
+  private readonly ids: Packed;
+  private readonly scores: Packed;
+  private readonly ranks: Packed;
+  private readonly itemOpen: Uint8Array;
+  private readonly itemScore: Uint8Array;
+  private readonly itemRank: Uint8Array;
+  private scratch: Buffer;
   private readonly tails: Record<"ranked" | "fallback", string>;
   private readonly maxN: number;
   /** Extra characters escaping adds per item, to turn escaped lengths into served bytes. */
@@ -86,17 +106,22 @@ export class Renderer {
   /** Served bytes of everything but the product id, the list and the count digits. */
   private readonly frameBytes: Record<"ranked" | "fallback", number>;
 
-  /** `q` is the quote as it appears in the output: `"` for plain JSON, `\"` inside a JSON string. */
+  /** `q` is the quote as it appears in the output: `"` for plain JSON, `\\"` inside a JSON string. */
   constructor(
     private readonly ctx: ResponseContext,
     private readonly q: '"' | '\\"',
   ) {
     this.maxN = ctx.variants[ctx.variants.length - 1];
-    // Filled with "" rather than `new Array(n)`: a large holey array falls back to slow dictionary elements.
-    this.itemHead = Array.from({ length: ctx.customerIds.length }, () => "");
-    this.scoreText = Array.from({ length: SCORE_STEPS + 1 }, (_, k) => String(k / SCORE_STEPS));
-    this.rankTail = Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}},`);
-    this.itemStep = new Int32Array(ctx.customerIds.length);
+    this.ids = pack(ctx.idType === "number" ? ctx.customerIds : ctx.customerIds.map((id) => `${q}${id}${q}`));
+    this.scores = pack(Array.from({ length: SCORE_STEPS + 1 }, (_, k) => String(k / SCORE_STEPS)));
+    this.ranks = pack(Array.from({ length: this.maxN }, (_, i) => String(i + 1)));
+    this.itemOpen = Buffer.from(`{${q}customer_id${q}:`, "latin1");
+    this.itemScore = Buffer.from(`,${q}score${q}:`, "latin1");
+    this.itemRank = Buffer.from(`,${q}rank${q}:`, "latin1");
+    let longestId = 0;
+    for (let c = 0; c < ctx.customerIds.length; c++) longestId = Math.max(longestId, this.ids.start[c + 1] - this.ids.start[c]);
+    const itemMax = this.itemOpen.length + longestId + this.itemScore.length + 6 + this.itemRank.length + 4 + 2;
+    this.scratch = Buffer.allocUnsafe(Math.max(1024, this.maxN * itemMax));
     // A JSON string literal in this renderer's output, whatever its characters.
     const literal = (text: string, quote: string) => (quote === '"' ? JSON.stringify(text) : JSON.stringify(JSON.stringify(text)).slice(1, -1));
     const tail = (fallback: boolean, quote: string) =>
@@ -108,7 +133,10 @@ export class Renderer {
     this.frameBytes = { ranked: frame(false), fallback: frame(true) };
   }
 
-  /** `productJson` is the product id as JSON (number, quoted string, or null), quoted with this renderer's `q`. */
+  /**
+   * `productJson` is the product id as JSON (number, quoted string, or null), quoted with
+   * this renderer's `q`. Scores are clamped to 0..1 (they are by construction).
+   */
   render(productJson: string, audience: Audience, fallback: boolean): Rendered {
     const { ctx, q } = this;
     const kind = fallback ? "fallback" : "ranked";
@@ -116,47 +144,36 @@ export class Renderer {
     const countKey = `],${q}count${q}:`;
     const tail = this.tails[kind];
     const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
-    // Two pieces per item: the customer's `{"customer_id":…,"score":…` (cached per customer
-    // and score: fill customers carry the same score in every audience) and `,"rank":i},`.
-    const pieces = this.pieces;
     const size = Math.min(this.maxN, audience.customers.length);
-    pieces.length = 2 * size;
+    const out = this.scratch;
+    const { ids, scores, ranks, itemOpen, itemScore, itemRank } = this;
+    const itemEnds = new Int32Array(size);
+    let o = 0;
     for (let i = 0; i < size; i++) {
       const c = audience.customers[i];
-      const step = Math.round(audience.scores[i] * SCORE_STEPS);
-      let item = this.itemHead[c];
-      if (item === "" || this.itemStep[c] !== step) {
-        const id = ctx.idType === "number" ? ctx.customerIds[c] : `${q}${ctx.customerIds[c]}${q}`;
-        const score = this.scoreText[step] ?? String(roundScore(audience.scores[i]));
-        item = `{${q}customer_id${q}:${id},${q}score${q}:${score}`;
-        // Only the first score seen is cached (for fill customers it repeats in every
-        // audience); replacing entries would churn the old generation for nothing.
-        if (this.itemHead[c] === "") {
-          this.itemHead[c] = item;
-          this.itemStep[c] = step;
-        }
-      }
-      pieces[2 * i] = item;
-      pieces[2 * i + 1] = this.rankTail[i];
+      const step = Math.min(SCORE_STEPS, Math.max(0, Math.round(audience.scores[i] * SCORE_STEPS)));
+      for (let k = 0; k < itemOpen.length; k++) out[o++] = itemOpen[k];
+      for (let k = ids.start[c], e = ids.start[c + 1]; k < e; k++) out[o++] = ids.bytes[k];
+      for (let k = 0; k < itemScore.length; k++) out[o++] = itemScore[k];
+      for (let k = scores.start[step], e = scores.start[step + 1]; k < e; k++) out[o++] = scores.bytes[k];
+      for (let k = 0; k < itemRank.length; k++) out[o++] = itemRank[k];
+      for (let k = ranks.start[i], e = ranks.start[i + 1]; k < e; k++) out[o++] = ranks.bytes[k];
+      out[o++] = 125; // }
+      itemEnds[i] = o;
+      out[o++] = 44; // ,
     }
-    // One flat string (join copies once; `+=` would build a rope that every write re-flattens).
-    const list = pieces.join("");
     const ends: number[] = [];
     const closes: string[] = [];
     const bytes: number[] = [];
-    // Variant n's list is the first n items without the last item's trailing comma.
-    let offset = 0;
-    let items = 0;
     for (const n of ctx.variants) {
       const count = Math.min(n, size);
-      for (; items < count; items++) offset += pieces[2 * items].length + pieces[2 * items + 1].length;
-      const end = count > 0 ? offset - 1 : 0;
+      const end = count > 0 ? itemEnds[count - 1] : 0;
       const countText = String(count);
       ends.push(end);
       closes.push(countKey + countText + tail);
       bytes.push(this.frameBytes[kind] + productBytes + countText.length + end - count * this.itemEscapes);
     }
-    return { head, list, ends, closes, bytes };
+    return { head, list: out.subarray(0, o), ends, closes, bytes };
   }
 }
 
