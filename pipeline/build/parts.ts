@@ -55,8 +55,8 @@ export class PartWriter {
    * is the value's served size. Returns a promise only when the caller must wait (a part
    * was closed or the file is behind), so the hot loop rarely awaits.
    */
-  writeEscaped(keyText: string, head: string, body: string | Uint8Array, bodyEnd: number, close: string, valueBytes: number): Promise<void> | undefined {
-    const size = keyText.length + head.length + bodyEnd + close.length + 22;
+  writeEscaped(keyText: string, head: string, body: string | Uint8Array, bodyEnd: number, close: string | Uint8Array, valueBytes: number): Promise<void> | undefined {
+    const size = keyText.length + head.length + bodyEnd + close.length * (typeof close === "string" ? 3 : 1) + 22;
     if (this.out && (this.pairs >= this.maxPairs || this.partBytes + this.used + size + 4 > this.maxBytes)) {
       return this.closePart().then(() => this.writeEscaped(keyText, head, body, bodyEnd, close, valueBytes));
     }
@@ -73,7 +73,12 @@ export class PartWriter {
         this.used += bodyEnd;
       }
     }
-    this.append(close);
+    if (typeof close === "string") this.append(close);
+    else {
+      this.reserve(close.length);
+      this.buffer.set(close, this.used);
+      this.used += close.length;
+    }
     this.append('"}');
     this.pairs++;
     this.keys++;

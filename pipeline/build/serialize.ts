@@ -66,13 +66,14 @@ export interface Rendered {
    */
   list: Buffer;
   ends: number[];
-  closes: string[];
+  /** What follows each variant's list: `],"count":n,…}` (pre-encoded, shared across calls). */
+  closes: Uint8Array[];
   /** Each value's size in bytes as served (unescaped). */
   bytes: number[];
 }
 
 export function valueOf(rendered: Rendered, i: number): string {
-  return rendered.head + rendered.list.toString("latin1", 0, rendered.ends[i]) + rendered.closes[i];
+  return rendered.head + rendered.list.toString("latin1", 0, rendered.ends[i]) + Buffer.from(rendered.closes[i]).toString("utf8");
 }
 
 /** Strings packed into one byte array, string k at bytes[start[k] .. start[k + 1]). */
@@ -100,6 +101,8 @@ export class Renderer {
   private readonly itemRank: Uint8Array;
   private scratch: Buffer;
   private readonly tails: Record<"ranked" | "fallback", string>;
+  /** `],"count":n` + tail for every n, per kind, encoded once. */
+  private readonly closeBytes: Record<"ranked" | "fallback", Buffer[]>;
   private readonly maxN: number;
   /** Extra characters escaping adds per item, to turn escaped lengths into served bytes. */
   private readonly itemEscapes: number;
@@ -128,6 +131,8 @@ export class Renderer {
       `,${quote}model_version${quote}:${literal(ctx.version, quote)},${quote}generated_at${quote}:${literal(ctx.generatedAt, quote)},` +
       `${quote}fallback${quote}:${fallback},${quote}note${quote}:${literal(fallback ? NOTES.fallback : NOTES.ranked, quote)}}`;
     this.tails = { ranked: tail(false, q), fallback: tail(true, q) };
+    const closes = (t: string) => Array.from({ length: this.maxN + 1 }, (_, n) => Buffer.from(`],${q}count${q}:${n}${t}`));
+    this.closeBytes = { ranked: closes(this.tails.ranked), fallback: closes(this.tails.fallback) };
     this.itemEscapes = (q.length - 1) * (ctx.idType === "string" ? 8 : 6);
     const frame = (fallback: boolean) => Buffer.byteLength(`{"product_id":,"recommendations":[],"count":${tail(fallback, '"')}`);
     this.frameBytes = { ranked: frame(false), fallback: frame(true) };
@@ -141,8 +146,6 @@ export class Renderer {
     const { ctx, q } = this;
     const kind = fallback ? "fallback" : "ranked";
     const head = `{${q}product_id${q}:${productJson},${q}recommendations${q}:[`;
-    const countKey = `],${q}count${q}:`;
-    const tail = this.tails[kind];
     const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
     const size = Math.min(this.maxN, audience.customers.length);
     const out = this.scratch;
@@ -163,14 +166,14 @@ export class Renderer {
       out[o++] = 44; // ,
     }
     const ends: number[] = [];
-    const closes: string[] = [];
+    const closes: Uint8Array[] = [];
     const bytes: number[] = [];
     for (const n of ctx.variants) {
       const count = Math.min(n, size);
       const end = count > 0 ? itemEnds[count - 1] : 0;
       const countText = String(count);
       ends.push(end);
-      closes.push(countKey + countText + tail);
+      closes.push(this.closeBytes[kind][count]);
       bytes.push(this.frameBytes[kind] + productBytes + countText.length + end - count * this.itemEscapes);
     }
     return { head, list: out.subarray(0, o), ends, closes, bytes };
