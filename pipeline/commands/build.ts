@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { computeStats, preloadRenderer, writeAnalysis } from "../analyze/analyze.js";
 import { build, type BuildResult } from "../build/build.js";
 import { loadConfig } from "../config.js";
 import { evaluate } from "../model/evaluate.js";
@@ -12,19 +13,32 @@ export interface BuildCommandOptions {
   quiet?: boolean;
   /** Run the hold-out evaluation too and put its summary in the build's meta. */
   evaluate?: boolean;
+  /** Also write stats.json and report.html into the out folder (what `run` does). */
+  report?: boolean;
 }
 
 /** Shared by `build` and `run`: progress on stderr, the version on stdout. */
 export async function runBuild(inputs: string[], opts: BuildCommandOptions): Promise<BuildResult> {
   const config = await loadConfig(opts.config);
   const bars = new Map<string, ReturnType<typeof createProgress>>();
+  let reportLine: string | undefined;
+  // vega loads on a worker thread while the ingest runs on this one.
+  if (opts.report) preloadRenderer();
   const result = await build({
     inputs,
     outDir: opts.out,
     config,
     suppressFile: opts.suppress,
-    // Off by default: it ranks the training part four more ways, which roughly doubles a build.
-    extraMeta: opts.evaluate ? (data) => ({ stats: { ingest: data.accounting }, evaluation: evaluate(data, config) }) : undefined,
+    // The stats summary is cheap and always goes into the meta; the evaluation is off by
+    // default: it ranks the training part four more ways, which roughly doubles a build.
+    extraMeta: async (data) => {
+      const stats = computeStats(data);
+      if (opts.report) {
+        const { reportPath } = await writeAnalysis(data, opts.out, { stats });
+        reportLine = `data report: ${reportPath}`;
+      }
+      return { stats, evaluation: opts.evaluate ? evaluate(data, config) : null };
+    },
     onStage: (stage) => {
       if (stage === "ingest" || stage === "serialize") {
         bars.set(stage, createProgress({ label: stage, unit: stage === "ingest" ? "rows" : "products", quiet: opts.quiet }));
@@ -39,6 +53,7 @@ export async function runBuild(inputs: string[], opts: BuildCommandOptions): Pro
       `built ${result.dir}: ${formatCount(m.counts.products)} products, ${formatCount(m.counts.keys)} keys, ` +
         `${formatCount(m.counts.bytes / 1024 / 1024)} MB in ${m.parts.length} part(s)\n`,
     );
+    if (reportLine) process.stderr.write(`${reportLine}\n`);
   }
   return result;
 }

@@ -1,5 +1,6 @@
 // The whole path: generate → build → publish into a local KV → the real worker bundle
 // on workerd reads it back.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +45,18 @@ describe("pipeline → local KV → worker", () => {
     expect(body.recommendations.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const scores = body.recommendations.map((r) => r.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it("leaves the data report beside the build and the stats summary in the published meta", async () => {
+    const stats = JSON.parse(readFileSync(join(dir, "out", "stats.json"), "utf8"));
+    // generate wrote 600 clean rows; every one is read, and kept or rejected.
+    expect(stats.ingest.rows_read).toBe(600);
+    expect(readFileSync(join(dir, "out", "report.html"), "utf8")).toMatch(/^<!doctype html>/i);
+    const meta = (await mf.getKVNamespace("RECS").then((kv) => kv.get(`v/${version}/meta`, "json"))) as {
+      stats: { total_interactions: number; ingest: { rows_kept: number } };
+    };
+    expect(meta.stats.total_interactions).toBe(meta.stats.ingest.rows_kept);
+    expect(meta.stats.total_interactions).toBe(stats.total_interactions);
   });
 
   it("says healthy with the published version", async () => {
