@@ -12,8 +12,9 @@ import { ingest, type Interactions } from "../ingest/ingest.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
 import { MANIFEST_FILE, readManifest, type Manifest } from "./manifest.js";
-import { PartWriter } from "./parts.js";
-import { decideIdType, productJsonOf, Renderer, samplePair, type ResponseContext } from "./serialize.js";
+import { decideIdType, samplePair, type ResponseContext } from "./serialize.js";
+import { SerializeThread } from "./serialize-client.js";
+import type { ThreadResult } from "./serialize-protocol.js";
 
 /** Bump when the build output changes meaning, so old builds are not reused. */
 export const BUILD_FORMAT = 1;
@@ -141,67 +142,63 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const idType = decideIdType(data.customers, data.products);
   const ctx: ResponseContext = { version, generatedAt, idType, variants: config.variants, customerIds: data.customers };
-  const writer = new PartWriter(workDir);
-  // The values go to the bulk files already escaped (see Renderer); keys need no escaping
-  // because ids are restricted to [A-Za-z0-9._-].
-  const renderer = new Renderer(ctx, '\\"');
-  // Each variant's key split around the product id once, from the contract's own key function.
-  const keyParts = ctx.variants.map((n) => keys.rec(version, "\u0000", n).split("\u0000"));
+  // Rendering and writing run on a second thread while this one ranks (serialize-thread.ts),
+  // in the same order as the ranking, so the bulk files are what one thread would write.
+  const thread = new SerializeThread();
   let rankMs = 0;
-  let renderMs = 0;
-  let writeMs = 0;
-  await timed("serialize", async () => {
-    let done = 0;
-    const audiences = ranking.audiences();
-    for (;;) {
-      const t0 = performance.now();
-      const step = audiences.next();
-      const t1 = performance.now();
-      rankMs += t1 - t0;
-      if (step.done) break;
-      const [p, audience] = step.value;
-      const productId = data.products[p];
-      const rendered = renderer.render(productJsonOf(productId, idType, '\\"'), audience, false);
-      const t2 = performance.now();
-      renderMs += t2 - t1;
-      for (let i = 0; i < keyParts.length; i++) {
-        const wait = writer.writeEscaped(keyParts[i][0] + productId + keyParts[i][1], rendered.head, rendered.list, rendered.ends[i], rendered.closes[i], rendered.bytes[i]);
-        if (wait) await wait;
+  let written = 0;
+  let meta: BuildMeta;
+  let result: ThreadResult;
+  try {
+    thread.init(
+      { dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds: data.customers.join("\n"), productIds: data.products.join("\n") },
+      Math.max(...ctx.variants),
+    );
+    await timed("serialize", async () => {
+      const audiences = ranking.audiences();
+      for (;;) {
+        const t0 = performance.now();
+        const step = audiences.next();
+        rankMs += performance.now() - t0;
+        if (step.done) break;
+        const [p, audience] = step.value;
+        await thread.add(p, audience);
+        if (++written % 2000 === 0) options.onProgress?.("serialize", written, ranking.productCount);
       }
-      writeMs += performance.now() - t2;
-      if (++done % 2000 === 0) options.onProgress?.("serialize", done, ranking.productCount);
-    }
-    options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
-    const fallback = renderer.render("null", ranking.fallback, true);
-    for (let i = 0; i < ctx.variants.length; i++) {
-      await writer.writeEscaped(keys.fallback(version, ctx.variants[i]), fallback.head, fallback.list, fallback.ends[i], fallback.closes[i], fallback.bytes[i]);
-    }
-    await writer.write(samplePair(ctx, sampleProducts(data)));
-  });
-  // Where the serialize stage went: ranking each product, rendering its values, writing them.
-  seconds["serialize.rank"] = rankMs / 1000;
-  seconds["serialize.render"] = renderMs / 1000;
-  seconds["serialize.write"] = writeMs / 1000;
+      options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
+      await thread.fallback(ranking.fallback);
+      const sample = samplePair(ctx, sampleProducts(data));
+      await thread.pair(sample.key, sample.value);
+    });
+    // Where the serialize stage went: ranking each product (this thread); rendering its values
+    // and writing them into hashed bulk files (the serialize thread, at the same time).
+    seconds["serialize.rank"] = rankMs / 1000;
 
-  const counts = {
-    products: data.products.length,
-    customers: data.customers.length,
-    keys: writer.keys + 1,
-    suppressed_customers: ranking.suppressedCustomers,
-  };
-  const meta: BuildMeta = {
-    version,
-    generated_at: generatedAt,
-    id_type: idType,
-    variants: config.variants,
-    counts,
-    config,
-    stats: extra?.stats ?? { ingest: data.accounting },
-    evaluation: extra?.evaluation ?? null,
-    input: { files, hash: fingerprint },
-  };
-  await writer.write({ key: keys.meta(version), value: JSON.stringify(meta) });
-  const parts = await timed("finish", () => writer.finish());
+    meta = {
+      version,
+      generated_at: generatedAt,
+      id_type: idType,
+      variants: config.variants,
+      counts: {
+        products: data.products.length,
+        customers: data.customers.length,
+        // Every product and the fallback in each variant, the sample list, and this meta.
+        keys: (written + 1) * ctx.variants.length + 2,
+        suppressed_customers: ranking.suppressedCustomers,
+      },
+      config,
+      stats: extra?.stats ?? { ingest: data.accounting },
+      evaluation: extra?.evaluation ?? null,
+      input: { files, hash: fingerprint },
+    };
+    await thread.pair(keys.meta(version), JSON.stringify(meta));
+    result = await timed("finish", () => thread.finish());
+  } finally {
+    await thread.terminate();
+  }
+  seconds["serialize.render"] = result.renderSeconds;
+  seconds["serialize.write"] = result.writeSeconds;
+  if (result.keys !== meta.counts.keys) throw new Error(`serialize thread wrote ${result.keys} keys, expected ${meta.counts.keys}`);
 
   const pointer: Pointer = { version, generated_at: generatedAt, variants: config.variants, products: data.products.length, id_type: idType };
   const manifest: Manifest = {
@@ -211,9 +208,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     fingerprint,
     id_type: idType,
     variants: config.variants,
-    counts: { ...counts, keys: writer.keys, bytes: writer.bytes },
-    file_bytes: writer.fileBytes,
-    parts,
+    counts: { ...meta.counts, keys: result.keys, bytes: result.bytes },
+    file_bytes: result.fileBytes,
+    parts: result.parts,
     pointer,
   };
   await writeFile(join(workDir, "meta.json"), JSON.stringify(meta, null, 2));

@@ -187,13 +187,21 @@ export class ProductRanker {
     if (this.affinity && this.scratch) {
       const s = this.scratch;
       this.affinity.collect(p, s);
+      const { excluded, suppressed, exposure } = this;
+      const engagementScore = engagement.score;
       for (let k = 0; k < s.size; k++) {
         const c = s.touched[k];
-        if (this.excluded[c] === mark || this.suppressed[c] || (cap > 0 && this.exposure[c] >= cap)) continue;
-        keys[n++] = this.key(blend * this.affinity.value(s, c) + (1 - blend) * engagement.score[c], c);
+        if (excluded[c] === mark || suppressed[c] || (cap > 0 && exposure[c] >= cap)) continue;
+        keys[n++] = this.key(blend * this.affinity.value(s, c) + (1 - blend) * engagementScore[c], c);
         // Marked so the engagement walk skips them (they are merged from the sorted keys).
         this.excluded[c] = -mark;
       }
+    }
+    // Only the maxN best candidates can make the audience: partition them to the front
+    // (keys are distinct, so which ones is well defined) and sort just those.
+    if (n > maxN * 2) {
+      selectSmallest(keys, n, maxN);
+      n = maxN;
     }
     const candidates = keys.subarray(0, n).sort();
     const { radix, scale, fillKey, fillScore, excluded } = this;
@@ -210,8 +218,10 @@ export class ProductRanker {
       const f = i < eligible.length ? eligible[i] : -1;
       if (j < n && (f < 0 || candidates[j] < fillKey[f])) {
         const key = candidates[j++];
-        customers[size] = this.byTieRank[key % radix];
-        scores[size++] = (scale - Math.floor(key / radix)) / scale;
+        // radix is a power of two, so this split is exact (and far cheaper than `%` on doubles).
+        const high = Math.floor(key / radix);
+        customers[size] = this.byTieRank[key - high * radix];
+        scores[size++] = (scale - high) / scale;
       } else if (f >= 0) {
         customers[size] = f;
         scores[size++] = fillScore[f];
@@ -226,5 +236,38 @@ export class ProductRanker {
       }
     }
     return { customers: customers.subarray(0, size), scores: scores.subarray(0, size) };
+  }
+}
+
+/**
+ * Moves the k smallest of keys[0..n) to keys[0..k) in any order (Hoare quickselect with a
+ * median-of-three pivot); the keys must be distinct.
+ */
+export function selectSmallest(keys: Float64Array, n: number, k: number): void {
+  let lo = 0;
+  let hi = n - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    const a = keys[lo];
+    const b = keys[mid];
+    const c = keys[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (keys[i] < pivot) i++;
+      while (keys[j] > pivot) j--;
+      if (i <= j) {
+        const t = keys[i];
+        keys[i] = keys[j];
+        keys[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // keys[lo..j] <= pivot <= keys[i..hi], and anything between equals the pivot.
+    if (k - 1 <= j) hi = j;
+    else if (k - 1 >= i) lo = i;
+    else return;
   }
 }

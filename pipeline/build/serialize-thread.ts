@@ -1,0 +1,97 @@
+// The serialize thread: renders each audience into its variants and writes them into the
+// hashed bulk files, while the build's main thread ranks the next products. Rendering and
+// writing take as long as ranking, so running them side by side uses both cores.
+// Messages arrive in order and are handled one at a time (each waits for the previous),
+// so the output is exactly what a single-threaded loop writes.
+import { parentPort } from "node:worker_threads";
+import { keys } from "../../worker/contract.js";
+import { PartWriter } from "./parts.js";
+import { productJsonOf, Renderer, type ResponseContext } from "./serialize.js";
+import type { FromThread, InitMessage, ToThread } from "./serialize-protocol.js";
+
+const port = parentPort!;
+
+interface State {
+  ctx: ResponseContext;
+  productIds: string[];
+  writer: PartWriter;
+  renderer: Renderer;
+  keyParts: string[][];
+  renderMs: number;
+  writeMs: number;
+}
+
+function init(m: InitMessage): State {
+  const ctx: ResponseContext = { version: m.version, generatedAt: m.generatedAt, idType: m.idType, variants: m.variants, customerIds: m.customerIds.split("\n") };
+  return {
+    ctx,
+    productIds: m.productIds.split("\n"),
+    writer: new PartWriter(m.dir),
+    // The values go to the bulk files already escaped (see Renderer); keys need no escaping
+    // because ids are restricted to [A-Za-z0-9._-].
+    renderer: new Renderer(ctx, '\\"'),
+    // Each variant's key split around the product id once, from the contract's own key function.
+    keyParts: ctx.variants.map((n) => keys.rec(m.version, "\u0000", n).split("\u0000")),
+    renderMs: 0,
+    writeMs: 0,
+  };
+}
+
+async function handle(state: State | undefined, m: ToThread): Promise<State | undefined> {
+  if (m.type === "init") return init(m);
+  const s = state!;
+  const { ctx, writer, renderer, keyParts } = s;
+  switch (m.type) {
+    case "batch": {
+      for (let k = 0; k < m.products.length; k++) {
+        const t1 = performance.now();
+        const productId = s.productIds[m.products[k]];
+        const audience = { customers: m.customers.subarray(m.offsets[k], m.offsets[k + 1]), scores: m.scores.subarray(m.offsets[k], m.offsets[k + 1]) };
+        const rendered = renderer.render(productJsonOf(productId, ctx.idType, '\\"'), audience, false);
+        const t2 = performance.now();
+        s.renderMs += t2 - t1;
+        for (let i = 0; i < keyParts.length; i++) {
+          const wait = writer.writeEscaped(keyParts[i][0] + productId + keyParts[i][1], rendered.head, rendered.list, rendered.ends[i], rendered.closes[i], rendered.bytes[i]);
+          if (wait) await wait;
+        }
+        s.writeMs += performance.now() - t2;
+      }
+      post({ type: "ack" });
+      return s;
+    }
+    case "fallback": {
+      const fallback = renderer.render("null", { customers: m.customers, scores: m.scores }, true);
+      for (let i = 0; i < ctx.variants.length; i++) {
+        await writer.writeEscaped(keys.fallback(ctx.version, ctx.variants[i]), fallback.head, fallback.list, fallback.ends[i], fallback.closes[i], fallback.bytes[i]);
+      }
+      return s;
+    }
+    case "pair":
+      await writer.write(m.pair);
+      return s;
+    case "finish": {
+      const parts = await writer.finish();
+      post({ type: "done", parts, keys: writer.keys, bytes: writer.bytes, fileBytes: writer.fileBytes, renderSeconds: s.renderMs / 1000, writeSeconds: s.writeMs / 1000 });
+      return s;
+    }
+  }
+}
+
+function post(m: FromThread): void {
+  port.postMessage(m);
+}
+
+let state: State | undefined;
+let queue: Promise<void> = Promise.resolve();
+let failed = false;
+port.on("message", (m: ToThread) => {
+  queue = queue.then(async () => {
+    if (failed) return;
+    try {
+      state = await handle(state, m);
+    } catch (err) {
+      failed = true;
+      post({ type: "error", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    }
+  });
+});
