@@ -93,12 +93,10 @@ function pack(texts: string[]): Packed {
 export class Renderer {
   // Items are assembled byte by byte from packed tables: no string per item, nothing for
   // the garbage collector, and the copies are short loops the JIT turns into moves.
-  private readonly ids: Packed;
+  /** Per customer `{"customer_id":ID,"score":`, per score its digits, per rank `,"rank":i}`. */
+  private readonly openers: Packed;
   private readonly scores: Packed;
-  private readonly ranks: Packed;
-  private readonly itemOpen: Uint8Array;
-  private readonly itemScore: Uint8Array;
-  private readonly itemRank: Uint8Array;
+  private readonly rankClosers: Packed;
   private scratch: Buffer;
   private readonly tails: Record<"ranked" | "fallback", string>;
   /** `],"count":n` + tail for every n, per kind, encoded once. */
@@ -115,15 +113,13 @@ export class Renderer {
     private readonly q: '"' | '\\"',
   ) {
     this.maxN = ctx.variants[ctx.variants.length - 1];
-    this.ids = pack(ctx.idType === "number" ? ctx.customerIds : ctx.customerIds.map((id) => `${q}${id}${q}`));
+    const idJson = (id: string) => (ctx.idType === "number" ? id : `${q}${id}${q}`);
+    this.openers = pack(ctx.customerIds.map((id) => `{${q}customer_id${q}:${idJson(id)},${q}score${q}:`));
     this.scores = pack(Array.from({ length: SCORE_STEPS + 1 }, (_, k) => String(k / SCORE_STEPS)));
-    this.ranks = pack(Array.from({ length: this.maxN }, (_, i) => String(i + 1)));
-    this.itemOpen = Buffer.from(`{${q}customer_id${q}:`, "latin1");
-    this.itemScore = Buffer.from(`,${q}score${q}:`, "latin1");
-    this.itemRank = Buffer.from(`,${q}rank${q}:`, "latin1");
-    let longestId = 0;
-    for (let c = 0; c < ctx.customerIds.length; c++) longestId = Math.max(longestId, this.ids.start[c + 1] - this.ids.start[c]);
-    const itemMax = this.itemOpen.length + longestId + this.itemScore.length + 6 + this.itemRank.length + 4 + 2;
+    this.rankClosers = pack(Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}}`));
+    let longestOpener = 0;
+    for (let c = 0; c < ctx.customerIds.length; c++) longestOpener = Math.max(longestOpener, this.openers.start[c + 1] - this.openers.start[c]);
+    const itemMax = longestOpener + 6 + this.rankClosers.start[this.maxN] - this.rankClosers.start[this.maxN - 1] + 1;
     this.scratch = Buffer.allocUnsafe(Math.max(1024, this.maxN * itemMax));
     // A JSON string literal in this renderer's output, whatever its characters.
     const literal = (text: string, quote: string) => (quote === '"' ? JSON.stringify(text) : JSON.stringify(JSON.stringify(text)).slice(1, -1));
@@ -149,19 +145,18 @@ export class Renderer {
     const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
     const size = Math.min(this.maxN, audience.customers.length);
     const out = this.scratch;
-    const { ids, scores, ranks, itemOpen, itemScore, itemRank } = this;
+    const { openers, scores, rankClosers } = this;
+    const openerBytes = openers.bytes;
+    const scoreBytes = scores.bytes;
+    const closerBytes = rankClosers.bytes;
     const itemEnds = new Int32Array(size);
     let o = 0;
     for (let i = 0; i < size; i++) {
       const c = audience.customers[i];
       const step = Math.min(SCORE_STEPS, Math.max(0, Math.round(audience.scores[i] * SCORE_STEPS)));
-      for (let k = 0; k < itemOpen.length; k++) out[o++] = itemOpen[k];
-      for (let k = ids.start[c], e = ids.start[c + 1]; k < e; k++) out[o++] = ids.bytes[k];
-      for (let k = 0; k < itemScore.length; k++) out[o++] = itemScore[k];
-      for (let k = scores.start[step], e = scores.start[step + 1]; k < e; k++) out[o++] = scores.bytes[k];
-      for (let k = 0; k < itemRank.length; k++) out[o++] = itemRank[k];
-      for (let k = ranks.start[i], e = ranks.start[i + 1]; k < e; k++) out[o++] = ranks.bytes[k];
-      out[o++] = 125; // }
+      for (let k = openers.start[c], e = openers.start[c + 1]; k < e; k++) out[o++] = openerBytes[k];
+      for (let k = scores.start[step], e = scores.start[step + 1]; k < e; k++) out[o++] = scoreBytes[k];
+      for (let k = rankClosers.start[i], e = rankClosers.start[i + 1]; k < e; k++) out[o++] = closerBytes[k];
       itemEnds[i] = o;
       out[o++] = 44; // ,
     }
