@@ -152,7 +152,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   try {
     thread.init(
       { dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds: data.customers.join("\n"), productIds: data.products.join("\n") },
-      Math.max(...ctx.variants),
+      ctx,
     );
     await timed("serialize", async () => {
       const audiences = ranking.audiences();

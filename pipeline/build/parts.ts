@@ -29,7 +29,7 @@ export class PartWriter {
   private hash: Hash | undefined;
   private pairs = 0;
   private partBytes = 0;
-  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   /** Chunk buffers the file has finished writing, ready for reuse. */
   private readonly spare: Buffer[] = [];
   private used = 0;

@@ -1,12 +1,39 @@
 // The build's side of the serialize thread (serialize-thread.ts): audiences are copied into
 // flat batches and handed over, with a bounded number of batches in flight so a thread that
 // falls behind slows the ranking down instead of queueing the whole build in memory.
+// Rendering costs the serialize thread more than ranking costs this one, so while the
+// thread has a backlog this side renders whole batches itself (the thread then only writes
+// them): the two threads balance themselves. The thread writes batches in the order they
+// were sent, and both sides render with the same Renderer, so the bytes are the same
+// whichever side rendered.
 import { Worker } from "node:worker_threads";
 import type { Audience } from "../model/types.js";
+import { Renderer, type ResponseContext } from "./serialize.js";
 import type { FromThread, InitMessage, ThreadResult, ToThread } from "./serialize-protocol.js";
 
 const BATCH_PRODUCTS = 256;
 const MAX_BATCHES_IN_FLIGHT = 16;
+/** With this many batches waiting on the thread, the next batch is rendered here. */
+const RENDER_HERE_AT = 2;
+
+interface RawBatch {
+  rendered: false;
+  products: Int32Array;
+  offsets: Int32Array;
+  customers: Int32Array;
+  scores: Float64Array;
+  count: number;
+}
+
+interface RenderedBatch {
+  rendered: true;
+  products: Int32Array;
+  lengths: Int32Array;
+  listStarts: Int32Array;
+  lists: Uint8Array;
+  variantEnds: Int32Array;
+  count: number;
+}
 
 export class SerializeThread {
   private readonly worker = new Worker(new URL("./serialize-worker.mjs", import.meta.url));
@@ -14,8 +41,13 @@ export class SerializeThread {
   private failure: Error | undefined;
   private inFlight = 0;
   private wake: (() => void) | undefined;
-  private batch: { products: Int32Array; offsets: Int32Array; customers: Int32Array; scores: Float64Array; count: number } | undefined;
+  private batch: RawBatch | RenderedBatch | undefined;
   private maxN = 0;
+  private ctx: ResponseContext | undefined;
+  private renderer: Renderer | undefined;
+  /** Buffers of batches the thread has finished, reused (allocating each batch anew kept the GC busy). */
+  private readonly spareRaw: ArrayBuffer[][] = [];
+  private readonly spareRendered: ArrayBuffer[][] = [];
 
   constructor() {
     this.result = new Promise<ThreadResult>((resolve, reject) => {
@@ -27,6 +59,7 @@ export class SerializeThread {
       this.worker.on("message", (m: FromThread) => {
         if (m.type === "ack") {
           this.inFlight--;
+          (m.kind === "batch" ? this.spareRaw : this.spareRendered).push(m.buffers);
           this.wake?.();
         } else if (m.type === "done") resolve(m);
         else fail(new Error(`serialize thread failed: ${m.message}`));
@@ -38,29 +71,28 @@ export class SerializeThread {
     this.result.catch(() => undefined);
   }
 
-  init(message: Omit<InitMessage, "type">, maxN: number): void {
-    this.maxN = maxN;
+  /** `ctx` must describe the same build as `message` (this side renders with it). */
+  init(message: Omit<InitMessage, "type">, ctx: ResponseContext): void {
+    this.ctx = ctx;
+    this.maxN = Math.max(...ctx.variants);
     this.send({ type: "init", ...message });
   }
 
-  /** Queues one product's audience (copied: the ranker reuses its arrays). */
+  /** Queues one product's audience (copied or rendered now: the ranker reuses its arrays). */
   async add(product: number, audience: Audience): Promise<void> {
     if (this.failure) throw this.failure;
-    let b = this.batch;
-    if (!b) {
-      b = this.batch = {
-        products: new Int32Array(BATCH_PRODUCTS),
-        offsets: new Int32Array(BATCH_PRODUCTS + 1),
-        customers: new Int32Array(BATCH_PRODUCTS * this.maxN),
-        scores: new Float64Array(BATCH_PRODUCTS * this.maxN),
-        count: 0,
-      };
+    const b = (this.batch ??= this.inFlight >= RENDER_HERE_AT ? this.renderedBatch() : this.rawBatch());
+    if (b.rendered) {
+      const at = b.listStarts[b.count];
+      b.lengths[b.count] = audience.customers.length;
+      b.listStarts[b.count + 1] = at + this.renderer!.renderList(audience, b.lists, at, b.variantEnds, b.count * this.ctx!.variants.length);
+    } else {
+      const at = b.offsets[b.count];
+      b.customers.set(audience.customers, at);
+      b.scores.set(audience.scores, at);
+      b.offsets[b.count + 1] = at + audience.customers.length;
     }
-    const at = b.offsets[b.count];
-    b.customers.set(audience.customers, at);
-    b.scores.set(audience.scores, at);
     b.products[b.count++] = product;
-    b.offsets[b.count] = at + audience.customers.length;
     if (b.count === BATCH_PRODUCTS) await this.flush();
   }
 
@@ -84,20 +116,75 @@ export class SerializeThread {
     return this.worker.terminate();
   }
 
+  private rawBatch(): RawBatch {
+    const spare = this.spareRaw.pop();
+    if (spare) {
+      const [products, offsets, customers, scores] = spare;
+      return { rendered: false, products: new Int32Array(products), offsets: new Int32Array(offsets), customers: new Int32Array(customers), scores: new Float64Array(scores), count: 0 };
+    }
+    return {
+      rendered: false,
+      products: new Int32Array(BATCH_PRODUCTS),
+      offsets: new Int32Array(BATCH_PRODUCTS + 1),
+      customers: new Int32Array(BATCH_PRODUCTS * this.maxN),
+      scores: new Float64Array(BATCH_PRODUCTS * this.maxN),
+      count: 0,
+    };
+  }
+
+  private renderedBatch(): RenderedBatch {
+    // Built on first use: a build whose thread keeps up never pays for it.
+    const renderer = (this.renderer ??= new Renderer(this.ctx!, '\\"'));
+    const spare = this.spareRendered.pop();
+    if (spare) {
+      const [products, lengths, listStarts, lists, variantEnds] = spare;
+      return { rendered: true, products: new Int32Array(products), lengths: new Int32Array(lengths), listStarts: new Int32Array(listStarts), lists: new Uint8Array(lists), variantEnds: new Int32Array(variantEnds), count: 0 };
+    }
+    return {
+      rendered: true,
+      products: new Int32Array(BATCH_PRODUCTS),
+      lengths: new Int32Array(BATCH_PRODUCTS),
+      listStarts: new Int32Array(BATCH_PRODUCTS + 1),
+      lists: new Uint8Array(BATCH_PRODUCTS * this.maxN * renderer.maxItemBytes),
+      variantEnds: new Int32Array(BATCH_PRODUCTS * this.ctx!.variants.length),
+      count: 0,
+    };
+  }
+
   private async flush(): Promise<void> {
     const b = this.batch;
     if (!b || b.count === 0) return;
     this.batch = undefined;
-    const end = b.offsets[b.count];
-    const message: ToThread = {
-      type: "batch",
-      products: b.products.subarray(0, b.count),
-      offsets: b.offsets.subarray(0, b.count + 1),
-      customers: b.customers.subarray(0, end),
-      scores: b.scores.subarray(0, end),
-    };
+    const n = b.count;
+    let message: ToThread;
+    let transfer: ArrayBufferLike[];
+    if (b.rendered) {
+      const end = b.listStarts[n];
+      message = {
+        type: "rendered",
+        products: b.products.subarray(0, n),
+        lengths: b.lengths.subarray(0, n),
+        listStarts: b.listStarts.subarray(0, n + 1),
+        lists: b.lists.subarray(0, end),
+        variantEnds: b.variantEnds.subarray(0, n * this.ctx!.variants.length),
+      };
+      transfer = [b.products.buffer, b.lengths.buffer, b.listStarts.buffer, b.lists.buffer, b.variantEnds.buffer];
+    } else {
+      const end = b.offsets[n];
+      message = {
+        type: "batch",
+        products: b.products.subarray(0, n),
+        offsets: b.offsets.subarray(0, n + 1),
+        customers: b.customers.subarray(0, end),
+        scores: b.scores.subarray(0, end),
+      };
+      transfer = [b.products.buffer, b.offsets.buffer, b.customers.buffer, b.scores.buffer];
+    }
     this.inFlight++;
-    this.send(message, [b.products.buffer, b.offsets.buffer, b.customers.buffer, b.scores.buffer] as ArrayBuffer[]);
+    this.send(message, transfer as ArrayBuffer[]);
+    // Let the thread's acks in (they carry the buffers back and tell how far behind it is):
+    // the ranking loop never waits on anything else, so without this they would queue.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.inFlight > MAX_BATCHES_IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.failure) throw this.failure;
   }

@@ -25,9 +25,24 @@ export interface BatchMessage {
   scores: Float64Array;
 }
 
+/**
+ * Audiences the build thread rendered itself (when the serialize thread had a backlog):
+ * product k's list is lists[listStarts[k] .. listStarts[k + 1]) and its audience had
+ * lengths[k] customers; variantEnds[k · V + v] is variant v's list length (Renderer.renderList).
+ */
+export interface RenderedMessage {
+  type: "rendered";
+  products: Int32Array;
+  lengths: Int32Array;
+  listStarts: Int32Array;
+  lists: Uint8Array;
+  variantEnds: Int32Array;
+}
+
 export type ToThread =
   | InitMessage
   | BatchMessage
+  | RenderedMessage
   | { type: "fallback"; customers: Int32Array; scores: Float64Array }
   | { type: "pair"; pair: KvPair }
   | { type: "finish" };
@@ -42,4 +57,11 @@ export interface ThreadResult {
   writeSeconds: number;
 }
 
-export type FromThread = { type: "ack" } | ({ type: "done" } & ThreadResult) | { type: "error"; message: string };
+/** A batch is done: its buffers come back for the next batch of the same kind. */
+export interface AckMessage {
+  type: "ack";
+  kind: "batch" | "rendered";
+  buffers: ArrayBuffer[];
+}
+
+export type FromThread = AckMessage | ({ type: "done" } & ThreadResult) | { type: "error"; message: string };

