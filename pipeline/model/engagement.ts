@@ -22,16 +22,27 @@ export function percentileRanks(values: Float64Array): Float64Array {
   const n = values.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => values[a] - values[b]);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && values[idx[j + 1]] === values[idx[i]]) j++;
-    const rank = n === 1 ? 1 : (i + j) / 2 / (n - 1);
-    for (let k = i; k <= j; k++) out[idx[k]] = rank;
-    i = j + 1;
+  // The values of a tie group occupy sorted[i..j], i = how many are smaller, j + 1 = how
+  // many are not larger: a native sort and two binary searches per value find them,
+  // several times faster than sorting indices with a comparator (millions of customers).
+  const sorted = Float64Array.from(values).sort();
+  for (let c = 0; c < n; c++) {
+    const v = values[c];
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo;
+    hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    out[c] = n === 1 ? 1 : (i + lo - 1) / 2 / (n - 1);
   }
   return out;
 }

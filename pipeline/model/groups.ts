@@ -13,6 +13,21 @@ export function newestFirst(data: Interactions): Int32Array {
   const order = new Int32Array(data.count);
   for (let r = 0; r < data.count; r++) order[r] = r;
   const time = data.time;
+  // Exports are usually in time order: then newest first is the runs of equal times from
+  // the end, each in row order, with no sort at all (a comparator sort of millions of rows
+  // took seconds).
+  let ascending = true;
+  for (let r = 1; r < data.count && ascending; r++) ascending = time[r] >= time[r - 1];
+  if (ascending) {
+    let w = 0;
+    for (let end = data.count; end > 0; ) {
+      let start = end - 1;
+      while (start > 0 && time[start - 1] === time[end - 1]) start--;
+      for (let r = start; r < end; r++) order[w++] = r;
+      end = start;
+    }
+    return order;
+  }
   order.sort((a, b) => time[b] - time[a] || a - b);
   return order;
 }
