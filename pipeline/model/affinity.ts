@@ -7,7 +7,7 @@
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
-import type { Groups } from "./groups.js";
+import { gather, type Groups } from "./groups.js";
 import { tokenizeProducts, type ProductTokens } from "./tokens.js";
 
 /** Bounds on the candidate sets: the work per product is at most about their product. */
@@ -53,6 +53,9 @@ export class Affinity {
   private round = 0;
   private visits = 0;
   private readonly customerVisit: Int32Array;
+  /** The customer of each row in by-product order, the product of each row in by-customer order. */
+  private readonly productCustomer: Int32Array;
+  private readonly customerProduct: Int32Array;
 
   constructor(
     private readonly data: Interactions,
@@ -66,11 +69,13 @@ export class Affinity {
     const C = data.customers.length;
     this.wCo = config.affinitySources.coInteraction;
     this.wNames = config.affinitySources.names;
+    this.productCustomer = gather(data.customer, byProduct.rows);
+    this.customerProduct = gather(data.product, byCustomer.rows);
     this.degree = new Int32Array(P);
     const seen = new Int32Array(C).fill(-1);
     for (let p = 0; p < P; p++) {
       for (let i = byProduct.start[p]; i < byProduct.start[p + 1]; i++) {
-        const c = data.customer[byProduct.rows[i]];
+        const c = this.productCustomer[i];
         if (seen[c] !== p) {
           seen[c] = p;
           this.degree[p]++;
@@ -134,13 +139,13 @@ export class Affinity {
     let seeds = 0;
     let neighbourCount = 0;
     for (let i = byProduct.start[p]; i < byProduct.start[p + 1] && seeds < LIMITS.seedCustomers; i++) {
-      const c = data.customer[byProduct.rows[i]];
+      const c = this.productCustomer[i];
       if (this.customerStamp[c] === mark) continue;
       this.customerStamp[c] = mark;
       seeds++;
       let followed = 0;
       for (let j = byCustomer.start[c]; j < byCustomer.start[c + 1] && followed < LIMITS.neighboursPerCustomer; j++) {
-        const q = data.product[byCustomer.rows[j]];
+        const q = this.customerProduct[j];
         if (q === p || (this.lastCustomer[q] === c && this.productStamp[q] === mark)) continue;
         if (this.productStamp[q] !== mark) {
           this.productStamp[q] = mark;
@@ -158,7 +163,7 @@ export class Affinity {
       let taken = 0;
       const visit = ++this.visits;
       for (let i = byProduct.start[q]; i < byProduct.start[q + 1] && taken < LIMITS.customersPerNeighbour; i++) {
-        const c = data.customer[byProduct.rows[i]];
+        const c = this.productCustomer[i];
         if (this.customerVisit[c] === visit) continue;
         this.customerVisit[c] = visit;
         taken++;
@@ -219,13 +224,9 @@ export class Affinity {
     // Each row's customer and weight laid out in the by-product order, so the loop below
     // reads them in sequence rather than jumping through the row columns (millions of
     // cache misses at a few million rows: it was most of this function's time).
-    const groupedCustomer = new Int32Array(byProduct.rows.length);
+    const groupedCustomer = this.productCustomer;
     const groupedWeight = new Float64Array(byProduct.rows.length);
-    for (let j = 0; j < byProduct.rows.length; j++) {
-      const r = byProduct.rows[j];
-      groupedCustomer[j] = data.customer[r];
-      groupedWeight[j] = rowWeight[r];
-    }
+    for (let j = 0; j < byProduct.rows.length; j++) groupedWeight[j] = rowWeight[byProduct.rows[j]];
 
     const x = new Float64Array(data.customers.length);
     const stamp = new Int32Array(data.customers.length).fill(-1);

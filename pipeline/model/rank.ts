@@ -12,7 +12,7 @@ import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { Affinity } from "./affinity.js";
 import { computeEngagement, type Engagement } from "./engagement.js";
-import { groupRows, newestFirst, type Groups } from "./groups.js";
+import { gather, groupRows, newestFirst, type Groups } from "./groups.js";
 import { compareIds } from "./ids.js";
 import type { Audience, Ranking } from "./types.js";
 
@@ -55,7 +55,7 @@ export function rank(data: Interactions, config: Config, options: RankOptions = 
   eligible.forEach((c, i) => (position[c] = i));
 
   const affinity = blend > 0 ? new Affinity(data, byProduct, byCustomer, config, position) : undefined;
-  const ranker = new ProductRanker(data, engagement, eligible, position, suppressed, byProduct, data.customer, affinity, {
+  const ranker = new ProductRanker(data, engagement, eligible, position, suppressed, byProduct, gather(data.customer, byProduct.rows), affinity, {
     maxN,
     blend,
     cap: config.exposureCap,
@@ -125,7 +125,8 @@ export class ProductRanker {
     private readonly position: Int32Array,
     private readonly suppressed: Uint8Array,
     private readonly byProduct: Groups,
-    private readonly customerOf: Int32Array,
+    /** The customer of each row in `byProduct` order. */
+    private readonly productCustomer: Int32Array,
     private readonly affinity: Affinity | undefined,
     private readonly settings: RankerSettings,
   ) {
@@ -179,7 +180,7 @@ export class ProductRanker {
     const { maxN, blend, cap } = settings;
     const mark = ++this.stamp;
     for (let i = this.byProduct.start[p]; i < this.byProduct.start[p + 1]; i++) {
-      this.excluded[this.customerOf[this.byProduct.rows[i]]] = mark;
+      this.excluded[this.productCustomer[i]] = mark;
     }
 
     // Candidates with affinity, keyed and sorted best first.
