@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeEngagement, percentileRanks } from "../../pipeline/model/engagement.js";
-import { config, idsOf, interactions } from "./model-fixture.js";
+import { config, idsOf, interactions, THREE_CUSTOMERS } from "./model-fixture.js";
 
 describe("engagement", () => {
   it("percentile ranks: ties share their mid rank, an extreme value does not flatten the rest", () => {
@@ -9,14 +9,7 @@ describe("engagement", () => {
   });
 
   it("scores volume, breadth, quality and intensity by percentile rank with the configured weights", () => {
-    const data = interactions([
-      ["A", "p1", "purchased", "2022-10-01T10:00:00Z"],
-      ["A", "p2", "purchased", "2022-10-02T10:00:00Z"],
-      ["A", "p3", "purchased", "2022-10-03T10:00:00Z"],
-      ["B", "p4", "cart", "2022-10-03T11:00:00Z"],
-      ["C", "p1", "cart", "2022-10-03T08:00:00Z"],
-      ["C", "p1", "cart", "2022-10-03T09:00:00Z"],
-    ]);
+    const data = interactions(THREE_CUSTOMERS);
     const e = computeEngagement(data, config({ engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 } }));
     // volume 3,1,2 → 1, 0, 0.5; breadth 3,1,1 → 1, .25, .25; quality 5,3,3 → 1, .25, .25;
     // intensity 1,1,2 → .25, .25, 1. Weighted and divided by the weights' sum, 0.95.

@@ -53,3 +53,16 @@ export function config(overrides: Record<string, unknown> = {}): Config {
 export function idsOf(data: Interactions, customers: Int32Array): string[] {
   return Array.from(customers, (c) => data.customers[c]);
 }
+
+/**
+ * A: three purchases of three products on three days; C: two carts of one product on one
+ * day; B: one cart. Engagement worked out by hand in model-engagement.test.ts: A > C > B.
+ */
+export const THREE_CUSTOMERS: Row[] = [
+  ["A", "p1", "purchased", "2022-10-01T10:00:00Z"],
+  ["A", "p2", "purchased", "2022-10-02T10:00:00Z"],
+  ["A", "p3", "purchased", "2022-10-03T10:00:00Z"],
+  ["B", "p4", "cart", "2022-10-03T11:00:00Z"],
+  ["C", "p1", "cart", "2022-10-03T08:00:00Z"],
+  ["C", "p1", "cart", "2022-10-03T09:00:00Z"],
+];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rank } from "../../pipeline/model/rank.js";
 import type { Audience } from "../../pipeline/model/types.js";
 import type { Interactions } from "../../pipeline/ingest/ingest.js";
-import { config, idsOf, interactions, type Row } from "./model-fixture.js";
+import { config, idsOf, interactions, THREE_CUSTOMERS, type Row } from "./model-fixture.js";
 
 const noRecency = { engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 } };
 
@@ -17,16 +17,7 @@ function nonIncreasing(a: Audience): boolean {
   return true;
 }
 
-// A: three purchases of three products on three days; C: two carts of one product on one
-// day; B: one cart. Scores worked out by hand in model-engagement.test.ts: A > C > B.
-const base: Row[] = [
-  ["A", "p1", "purchased", "2022-10-01T10:00:00Z"],
-  ["A", "p2", "purchased", "2022-10-02T10:00:00Z"],
-  ["A", "p3", "purchased", "2022-10-03T10:00:00Z"],
-  ["B", "p4", "cart", "2022-10-03T11:00:00Z"],
-  ["C", "p1", "cart", "2022-10-03T08:00:00Z"],
-  ["C", "p1", "cart", "2022-10-03T09:00:00Z"],
-];
+const base: Row[] = THREE_CUSTOMERS;
 
 describe("rank", () => {
   it("excludes customers who already interacted with the product", () => {
