@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { isValidVersion, type Pointer } from "../../worker/contract.js";
+import { isValidVersion } from "../../worker/contract.js";
 import { UsageError } from "../errors.js";
 
 export const MANIFEST_FILE = "manifest.json";
@@ -67,8 +67,4 @@ export async function readManifest(buildDir: string): Promise<Manifest> {
     throw new UsageError(`${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
   return result.data;
-}
-
-export function pointerOf(manifest: Manifest): Pointer {
-  return manifest.pointer;
 }

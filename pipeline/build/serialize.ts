@@ -14,7 +14,6 @@ import {
   keys,
   MAX_SAMPLE_PRODUCTS,
   type IdType,
-  type RecommendationResponse,
 } from "../../worker/contract.js";
 import type { Audience } from "../model/types.js";
 
@@ -202,28 +201,8 @@ export class Renderer {
   }
 }
 
-/** Shape check used by tests and publish validation: the body parses as the contract says. */
-export function parseResponse(body: string): RecommendationResponse {
-  return JSON.parse(body) as RecommendationResponse;
-}
-
 export function productJsonOf(productId: string, idType: IdType, q: string): string {
   return idType === "number" ? productId : `${q}${productId}${q}`;
-}
-
-export function* productPairs(ctx: ResponseContext, productId: string, audience: Audience): Generator<KvPair> {
-  const bodies = renderVariants(ctx, jsonId(productId, ctx.idType), audience, false);
-  for (let i = 0; i < ctx.variants.length; i++) {
-    yield { key: keys.rec(ctx.version, productId, ctx.variants[i]), value: bodies[i] };
-  }
-}
-
-/** The fallback is served for unknown product ids, so its product_id is filled per request by the worker: stored as null. */
-export function* fallbackPairs(ctx: ResponseContext, audience: Audience): Generator<KvPair> {
-  const bodies = renderVariants(ctx, "null", audience, true);
-  for (let i = 0; i < ctx.variants.length; i++) {
-    yield { key: keys.fallback(ctx.version, ctx.variants[i]), value: bodies[i] };
-  }
 }
 
 export function samplePair(ctx: ResponseContext, productIds: string[]): KvPair {

@@ -135,7 +135,7 @@ export class Affinity {
   }
 
   private coInteraction(p: number, mark: number, s: AffinityScratch): void {
-    const { data, byProduct, byCustomer } = this;
+    const { byProduct, byCustomer } = this;
     let seeds = 0;
     let neighbourCount = 0;
     for (let i = byProduct.start[p]; i < byProduct.start[p + 1] && seeds < LIMITS.seedCustomers; i++) {
