@@ -8,7 +8,7 @@
 // whichever side rendered.
 import { Worker } from "node:worker_threads";
 import type { Audience } from "../model/types.js";
-import { Renderer, type ResponseContext } from "./serialize.js";
+import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
 import type { FromThread, InitMessage, ThreadResult, ToThread } from "./serialize-protocol.js";
 
 const BATCH_PRODUCTS = 256;
@@ -145,7 +145,7 @@ export class SerializeThread {
       products: new Int32Array(BATCH_PRODUCTS),
       lengths: new Int32Array(BATCH_PRODUCTS),
       listStarts: new Int32Array(BATCH_PRODUCTS + 1),
-      lists: new Uint8Array(BATCH_PRODUCTS * this.maxN * renderer.maxItemBytes),
+      lists: new Uint8Array(BATCH_PRODUCTS * this.maxN * renderer.maxItemBytes + LIST_SLACK),
       variantEnds: new Int32Array(BATCH_PRODUCTS * this.ctx!.variants.length),
       count: 0,
     };
