@@ -26,9 +26,8 @@ export interface AffinityScratch {
   /** Customers touched for the current product, `size` of them. */
   touched: Int32Array;
   size: number;
-  co: Float64Array;
-  names: Float64Array;
-  stamp: Int32Array;
+  /** The ranking's customer table (customer-table.ts): TOUCHED, CO and NAMES are written here. */
+  table: Float64Array;
   mark: number;
   /** Whether each source found any candidate for the current product. */
   hasCo: boolean;
@@ -96,9 +95,8 @@ export class Affinity {
     this.tokenStrength = lists.strength;
   }
 
-  scratch(): AffinityScratch {
-    const C = this.data.customers.length;
-    return { touched: new Int32Array(C), size: 0, co: new Float64Array(C), names: new Float64Array(C), stamp: new Int32Array(C), mark: 0, hasCo: false, hasNames: false };
+  scratch(table: Float64Array): AffinityScratch {
+    return { touched: new Int32Array(this.data.customers.length), size: 0, table, mark: 0, hasCo: false, hasNames: false };
   }
 
   /**
@@ -108,7 +106,8 @@ export class Affinity {
    */
   value(s: AffinityScratch, c: number): number {
     const total = (s.hasCo ? this.wCo : 0) + (s.hasNames ? this.wNames : 0);
-    return total > 0 ? ((s.hasCo ? this.wCo * s.co[c] : 0) + (s.hasNames ? this.wNames * s.names[c] : 0)) / total : 0;
+    const r = c * 8;
+    return total > 0 ? ((s.hasCo ? this.wCo * s.table[r + 1 /* CO */] : 0) + (s.hasNames ? this.wNames * s.table[r + 2 /* NAMES */] : 0)) / total : 0;
   }
 
   /**
@@ -125,13 +124,17 @@ export class Affinity {
     if (this.wNames > 0) this.nameMatches(p, s);
   }
 
-  private touch(s: AffinityScratch, c: number): void {
-    if (s.stamp[c] !== s.mark) {
-      s.stamp[c] = s.mark;
-      s.co[c] = 0;
-      s.names[c] = 0;
+  /** Starts customer c's record for this round if it is new; returns the record's offset. */
+  private touch(s: AffinityScratch, c: number): number {
+    const r = c * 8;
+    const table = s.table;
+    if (table[r + 0 /* TOUCHED */] !== s.mark) {
+      table[r + 0 /* TOUCHED */] = s.mark;
+      table[r + 1 /* CO */] = 0;
+      table[r + 2 /* NAMES */] = 0;
       s.touched[s.size++] = c;
     }
+    return r;
   }
 
   private coInteraction(p: number, mark: number, s: AffinityScratch): void {
@@ -167,9 +170,9 @@ export class Affinity {
         if (this.customerVisit[c] === visit) continue;
         this.customerVisit[c] = visit;
         taken++;
-        this.touch(s, c);
+        const r = this.touch(s, c);
         // Noisy-or: several co-interacted products add up without leaving 0..1.
-        s.co[c] = 1 - (1 - s.co[c]) * (1 - Math.min(1, sim));
+        s.table[r + 1 /* CO */] = 1 - (1 - s.table[r + 1 /* CO */]) * (1 - Math.min(1, sim));
       }
     }
   }
@@ -187,9 +190,8 @@ export class Affinity {
       if (tokens.df[t] < 2) continue;
       const w = tokens.idf[t] / idfTotal;
       for (let j = this.tokenStart[t]; j < this.tokenStart[t + 1]; j++) {
-        const c = this.tokenCustomers[j];
-        this.touch(s, c);
-        s.names[c] += w * this.tokenStrength[j];
+        const r = this.touch(s, this.tokenCustomers[j]);
+        s.table[r + 2 /* NAMES */] += w * this.tokenStrength[j];
         s.hasNames = true;
       }
     }

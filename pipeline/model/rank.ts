@@ -11,6 +11,7 @@ import { DEFAULT_N } from "../../worker/contract.js";
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { Affinity } from "./affinity.js";
+import { customerTable } from "./customer-table.js";
 import { computeEngagement, type Engagement } from "./engagement.js";
 import { gather, groupRows, newestFirst, type Groups } from "./groups.js";
 import { compareIds } from "./ids.js";
@@ -93,8 +94,8 @@ interface RankerSettings {
 }
 
 export class ProductRanker {
-  private readonly excluded: Int32Array;
-  private readonly exposure: Int32Array;
+  /** Per customer: affinity scratch, marks, exposure, fill score and key (customer-table.ts). */
+  private readonly table: Float64Array;
   /** Skip pointers over `eligible` past capped customers (union-find with path halving). */
   private readonly next: Int32Array | undefined;
   private readonly scratch;
@@ -105,15 +106,11 @@ export class ProductRanker {
    * then id. Scores are thereby resolved to 2^-(53−bits) (about 1e-9 for two million
    * customers), far below the 4 decimals served.
    */
-  private readonly tieRank: Int32Array;
   private readonly byTieRank: Int32Array;
   private readonly bits: number;
   private readonly scale: number;
   private readonly radix: number;
   private readonly keys: Float64Array;
-  /** Every customer's key and score as a non-candidate (affinity 0): the same for every product. */
-  private readonly fillKey: Float64Array;
-  private readonly fillScore: Float64Array;
   private readonly outCustomers: Int32Array;
   private readonly outScores: Float64Array;
   private stamp = 0;
@@ -131,9 +128,8 @@ export class ProductRanker {
     private readonly settings: RankerSettings,
   ) {
     const C = data.customers.length;
-    this.excluded = new Int32Array(C);
-    this.exposure = new Int32Array(C);
-    this.scratch = affinity?.scratch();
+    const table = (this.table = customerTable(C));
+    this.scratch = affinity?.scratch(table);
     if (settings.cap > 0) {
       this.next = new Int32Array(eligible.length + 1);
       for (let i = 0; i <= eligible.length; i++) this.next[i] = i;
@@ -143,17 +139,18 @@ export class ProductRanker {
     const last = engagement.lastActivity;
     const ids = data.customers;
     this.byTieRank.sort((a, b) => last[b] - last[a] || compareIds(ids[a], ids[b]));
-    this.tieRank = new Int32Array(C);
-    for (let r = 0; r < C; r++) this.tieRank[this.byTieRank[r]] = r;
+    for (let r = 0; r < C; r++) table[this.byTieRank[r] * 8 + 4 /* TIE_RANK */] = r;
     this.bits = Math.max(1, Math.ceil(Math.log2(C + 1)));
     this.scale = 2 ** (53 - this.bits - 1);
     this.radix = 2 ** this.bits;
     this.keys = new Float64Array(C);
-    this.fillKey = new Float64Array(C);
-    this.fillScore = new Float64Array(C);
     for (let c = 0; c < C; c++) {
-      this.fillScore[c] = (1 - settings.blend) * engagement.score[c];
-      this.fillKey[c] = this.key(this.fillScore[c], c);
+      const r = c * 8;
+      // Every customer's score and key as a non-candidate (affinity 0): the same for every product.
+      table[r + 3 /* FILL_SCORE */] = (1 - settings.blend) * engagement.score[c];
+      table[r + 7 /* FILL_KEY */] = this.key(table[r + 3 /* FILL_SCORE */], table[r + 4 /* TIE_RANK */]);
+      // Suppressed customers are never eligible: as if in every audience already.
+      table[r + 6 /* EXPOSURE */] = suppressed[c] ? Infinity : 0;
     }
     this.outCustomers = new Int32Array(settings.maxN);
     this.outScores = new Float64Array(settings.maxN);
@@ -169,18 +166,18 @@ export class ProductRanker {
     return i;
   }
 
-  private key(score: number, c: number): number {
+  private key(score: number, tieRank: number): number {
     const q = Math.floor(Math.min(1, Math.max(0, score)) * this.scale);
-    return (this.scale - q) * this.radix + this.tieRank[c];
+    return (this.scale - q) * this.radix + tieRank;
   }
 
   /** The product's audience. The arrays are views reused by the next call: copy to keep them. */
   audienceFor(p: number): Audience {
-    const { engagement, eligible, settings, keys } = this;
+    const { eligible, settings, keys, table } = this;
     const { maxN, blend, cap } = settings;
     const mark = ++this.stamp;
     for (let i = this.byProduct.start[p]; i < this.byProduct.start[p + 1]; i++) {
-      this.excluded[this.productCustomer[i]] = mark;
+      table[this.productCustomer[i] * 8 + 5 /* MARK */] = mark;
     }
 
     // Candidates with affinity, keyed and sorted best first.
@@ -188,14 +185,15 @@ export class ProductRanker {
     if (this.affinity && this.scratch) {
       const s = this.scratch;
       this.affinity.collect(p, s);
-      const { excluded, suppressed, exposure } = this;
-      const engagementScore = engagement.score;
+      // Suppressed customers have exposure Infinity, so one comparison covers both.
+      const limit = cap > 0 ? cap : Infinity;
       for (let k = 0; k < s.size; k++) {
         const c = s.touched[k];
-        if (excluded[c] === mark || suppressed[c] || (cap > 0 && exposure[c] >= cap)) continue;
-        keys[n++] = this.key(blend * this.affinity.value(s, c) + (1 - blend) * engagementScore[c], c);
+        const r = c * 8;
+        if (table[r + 5 /* MARK */] === mark || table[r + 6 /* EXPOSURE */] >= limit) continue;
+        keys[n++] = this.key(blend * this.affinity.value(s, c) + table[r + 3 /* FILL_SCORE */], table[r + 4 /* TIE_RANK */]);
         // Marked so the engagement walk skips them (they are merged from the sorted keys).
-        this.excluded[c] = -mark;
+        table[r + 5 /* MARK */] = -mark;
       }
     }
     // Only the maxN best candidates can make the audience: partition them to the front
@@ -207,7 +205,7 @@ export class ProductRanker {
       n = maxN;
     }
     const candidates = keys.subarray(0, n).sort();
-    const { radix, scale, fillKey, fillScore, excluded } = this;
+    const { radix, scale } = this;
 
     // Merge the candidates with the engagement order.
     const customers = this.outCustomers;
@@ -216,10 +214,10 @@ export class ProductRanker {
     let j = 0;
     let i = this.alive(0);
     // The next fill customer: first in the engagement order neither excluded nor a candidate.
-    while (i < eligible.length && (excluded[eligible[i]] === mark || excluded[eligible[i]] === -mark)) i = this.alive(i + 1);
+    while (i < eligible.length && Math.abs(table[eligible[i] * 8 + 5 /* MARK */]) === mark) i = this.alive(i + 1);
     while (size < maxN) {
       const f = i < eligible.length ? eligible[i] : -1;
-      if (j < n && (f < 0 || candidates[j] < fillKey[f])) {
+      if (j < n && (f < 0 || candidates[j] < table[f * 8 + 7 /* FILL_KEY */])) {
         const key = candidates[j++];
         // radix is a power of two, so this split is exact (and far cheaper than `%` on doubles).
         const high = Math.floor(key / radix);
@@ -227,15 +225,15 @@ export class ProductRanker {
         scores[size++] = (scale - high) / scale;
       } else if (f >= 0) {
         customers[size] = f;
-        scores[size++] = fillScore[f];
+        scores[size++] = table[f * 8 + 3 /* FILL_SCORE */];
         i = this.alive(i + 1);
-        while (i < eligible.length && (excluded[eligible[i]] === mark || excluded[eligible[i]] === -mark)) i = this.alive(i + 1);
+        while (i < eligible.length && Math.abs(table[eligible[i] * 8 + 5 /* MARK */]) === mark) i = this.alive(i + 1);
       } else break;
     }
     if (cap > 0) {
       for (let k = 0; k < Math.min(EXPOSURE_LEVEL, size); k++) {
         const c = customers[k];
-        if (++this.exposure[c] >= cap) this.next![this.position[c]] = this.position[c] + 1;
+        if (++table[c * 8 + 6 /* EXPOSURE */] >= cap) this.next![this.position[c]] = this.position[c] + 1;
       }
     }
     return { customers: customers.subarray(0, size), scores: scores.subarray(0, size) };
