@@ -141,7 +141,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const extra = options.extraMeta ? await timed("evaluate", () => options.extraMeta!(data)) : undefined;
 
   const idType = decideIdType(data.customers, data.products);
-  const ctx: ResponseContext = { version, generatedAt, idType, variants: config.variants, customerIds: data.customers };
+  const ctx: ResponseContext = { version, generatedAt, idType, variants: config.variants, customerIds: ranking.customerIds };
   // Rendering and writing run on a second thread while this one ranks (serialize-thread.ts),
   // in the same order as the ranking, so the bulk files are what one thread would write.
   const thread = new SerializeThread();
@@ -151,7 +151,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let result: ThreadResult;
   try {
     thread.init(
-      { dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds: data.customers.join("\n"), productIds: data.products.join("\n") },
+      { dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds: ranking.customerIds.join("\n"), productIds: data.products.join("\n") },
       ctx,
     );
     await timed("serialize", async () => {

@@ -125,7 +125,8 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
   const ranked = (blend?: number) => {
     const map = new Map<number, Int32Array>();
     if (products.length === 0) return map;
-    for (const [p, a] of rank(train, config, { maxN: maxK, blend, products }).audiences()) map.set(p, a.customers.slice());
+    const ranking = rank(train, config, { maxN: maxK, blend, products });
+    for (const [p, a] of ranking.audiences()) map.set(p, a.customers.map((c) => ranking.customerOf[c]));
     return map;
   };
 

@@ -15,6 +15,7 @@ import { customerTable } from "./customer-table.js";
 import { computeEngagement, type Engagement } from "./engagement.js";
 import { gather, groupRows, newestFirst, type Groups } from "./groups.js";
 import { compareIds } from "./ids.js";
+import { relabelByEngagement } from "./relabel.js";
 import type { Audience, Ranking } from "./types.js";
 
 /** The exposure cap counts appearances at this audience size (the default response). */
@@ -31,15 +32,15 @@ export interface RankOptions {
   products?: Int32Array;
 }
 
-export function rank(data: Interactions, config: Config, options: RankOptions = {}): Ranking {
+export function rank(input: Interactions, config: Config, options: RankOptions = {}): Ranking {
   const maxN = options.maxN ?? Math.max(...config.variants);
   const blend = options.blend ?? config.affinityBlend;
-  const C = data.customers.length;
-  const P = data.products.length;
-  const order = newestFirst(data);
+  const C = input.customers.length;
+  const P = input.products.length;
+  const order = newestFirst(input);
+  const { data, engagement, customerOf } = relabelByEngagement(input, computeEngagement(input, config, undefined, groupRows(input.customer, order, C)));
   const byCustomer = groupRows(data.customer, order, C);
   const byProduct = groupRows(data.product, order, P);
-  const engagement = computeEngagement(data, config, undefined, byCustomer);
 
   const suppressed = new Uint8Array(C);
   let suppressedCustomers = 0;
@@ -75,6 +76,8 @@ export function rank(data: Interactions, config: Config, options: RankOptions = 
     },
     fallback,
     suppressedCustomers,
+    customerIds: data.customers,
+    customerOf,
   };
 }
 

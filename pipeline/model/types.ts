@@ -1,7 +1,7 @@
 // What the ranking stage hands to serialization: per product, customers best first.
 
 export interface Audience {
-  /** Customer indices (into Interactions.customers), best first. */
+  /** Customer indices (into Ranking.customerIds), best first. */
   customers: Int32Array;
   /** Scores in 0..1, same order, non-increasing. */
   scores: Float64Array;
@@ -20,4 +20,11 @@ export interface Ranking {
   fallback: Audience;
   /** How many customers of the build the suppression list removed. */
   suppressedCustomers: number;
+  /**
+   * Customer ids by the index audiences use: the ranking numbers customers in its own order
+   * (relabel.ts), so Interactions.customers indices do not apply.
+   */
+  customerIds: string[];
+  /** Audience customer index → index in Interactions.customers. */
+  customerOf: Int32Array;
 }

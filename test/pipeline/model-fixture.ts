@@ -50,8 +50,10 @@ export function config(overrides: Record<string, unknown> = {}): Config {
 }
 
 /** Customer ids of an audience, best first. */
-export function idsOf(data: Interactions, customers: Int32Array): string[] {
-  return Array.from(customers, (c) => data.customers[c]);
+/** Ids of customer indices, from the log's numbering or a ranking's own (Ranking.customerIds). */
+export function idsOf(source: Pick<Interactions, "customers"> | string[], customers: Int32Array): string[] {
+  const ids = Array.isArray(source) ? source : source.customers;
+  return Array.from(customers, (c) => ids[c]);
 }
 
 /**

@@ -8,7 +8,7 @@ const noRecency = { engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0
 
 function audiences(data: Interactions, ranking: ReturnType<typeof rank>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [p, a] of ranking.audiences()) out.set(data.products[p], idsOf(data, a.customers));
+  for (const [p, a] of ranking.audiences()) out.set(data.products[p], idsOf(ranking.customerIds, a.customers));
   return out;
 }
 
@@ -31,7 +31,7 @@ describe("rank", () => {
   it("gives unknown products the global engagement audience (cold start)", () => {
     const data = interactions(base);
     const ranking = rank(data, config(noRecency));
-    expect(idsOf(data, ranking.fallback.customers)).toEqual(["A", "C", "B"]);
+    expect(idsOf(ranking.customerIds, ranking.fallback.customers)).toEqual(["A", "C", "B"]);
     // Hand-computed in model-engagement.test.ts.
     expect(Array.from(ranking.fallback.scores)).toEqual([
       expect.closeTo(0.8375 / 0.95, 10),
@@ -44,8 +44,15 @@ describe("rank", () => {
     const data = interactions(base);
     const ranking = rank(data, config(noRecency), { suppress: new Set(["C", "not-in-the-data"]) });
     expect(ranking.suppressedCustomers).toBe(1);
-    expect(idsOf(data, ranking.fallback.customers)).toEqual(["A", "B"]);
+    expect(idsOf(ranking.customerIds, ranking.fallback.customers)).toEqual(["A", "B"]);
     for (const [product, ids] of audiences(data, ranking)) expect(ids, product).not.toContain("C");
+  });
+
+  it("names its own customer numbering: customerIds[k] is the log's customer customerOf[k]", () => {
+    const data = interactions(base);
+    const ranking = rank(data, config(noRecency));
+    expect([...ranking.customerIds].sort()).toEqual([...data.customers].sort());
+    ranking.customerIds.forEach((id, k) => expect(data.customers[ranking.customerOf[k]]).toBe(id));
   });
 
   it("breaks ties by latest activity, then by id (numerically for numeric ids)", () => {
@@ -57,7 +64,7 @@ describe("rank", () => {
     const data = interactions(rows);
     const ranking = rank(data, config(noRecency));
     // Identical histories: equal scores. 9 and 10 were active later than 8; 9 < 10 as numbers.
-    expect(idsOf(data, ranking.fallback.customers)).toEqual(["9", "10", "8"]);
+    expect(idsOf(ranking.customerIds, ranking.fallback.customers)).toEqual(["9", "10", "8"]);
     expect(new Set(ranking.fallback.scores).size).toBe(1);
   });
 
