@@ -230,31 +230,33 @@ export class Affinity {
     const groupedWeight = new Float64Array(byProduct.rows.length);
     for (let j = 0; j < byProduct.rows.length; j++) groupedWeight[j] = rowWeight[byProduct.rows[j]];
 
-    const x = new Float64Array(data.customers.length);
-    const stamp = new Int32Array(data.customers.length).fill(-1);
-    const touched: number[] = [];
+    // Per customer its round (token + 1) and its x side by side: one cache miss per visit.
+    const acc = new Float64Array(data.customers.length * 2);
+    const touched = new Int32Array(data.customers.length);
+    const kept = new Int32Array(LIMITS.customersPerToken);
     const start = new Int32Array(T + 1);
     const customers: number[] = [];
     const strength: number[] = [];
     for (let t = 0; t < T; t++) {
       if (tokens.df[t] >= 2) {
-        touched.length = 0;
+        const round = t + 1;
+        let size = 0;
         for (let i = pStart[t]; i < pStart[t + 1]; i++) {
           const p = pOf[i];
           for (let j = byProduct.start[p]; j < byProduct.start[p + 1]; j++) {
-            const c = groupedCustomer[j];
-            if (stamp[c] !== t) {
-              stamp[c] = t;
-              x[c] = 0;
-              touched.push(c);
+            const r = groupedCustomer[j] * 2;
+            if (acc[r] !== round) {
+              acc[r] = round;
+              acc[r + 1] = 0;
+              touched[size++] = groupedCustomer[j];
             }
-            x[c] += groupedWeight[j];
+            acc[r + 1] += groupedWeight[j];
           }
         }
-        const keep = selectTop(touched, LIMITS.customersPerToken, (a, b) => x[b] - x[a] || position[a] - position[b]);
-        for (const c of keep) {
-          customers.push(c);
-          strength.push(1 - Math.exp(-x[c]));
+        const count = strongest(touched, size, acc, position, kept);
+        for (let k = 0; k < count; k++) {
+          customers.push(kept[k]);
+          strength.push(1 - Math.exp(-acc[kept[k] * 2 + 1]));
         }
       }
       start[t + 1] = customers.length;
@@ -263,23 +265,33 @@ export class Affinity {
   }
 }
 
-/** The `k` best of `items` under `better` (negative = first is better), best first. */
-export function selectTop(items: number[], k: number, better: (a: number, b: number) => number): number[] {
-  if (items.length <= k) return [...items].sort(better);
-  // Keep a sorted window of k; most items fail the comparison with the window's worst.
-  const window = items.slice(0, k).sort(better);
-  for (let i = k; i < items.length; i++) {
+/**
+ * Fills `kept` with the strongest of items[0..n), best first: most x (acc[c * 2 + 1]), then
+ * earliest position; items that tie keep their order. Returns how many were kept. Inlined
+ * comparisons rather than a comparator: it runs once per touched customer of every token.
+ */
+export function strongest(items: Int32Array, n: number, acc: Float64Array, position: Int32Array, kept: Int32Array): number {
+  const k = kept.length;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
     const c = items[i];
-    if (better(c, window[k - 1]) >= 0) continue;
-    let lo = 0,
-      hi = k - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (better(c, window[mid]) < 0) hi = mid;
-      else lo = mid + 1;
+    const x = acc[c * 2 + 1];
+    const at = position[c];
+    if (size === k) {
+      // Most items are no better than the weakest kept one.
+      const w = kept[k - 1];
+      const xw = acc[w * 2 + 1];
+      if (!(x > xw || (x === xw && at < position[w]))) continue;
     }
-    window.splice(lo, 0, c);
-    window.pop();
+    let slot = size < k ? size++ : k - 1;
+    while (slot > 0) {
+      const w = kept[slot - 1];
+      const xw = acc[w * 2 + 1];
+      if (!(x > xw || (x === xw && at < position[w]))) break;
+      kept[slot] = w;
+      slot--;
+    }
+    kept[slot] = c;
   }
-  return window;
+  return size;
 }
