@@ -34,6 +34,14 @@ export class IsolateCache {
     return entry.value;
   }
 
+  /** As get, but an absent key is not counted: the caller reads it through get next. */
+  peek(key: string, now: number): string | null | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.expires <= now) return undefined;
+    this.hits++;
+    return entry.value;
+  }
+
   set(key: string, value: string | null, expires: number): void {
     this.delete(key);
     const size = key.length + (value?.length ?? 0);

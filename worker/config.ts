@@ -15,6 +15,8 @@ export interface Config {
   /** "*" or an allow-list; empty = CORS off. */
   corsOrigins: "*" | string[];
   apiKeys: string[];
+  /** Cache-Control of served data (see cacheControl), made once per config. */
+  dataCacheControl: string;
 }
 
 const MAX_ISOLATE_TTL_SECONDS = 60;
@@ -39,15 +41,19 @@ export function parseConfig(env: Bindings): Config {
   const cacheTtlSeconds = number(env.CACHE_TTL_SECONDS, 30, 0, MAX_ISOLATE_TTL_SECONDS);
   const staleAfterDays = number(env.STALE_AFTER_DAYS, 10, 0);
   const origins = list(env.CORS_ORIGINS);
+  const apiKeys = list(env.API_KEYS);
+  const maxAgeSeconds = Math.round(number(env.CACHE_MAX_AGE_SECONDS, 60, 0));
   return {
     cacheTtlMs: cacheTtlSeconds * 1000,
     pointerKvCacheTtl: MIN_KV_CACHE_TTL_SECONDS,
     valueKvCacheTtl: number(env.KV_CACHE_TTL_SECONDS, 300, MIN_KV_CACHE_TTL_SECONDS),
     staleAfterSeconds: staleAfterDays * 86_400,
     staleAfterDays,
-    maxAgeSeconds: Math.round(number(env.CACHE_MAX_AGE_SECONDS, 60, 0)),
+    maxAgeSeconds,
     corsOrigins: origins.includes("*") ? "*" : origins,
-    apiKeys: list(env.API_KEYS),
+    apiKeys,
+    // Behind API keys a shared cache must not hand one client's response to another.
+    dataCacheControl: `${apiKeys.length > 0 ? "private" : "public"}, max-age=${maxAgeSeconds}`,
   };
 }
 
@@ -62,7 +68,7 @@ export function configOf(env: Bindings): Config {
   return config;
 }
 
-/** Cache-Control of served data. Behind API keys a shared cache must not hand one client's response to another. */
+/** Cache-Control of served data: private behind API keys, else public; max-age from config. */
 export function cacheControl(config: Config): string {
-  return `${config.apiKeys.length > 0 ? "private" : "public"}, max-age=${config.maxAgeSeconds}`;
+  return config.dataCacheControl;
 }

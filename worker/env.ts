@@ -24,6 +24,8 @@ export interface Bindings {
 
 export interface Variables {
   requestId: string;
+  /** Headers every response of this request carries (middleware/response-headers.ts). */
+  baseHeaders: Record<string, string>;
   /** Who the rate limit counts against: `key:<index>` when a key was checked. */
   client?: string;
 }

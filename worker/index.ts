@@ -1,15 +1,10 @@
 // The edge API: composes middleware and one router per resource. Handlers only read
 // pre-serialized values from KV (store.ts); nothing is computed on the hot path.
-import type { MiddlewareHandler } from "hono";
-import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
-import { configOf } from "./config.js";
-import type { AppEnv } from "./env.js";
 import { ApiError, errorResponse, toApiError } from "./errors.js";
 import { log } from "./log.js";
 import { auth } from "./middleware/auth.js";
 import { rateLimit } from "./middleware/rate-limit.js";
+import { responseHeaders } from "./middleware/response-headers.js";
 import { createRouter } from "./router.js";
 import { health } from "./routes/health.js";
 import { metrics } from "./routes/metrics.js";
@@ -19,67 +14,8 @@ import { root, SERVICE_VERSION } from "./routes/root.js";
 
 const app = createRouter();
 
-// CORS only for the configured origins (CORS_ORIGINS); none configured = no CORS headers.
-// Preflights go to hono's cors. Other requests get their headers here through c.header,
-// before the response exists: hono's cors sets them on c.res up front, which makes Hono
-// build every response twice and copy its headers over, a cost on every request.
-const EXPOSED = "ETag,X-Model-Version,X-Request-Id,Retry-After,Content-Disposition";
-const preflightFor = new WeakMap<object, MiddlewareHandler<AppEnv>>();
-const corsByConfig: MiddlewareHandler<AppEnv> = (c, next) => {
-  const config = configOf(c.env);
-  const origins = config.corsOrigins;
-  if (origins !== "*" && origins.length === 0) return next();
-  if (c.req.method === "OPTIONS") {
-    let preflight = preflightFor.get(config);
-    if (!preflight) {
-      preflight = cors({
-        origin: origins,
-        allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
-        allowHeaders: ["Authorization", "X-API-Key", "Content-Type", "If-None-Match", "X-Request-Id"],
-        exposeHeaders: EXPOSED.split(","),
-        maxAge: 600,
-      });
-      preflightFor.set(config, preflight);
-    }
-    return preflight(c, next);
-  }
-  if (origins === "*") {
-    c.header("Access-Control-Allow-Origin", "*");
-    c.header("Access-Control-Expose-Headers", EXPOSED);
-  } else {
-    // The answer depends on the Origin, so caches must key on it.
-    c.header("Vary", "Origin");
-    const origin = c.req.header("origin");
-    if (origin !== undefined && origins.includes(origin)) {
-      c.header("Access-Control-Allow-Origin", origin);
-      c.header("Access-Control-Expose-Headers", EXPOSED);
-    }
-  }
-  return next();
-};
-
-app.use(requestId({ limitLength: 128 }));
-// The headers that matter for a JSON API (OWASP REST cheat sheet): nosniff, HSTS, no
-// framing, no referrer, and a CSP that lets a response run nothing. hono's defaults for
-// documents and retired browsers (X-XSS-Protection, X-Download-Options, DNS prefetch,
-// Flash policies, COOP, Origin-Agent-Cluster) would double the bytes of every audience.
-// The demo page sets its own nonce-based CSP, which overwrite: false keeps. The API is
-// meant to be read from other origins, hence CORP cross-origin.
-app.use(
-  secureHeaders({
-    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    crossOriginResourcePolicy: "cross-origin",
-    xFrameOptions: "DENY",
-    crossOriginOpenerPolicy: false,
-    originAgentCluster: false,
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    xXssProtection: false,
-    overwrite: false,
-  }),
-);
-app.use(corsByConfig);
+// Request id, security headers and CORS: one pass, before the response exists.
+app.use(responseHeaders);
 app.use(auth);
 app.use(rateLimit);
 

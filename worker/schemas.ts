@@ -1,7 +1,7 @@
 // The request and response schemas. The same objects validate requests (via
 // @hono/zod-openapi) and generate /openapi.json, so the document cannot drift.
 import { z } from "@hono/zod-openapi";
-import { DEFAULT_N, ID_PATTERN, MAX_BATCH_PRODUCTS, SAMPLE_N_MAX } from "./contract.js";
+import { DEFAULT_N, ID_PATTERN, isValidId, MAX_BATCH_PRODUCTS, SAMPLE_N_MAX } from "./contract.js";
 
 const ID_RULE = "must be 1 to 64 characters of A-Z a-z 0-9 . _ -";
 const N_RULE = "must be an integer from 1 to the largest variant";
@@ -18,11 +18,9 @@ export const ProductParams = z.object({
 });
 
 // Query values arrive as strings; a strict pattern rejects "1.5", "1e1", " 5" and "0x10".
-const queryInt = (rule: string) =>
-  z
-    .string()
-    .regex(/^[0-9]{1,6}$/, rule)
-    .refine((s) => Number(s) >= 1, rule);
+const QUERY_INT = /^[0-9]{1,6}$/;
+const isQueryInt = (s: string) => QUERY_INT.test(s) && Number(s) >= 1;
+const queryInt = (rule: string) => z.string().regex(QUERY_INT, rule).refine(isQueryInt, rule);
 
 export const RecommendQuery = z.object({
   n: queryInt(N_RULE)
@@ -43,6 +41,23 @@ export const RecommendQuery = z.object({
       description: "csv downloads customer_id,score,rank rows (as does Accept: text/csv).",
     }),
 });
+
+export type RecommendInput = { productId: string; n?: string; format?: "json" | "csv" };
+
+/**
+ * The hot path's check of GET /recommend/{productId}: the same rules as ProductParams and
+ * RecommendQuery (the contract's id rule, the same integer test), so it accepts nothing
+ * they refuse, without zod building its result objects per request. Undefined means "not
+ * plainly valid": the caller then runs the schemas, which own the error messages.
+ * `n` and `format` are every value the query holds for them (a repeated key is an array
+ * for the schemas, so it is left to them).
+ */
+export function plainRecommendInput(productId: string, n: string[] | undefined, format: string[] | undefined): RecommendInput | undefined {
+  if (!isValidId(productId)) return undefined;
+  if (n !== undefined && (n.length !== 1 || !isQueryInt(n[0]))) return undefined;
+  if (format !== undefined && (format.length !== 1 || (format[0] !== "json" && format[0] !== "csv"))) return undefined;
+  return { productId, n: n?.[0], format: format?.[0] as RecommendInput["format"] };
+}
 
 export const SampleQuery = z.object({
   n: queryInt(`must be an integer from 1 to ${SAMPLE_N_MAX}`)

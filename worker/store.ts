@@ -37,6 +37,14 @@ async function kvGet(kv: KVNamespace, key: string, cacheTtl: number): Promise<st
   }
 }
 
+/**
+ * A value the isolate holds fresh (possibly null), or undefined: lets the hot path skip
+ * the promise machinery of readValue when nothing needs to be read.
+ */
+export function cachedValue(kv: KVNamespace, key: string): string | null | undefined {
+  return cache.peek(scope(kv) + key, Date.now());
+}
+
 /** One value, from the isolate cache when fresh. */
 export async function readValue(kv: KVNamespace, config: Config, key: string, cacheTtl = config.valueKvCacheTtl): Promise<string | null> {
   const now = Date.now();
@@ -110,6 +118,12 @@ function parsePointer(text: string): Pointer | null {
   }
   lastPointer = { text, pointer };
   return pointer;
+}
+
+/** The live pointer when the isolate holds it fresh and valid, else undefined (then use requirePointer). */
+export function cachedPointer(kv: KVNamespace): Pointer | undefined {
+  const text = cachedValue(kv, POINTER_KEY);
+  return text ? (parsePointer(text) ?? undefined) : undefined;
 }
 
 export async function requirePointer(kv: KVNamespace, config: Config): Promise<Pointer> {

@@ -2,7 +2,7 @@
 // `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys are compared as SHA-256
 // digests with crypto.subtle.timingSafeEqual, so neither the content nor the length of
 // a configured key leaks through timing.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { configOf } from "../config.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
@@ -39,9 +39,14 @@ export function presentedKey(authorization: string | undefined, apiKeyHeader: st
   return trimmed ? trimmed : undefined;
 }
 
-export const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
+// Not async itself: an open API (or an open path) passes straight on, with no extra promise.
+export const auth: MiddlewareHandler<AppEnv> = (c, next) => {
   const { apiKeys } = configOf(c.env);
   if (apiKeys.length === 0 || OPEN_PATHS.has(c.req.path)) return next();
+  return checkKey(c, apiKeys, next);
+};
+
+async function checkKey(c: Context<AppEnv>, apiKeys: string[], next: Next): Promise<void> {
   const key = presentedKey(c.req.header("authorization"), c.req.header("x-api-key"));
   const index = key === undefined ? -1 : await matchKey(apiKeys, key);
   if (index < 0) {
@@ -53,4 +58,4 @@ export const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
   // The rate limit counts per key; the index names the key without copying the secret.
   c.set("client", `key:${index}`);
   await next();
-};
+}

@@ -3,13 +3,24 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { audienceBody, audienceCsv, audienceEtag, audienceRequest, etagMatches } from "../audience.js";
-import { cacheControl, configOf, type Config } from "../config.js";
+import { cacheControl, configOf } from "../config.js";
 import { DEFAULT_N, type Pointer } from "../contract.js";
 import type { AppEnv } from "../env.js";
-import { ApiError, invalidN } from "../errors.js";
+import { ApiError, invalidN, validationError } from "../errors.js";
+import { plainResponse } from "../middleware/response-headers.js";
 import { createRouter } from "../router.js";
-import { BatchBody, BatchResponse, errorResponses, ProductParams, RecommendationResponse, RecommendQuery, secured } from "../schemas.js";
-import { maxVariant, readValue, readValues, requirePointer } from "../store.js";
+import {
+  BatchBody,
+  BatchResponse,
+  errorResponses,
+  plainRecommendInput,
+  ProductParams,
+  RecommendationResponse,
+  RecommendQuery,
+  type RecommendInput,
+  secured,
+} from "../schemas.js";
+import { cachedPointer, cachedValue, maxVariant, readValue, readValues, requirePointer } from "../store.js";
 
 // 100 ids of 64 characters fit in ~7 KB; anything far bigger is not a batch request.
 const MAX_BATCH_BYTES = 64 * 1024;
@@ -66,13 +77,26 @@ function resolveN(pointer: Pointer, asked: number | undefined): number {
   return asked;
 }
 
-function cacheHeaders(c: Context<AppEnv>, config: Config, version: string): void {
-  c.header("Cache-Control", cacheControl(config));
-  c.header("X-Model-Version", version);
-  c.header("Vary", "Accept", { append: true });
-}
-
 const wantsCsv = (accept: string | undefined) => accept !== undefined && accept.includes("text/csv");
+
+/**
+ * GET's input. Nearly every request is plainly valid and takes the plain check (the same
+ * rules as the schemas, see plainRecommendInput); anything else goes through the schemas,
+ * which name the problem, in the order the route's validators would run them (query, then
+ * path) and with the values they would see (a repeated query key as an array).
+ */
+function recommendInput(c: Context<AppEnv>): RecommendInput {
+  const productId = c.req.param("productId") ?? "";
+  const queries = c.req.queries();
+  const plain = plainRecommendInput(productId, queries.n, queries.format);
+  if (plain) return plain;
+  const values = Object.entries(queries).map(([key, all]) => [key, all.length === 1 ? all[0] : all]);
+  const query = RecommendQuery.safeParse(Object.fromEntries(values));
+  if (!query.success) throw validationError(query.error);
+  const params = ProductParams.safeParse({ productId });
+  if (!params.success) throw validationError(params.error);
+  return { productId: params.data.productId, n: query.data.n, format: query.data.format };
+}
 
 export const recommend = createRouter()
   .openapi(batchRoute, async (c) => {
@@ -90,31 +114,41 @@ export const recommend = createRouter()
     c.header("Content-Type", "application/json; charset=utf-8");
     // Each result is a stored body already: join them rather than parse and re-serialize.
     return c.body(`{"results":[${results.join(",")}]}`, 200) as never;
-  })
-  .openapi(getRoute, async (c) => {
-    const config = configOf(c.env);
-    const { productId } = c.req.valid("param");
-    const query = c.req.valid("query");
-    const pointer = await requirePointer(c.env.RECS, config);
-    const n = resolveN(pointer, query.n === undefined ? undefined : Number(query.n));
-    const format = query.format ?? (wantsCsv(c.req.header("accept")) ? "csv" : "json");
-    const etag = audienceEtag(pointer.version, productId, n, format);
-    cacheHeaders(c, config, pointer.version);
-    c.header("ETag", etag);
-    // Decided from the pointer alone: a revalidation costs no read of the audience.
-    if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304) as never;
-    const req = audienceRequest(pointer, productId, n);
-    const stored = await readValue(c.env.RECS, config, req.recKey);
-    const fallback = stored === null ? await readValue(c.env.RECS, config, req.fallbackKey) : null;
-    const body = audienceBody(pointer, req, stored, fallback);
-    if (format === "csv") {
-      c.header("Content-Type", "text/csv; charset=utf-8");
-      c.header("Content-Disposition", `attachment; filename="audience-${productId}-${n}.csv"`);
-      return c.body(audienceCsv(body), 200) as never;
-    }
-    c.header("Content-Type", "application/json; charset=utf-8");
-    return c.body(body, 200) as never;
   });
+
+// Documented from the same schemas that validate it (recommendInput), served by a plain
+// route so that a valid request skips the schema machinery.
+recommend.openAPIRegistry.registerPath(getRoute);
+recommend.get("/:productId", async (c) => {
+  const config = configOf(c.env);
+  const { productId, n: askedN, format: askedFormat } = recommendInput(c);
+  const kv = c.env.RECS;
+  const pointer = cachedPointer(kv) ?? (await requirePointer(kv, config));
+  const n = resolveN(pointer, askedN === undefined ? undefined : Number(askedN));
+  const format = askedFormat ?? (wantsCsv(c.req.header("accept")) ? "csv" : "json");
+  const etag = audienceEtag(pointer.version, productId, n, format);
+  // One plain record, one Response (see plainResponse): this is the route that carries the load.
+  const headers: Record<string, string> = {
+    "Cache-Control": cacheControl(config),
+    ETag: etag,
+    Vary: "Accept",
+    "X-Model-Version": pointer.version,
+  };
+  // Decided from the pointer alone: a revalidation costs no read of the audience.
+  if (etagMatches(c.req.header("if-none-match"), etag)) return plainResponse(c, null, 304, headers);
+  const req = audienceRequest(pointer, productId, n);
+  let stored = cachedValue(kv, req.recKey);
+  if (stored === undefined) stored = await readValue(kv, config, req.recKey);
+  const fallback = stored === null ? await readValue(kv, config, req.fallbackKey) : null;
+  const body = audienceBody(pointer, req, stored, fallback);
+  if (format === "csv") {
+    headers["Content-Type"] = "text/csv; charset=utf-8";
+    headers["Content-Disposition"] = `attachment; filename="audience-${productId}-${n}.csv"`;
+    return plainResponse(c, audienceCsv(body), 200, headers);
+  }
+  headers["Content-Type"] = "application/json; charset=utf-8";
+  return plainResponse(c, body, 200, headers);
+});
 
 // Anything deeper than one segment (an unencoded "/" in an id) or an empty id: the
 // same 422 as any other bad id, never a KV key.

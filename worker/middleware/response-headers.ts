@@ -1,0 +1,117 @@
+// What every response carries: the request id, the security headers and (for configured
+// origins) CORS. They are worked out once per request as a plain record. The audience
+// route builds its Response with that record and its own headers in one plain object
+// (plainResponse): workerd copies a plain object into a Response far more cheaply than a
+// Headers object filled by one native set() per header, which is how Hono's c.header
+// works and most of what the API cost over a bare worker. Every other response (other
+// routes, errors, 404s) gets the record added afterwards, without overwriting a header
+// the route chose (the demo page's own CSP). Preflights go to hono/cors.
+import type { Context, MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+import { configOf, type Config } from "../config.js";
+import type { AppEnv } from "../env.js";
+
+/**
+ * The headers that matter for a JSON API (OWASP REST cheat sheet): nosniff, HSTS, no
+ * framing, no referrer, and a CSP that lets a response run nothing. The ones hono adds by
+ * default for documents and retired browsers (X-XSS-Protection, X-Download-Options, DNS
+ * prefetch, Flash policies, COOP, Origin-Agent-Cluster) would double the bytes of every
+ * audience. The API is meant to be read from other origins, hence CORP cross-origin.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  "Cross-Origin-Resource-Policy": "cross-origin",
+  "Referrer-Policy": "no-referrer",
+  "Strict-Transport-Security": "max-age=15552000; includeSubDomains",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+};
+
+/** Headers a cross-origin caller may read. */
+export const EXPOSED_HEADERS = "ETag,X-Model-Version,X-Request-Id,Retry-After,Content-Disposition";
+
+/** An incoming X-Request-Id is kept when it is short and plain, so callers can trace. */
+const SANE_REQUEST_ID = /^[\w\-=]{1,128}$/;
+
+export function requestIdFor(incoming: string | null): string {
+  return incoming !== null && SANE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+}
+
+/** The record every response of this request carries (Vary only when CORS needs it). */
+function baseHeaders(id: string, config: Config, origin: string | null): Record<string, string> {
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, "X-Request-Id": id };
+  const origins = config.corsOrigins;
+  if (origins === "*") {
+    headers["Access-Control-Allow-Origin"] = "*";
+    headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS;
+  } else if (origins.length > 0) {
+    // The answer depends on the Origin, so caches must key on it.
+    headers.Vary = "Origin";
+    if (origin !== null && origins.includes(origin)) {
+      headers["Access-Control-Allow-Origin"] = origin;
+      headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS;
+    }
+  }
+  return headers;
+}
+
+// One preflight handler per config (an isolate sees one env, so one in practice).
+const preflightFor = new WeakMap<Config, MiddlewareHandler<AppEnv>>();
+function preflight(config: Config): MiddlewareHandler<AppEnv> {
+  let handler = preflightFor.get(config);
+  if (!handler) {
+    handler = cors({
+      origin: config.corsOrigins,
+      allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+      allowHeaders: ["Authorization", "X-API-Key", "Content-Type", "If-None-Match", "X-Request-Id"],
+      exposeHeaders: EXPOSED_HEADERS.split(","),
+      maxAge: 600,
+    });
+    preflightFor.set(config, handler);
+  }
+  return handler;
+}
+
+/** Set in place of the record once plainResponse has used it. */
+const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * A response with the base record and `own` headers in one plain object. Only for handlers
+ * that set nothing through c.header (Hono would not carry those over to a Response built
+ * here). `own` wins over the record, except Vary, which both may name.
+ */
+export function plainResponse(c: Context<AppEnv>, body: string | null, status: number, own: Record<string, string>): Response {
+  const base = c.get("baseHeaders");
+  const headers = { ...base, ...own };
+  if (base.Vary !== undefined && own.Vary !== undefined) headers.Vary = `${base.Vary}, ${own.Vary}`;
+  // Marks this request's response as complete (a flag, cheaper than a WeakSet of responses).
+  c.set("baseHeaders", EMPTY);
+  return new Response(body, { status, headers });
+}
+
+export const responseHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const config = configOf(c.env);
+  const incoming = c.req.raw.headers;
+  const id = requestIdFor(incoming.get("x-request-id"));
+  c.set("requestId", id);
+  const origins = config.corsOrigins;
+  const corsOn = origins === "*" || origins.length > 0;
+  const base = baseHeaders(id, config, corsOn ? incoming.get("origin") : null);
+  if (corsOn && c.req.method === "OPTIONS") {
+    // hono/cors builds the preflight from the headers set so far: set ours first.
+    for (const name in SECURITY_HEADERS) c.header(name, SECURITY_HEADERS[name]);
+    c.header("X-Request-Id", id);
+    return preflight(config)(c, next);
+  }
+  c.set("baseHeaders", base);
+  await next();
+  if (c.get("baseHeaders") === EMPTY) return;
+  // Any other response: add the record, keeping what the route set (Vary is merged).
+  const headers = c.res.headers;
+  for (const name in base) {
+    const value = base[name];
+    const current = headers.get(name);
+    if (current === null) headers.set(name, value);
+    else if (name === "Vary" && !current.split(",").some((v) => v.trim().toLowerCase() === value.toLowerCase())) headers.set(name, `${value}, ${current}`);
+  }
+};
