@@ -101,6 +101,16 @@ export async function readSuppressList(file: string): Promise<Set<string>> {
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
+  // Started first: the thread loads its modules while this one ingests.
+  const thread = new SerializeThread();
+  try {
+    return await buildWith(thread, options);
+  } finally {
+    await thread.terminate();
+  }
+}
+
+async function buildWith(thread: SerializeThread, options: BuildOptions): Promise<BuildResult> {
   const { config } = options;
   const seconds: Record<string, number> = {};
   const cpuSeconds: Record<string, number> = {};
@@ -144,58 +154,51 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const ctx: ResponseContext = { version, generatedAt, idType, variants: config.variants, customerIds: ranking.customerIds };
   // Rendering and writing run on a second thread while this one ranks (serialize-thread.ts),
   // in the same order as the ranking, so the bulk files are what one thread would write.
-  const thread = new SerializeThread();
   let rankMs = 0;
   let written = 0;
-  let meta: BuildMeta;
-  let result: ThreadResult;
-  try {
-    thread.init(
-      { dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds: ranking.customerIds.join("\n"), productIds: data.products.join("\n") },
-      ctx,
-    );
-    await timed("serialize", async () => {
-      const audiences = ranking.audiences();
-      for (;;) {
-        const t0 = performance.now();
-        const step = audiences.next();
-        rankMs += performance.now() - t0;
-        if (step.done) break;
-        const [p, audience] = step.value;
-        await thread.add(p, audience);
-        if (++written % 2000 === 0) options.onProgress?.("serialize", written, ranking.productCount);
-      }
-      options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
-      await thread.fallback(ranking.fallback);
-      const sample = samplePair(ctx, sampleProducts(data));
-      await thread.pair(sample.key, sample.value);
-    });
-    // Where the serialize stage went: ranking each product (this thread); rendering its values
-    // and writing them into hashed bulk files (the serialize thread, at the same time).
-    seconds["serialize.rank"] = rankMs / 1000;
+  thread.init(
+    { dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds: ranking.customerIds.join("\n"), productIds: data.products.join("\n") },
+    ctx,
+  );
+  await timed("serialize", async () => {
+    const audiences = ranking.audiences();
+    for (;;) {
+      const t0 = performance.now();
+      const step = audiences.next();
+      rankMs += performance.now() - t0;
+      if (step.done) break;
+      const [p, audience] = step.value;
+      await thread.add(p, audience);
+      if (++written % 2000 === 0) options.onProgress?.("serialize", written, ranking.productCount);
+    }
+    options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
+    await thread.fallback(ranking.fallback);
+    const sample = samplePair(ctx, sampleProducts(data));
+    await thread.pair(sample.key, sample.value);
+  });
+  // Where the serialize stage went: ranking each product (this thread); rendering its values
+  // and writing them into hashed bulk files (the serialize thread, at the same time).
+  seconds["serialize.rank"] = rankMs / 1000;
 
-    meta = {
-      version,
-      generated_at: generatedAt,
-      id_type: idType,
-      variants: config.variants,
-      counts: {
-        products: data.products.length,
-        customers: data.customers.length,
-        // Every product and the fallback in each variant, the sample list, and this meta.
-        keys: (written + 1) * ctx.variants.length + 2,
-        suppressed_customers: ranking.suppressedCustomers,
-      },
-      config,
-      stats: extra?.stats ?? { ingest: data.accounting },
-      evaluation: extra?.evaluation ?? null,
-      input: { files, hash: fingerprint },
-    };
-    await thread.pair(keys.meta(version), JSON.stringify(meta));
-    result = await timed("finish", () => thread.finish());
-  } finally {
-    await thread.terminate();
-  }
+  const meta: BuildMeta = {
+    version,
+    generated_at: generatedAt,
+    id_type: idType,
+    variants: config.variants,
+    counts: {
+      products: data.products.length,
+      customers: data.customers.length,
+      // Every product and the fallback in each variant, the sample list, and this meta.
+      keys: (written + 1) * ctx.variants.length + 2,
+      suppressed_customers: ranking.suppressedCustomers,
+    },
+    config,
+    stats: extra?.stats ?? { ingest: data.accounting },
+    evaluation: extra?.evaluation ?? null,
+    input: { files, hash: fingerprint },
+  };
+  await thread.pair(keys.meta(version), JSON.stringify(meta));
+  const result: ThreadResult = await timed("finish", () => thread.finish());
   seconds["serialize.render"] = result.renderSeconds;
   seconds["serialize.write"] = result.writeSeconds;
   if (result.keys !== meta.counts.keys) throw new Error(`serialize thread wrote ${result.keys} keys, expected ${meta.counts.keys}`);
