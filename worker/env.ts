@@ -24,8 +24,8 @@ export interface Bindings {
 
 export interface Variables {
   requestId: string;
-  /** Headers every response of this request carries (middleware/response-headers.ts). */
-  baseHeaders: Record<string, string>;
+  /** Set when a route built its response with every header (middleware/response-headers.ts). */
+  headersComplete?: boolean;
   /** Who the rate limit counts against: `key:<index>` when a key was checked. */
   client?: string;
 }

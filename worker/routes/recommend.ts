@@ -7,7 +7,7 @@ import { cacheControl, configOf } from "../config.js";
 import { DEFAULT_N, type Pointer } from "../contract.js";
 import type { AppEnv } from "../env.js";
 import { ApiError, invalidN, validationError } from "../errors.js";
-import { plainResponse } from "../middleware/response-headers.js";
+import { baseHeaders, plainResponse } from "../middleware/response-headers.js";
 import { createRouter } from "../router.js";
 import {
   BatchBody,
@@ -128,12 +128,11 @@ recommend.get("/:productId", async (c) => {
   const format = askedFormat ?? (wantsCsv(c.req.header("accept")) ? "csv" : "json");
   const etag = audienceEtag(pointer.version, productId, n, format);
   // One plain record, one Response (see plainResponse): this is the route that carries the load.
-  const headers: Record<string, string> = {
-    "Cache-Control": cacheControl(config),
-    ETag: etag,
-    Vary: "Accept",
-    "X-Model-Version": pointer.version,
-  };
+  const headers = baseHeaders(c);
+  headers["Cache-Control"] = cacheControl(config);
+  headers.ETag = etag;
+  headers.Vary = headers.Vary === undefined ? "Accept" : `${headers.Vary}, Accept`;
+  headers["X-Model-Version"] = pointer.version;
   // Decided from the pointer alone: a revalidation costs no read of the audience.
   if (etagMatches(c.req.header("if-none-match"), etag)) return plainResponse(c, null, 304, headers);
   const req = audienceRequest(pointer, productId, n);
