@@ -18,6 +18,27 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
  */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
+// The bulk file's JSON around each pair, encoded once.
+const PART_START = Buffer.from("[");
+const PART_END = Buffer.from("\n]\n");
+const OPEN_FIRST = Buffer.from('\n{"key":"');
+const OPEN_NEXT = Buffer.from(',\n{"key":"');
+const MIDDLE = Buffer.from('","value":"');
+const CLOSE = Buffer.from('"}');
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Copies from[0..length) (length -1: all of it) into `to` at `at`; returns the end. Short
+ * pieces (keys, separators) are copied in a loop: a native set() costs more per call than
+ * copying a few dozen bytes, and a pair has eight pieces.
+ */
+function put(to: Uint8Array, at: number, from: Uint8Array, length: number): number {
+  const n = length < 0 ? from.length : length;
+  if (n > 64) to.set(n === from.length ? from : from.subarray(0, n), at);
+  else for (let i = 0; i < n; i++) to[at + i] = from[i];
+  return at + n;
+}
+
 export class PartWriter {
   readonly parts: ManifestPart[] = [];
   keys = 0;
@@ -43,45 +64,38 @@ export class PartWriter {
     private readonly maxBytes = MAX_BYTES_PER_PART,
   ) {}
 
-  /** Any pair: the value is escaped here. */
+  /** Any pair: the key and value are escaped here. */
   write(pair: KvPair): Promise<void> {
-    const key = JSON.stringify(pair.key).slice(1, -1);
-    const value = JSON.stringify(pair.value).slice(1, -1);
-    return this.writeEscaped(key, value, "", 0, "", Buffer.byteLength(pair.value)) ?? Promise.resolve();
+    const key = Buffer.from(JSON.stringify(pair.key).slice(1, -1));
+    const value = Buffer.from(JSON.stringify(pair.value).slice(1, -1));
+    return this.writeEscaped([key], EMPTY, value, value.length, EMPTY, Buffer.byteLength(pair.value)) ?? Promise.resolve();
   }
 
   /**
-   * A pair whose key and value are already escaped for a JSON string (see Renderer). The
-   * value is `head + body.slice(0, bodyEnd) + close`, passed in pieces so the body (ASCII,
-   * shared by every variant of a product) is copied straight into the buffer. `valueBytes`
-   * is the value's served size. Returns a promise only when the caller must wait (a part
-   * was closed or the file is behind), so the hot loop rarely awaits.
+   * A pair whose key and value are already escaped for a JSON string, as bytes (see
+   * Renderer): the key is `key` concatenated, the value `head + body[0..bodyEnd) + close`,
+   * passed in pieces so a product's pieces (shared by its five variants) are encoded once
+   * and copied straight into the buffer. `valueBytes` is the value's served size. Returns a
+   * promise only when the caller must wait (a part was closed or the file is behind), so
+   * the hot loop rarely awaits.
    */
-  writeEscaped(keyText: string, head: string, body: string | Uint8Array, bodyEnd: number, close: string | Uint8Array, valueBytes: number): Promise<void> | undefined {
-    const size = keyText.length + head.length + bodyEnd + close.length * (typeof close === "string" ? 3 : 1) + 22;
-    if (this.out && (this.pairs >= this.maxPairs || this.partBytes + this.used + size + 4 > this.maxBytes)) {
-      return this.closePart().then(() => this.writeEscaped(keyText, head, body, bodyEnd, close, valueBytes));
+  writeEscaped(key: readonly Uint8Array[], head: Uint8Array, body: Uint8Array, bodyEnd: number, close: Uint8Array, valueBytes: number): Promise<void> | undefined {
+    let keyBytes = 0;
+    for (const piece of key) keyBytes += piece.length;
+    const size = OPEN_NEXT.length + keyBytes + MIDDLE.length + head.length + bodyEnd + close.length + CLOSE.length;
+    if (this.out && (this.pairs >= this.maxPairs || this.partBytes + this.used + size + PART_END.length > this.maxBytes)) {
+      return this.closePart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
     }
-    if (!this.out) return this.openPart().then(() => this.writeEscaped(keyText, head, body, bodyEnd, close, valueBytes));
-    this.append(this.pairs === 0 ? '\n{"key":"' : ',\n{"key":"');
-    this.append(keyText);
-    this.append('","value":"');
-    this.append(head);
-    if (bodyEnd > 0) {
-      this.reserve(bodyEnd);
-      if (typeof body === "string") this.used += this.buffer.write(body, this.used, bodyEnd, "latin1");
-      else {
-        this.buffer.set(body.subarray(0, bodyEnd), this.used);
-        this.used += bodyEnd;
-      }
-    }
-    if (typeof close === "string") this.append(close);
-    else {
-      this.reserve(close.length);
-      this.buffer.set(close, this.used);
-      this.used += close.length;
-    }
-    this.append('"}');
+    if (!this.out) return this.openPart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
+    this.reserve(size);
+    const buffer = this.buffer;
+    let o = put(buffer, this.used, this.pairs === 0 ? OPEN_FIRST : OPEN_NEXT, -1);
+    for (const piece of key) o = put(buffer, o, piece, -1);
+    o = put(buffer, o, MIDDLE, -1);
+    o = put(buffer, o, head, -1);
+    o = put(buffer, o, body, bodyEnd);
+    o = put(buffer, o, close, -1);
+    this.used = put(buffer, o, CLOSE, -1);
     this.pairs++;
     this.keys++;
     this.bytes += valueBytes;
@@ -95,10 +109,9 @@ export class PartWriter {
     return this.parts;
   }
 
-  private append(text: string): void {
-    // Most strings are ASCII; a character takes at most 3 bytes, so this check is safe.
-    if (this.used + text.length * 3 > this.buffer.length) this.reserve(Buffer.byteLength(text));
-    this.used += this.buffer.write(text, this.used);
+  private append(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.used = put(this.buffer, this.used, bytes, -1);
   }
 
   private reserve(bytes: number): void {
@@ -136,11 +149,11 @@ export class PartWriter {
     this.pairs = 0;
     this.partBytes = 0;
     this.parts.push({ file, pairs: 0, bytes: 0, sha256: "" });
-    this.append("[");
+    this.append(PART_START);
   }
 
   private async closePart(): Promise<void> {
-    this.append("\n]\n");
+    this.append(PART_END);
     await this.flush();
     const out = this.out!;
     const part = this.parts[this.parts.length - 1];

@@ -6,7 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
 import { PartWriter } from "./parts.js";
-import { productJsonOf, Renderer, type ResponseContext } from "./serialize.js";
+import { productJsonOf, Renderer, type Rendered, type ResponseContext } from "./serialize.js";
 import type { FromThread, InitMessage, ToThread } from "./serialize-protocol.js";
 
 const port = parentPort!;
@@ -16,7 +16,8 @@ interface State {
   productIds: string[];
   writer: PartWriter;
   renderer: Renderer;
-  keyParts: string[][];
+  /** Each variant's key around the product id, as bytes: [before, after]. */
+  keyParts: Buffer[][];
   renderMs: number;
   writeMs: number;
 }
@@ -31,7 +32,7 @@ function init(m: InitMessage): State {
     // because ids are restricted to [A-Za-z0-9._-].
     renderer: new Renderer(ctx, '\\"'),
     // Each variant's key split around the product id once, from the contract's own key function.
-    keyParts: ctx.variants.map((n) => keys.rec(m.version, "\u0000", n).split("\u0000")),
+    keyParts: ctx.variants.map((n) => keys.rec(m.version, "\u0000", n).split("\u0000").map((text) => Buffer.from(text))),
     renderMs: 0,
     writeMs: 0,
   };
@@ -40,7 +41,7 @@ function init(m: InitMessage): State {
 async function handle(state: State | undefined, m: ToThread): Promise<State | undefined> {
   if (m.type === "init") return init(m);
   const s = state!;
-  const { ctx, writer, renderer, keyParts } = s;
+  const { ctx, writer, renderer } = s;
   switch (m.type) {
     case "batch": {
       for (let k = 0; k < m.products.length; k++) {
@@ -50,10 +51,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
         const rendered = renderer.render(productJsonOf(productId, ctx.idType, '\\"'), audience, false);
         const t2 = performance.now();
         s.renderMs += t2 - t1;
-        for (let i = 0; i < keyParts.length; i++) {
-          const wait = writer.writeEscaped(keyParts[i][0] + productId + keyParts[i][1], rendered.head, rendered.list, rendered.ends[i], rendered.closes[i], rendered.bytes[i]);
-          if (wait) await wait;
-        }
+        await writeVariants(s, productId, rendered);
         s.writeMs += performance.now() - t2;
       }
       giveBack("batch", [m.products.buffer, m.offsets.buffer, m.customers.buffer, m.scores.buffer]);
@@ -66,10 +64,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
         const productId = s.productIds[m.products[k]];
         const list = Buffer.from(m.lists.buffer, m.lists.byteOffset + m.listStarts[k], m.listStarts[k + 1] - m.listStarts[k]);
         const rendered = renderer.assemble(productJsonOf(productId, ctx.idType, '\\"'), m.lengths[k], list, m.variantEnds, k * V, false);
-        for (let i = 0; i < keyParts.length; i++) {
-          const wait = writer.writeEscaped(keyParts[i][0] + productId + keyParts[i][1], rendered.head, rendered.list, rendered.ends[i], rendered.closes[i], rendered.bytes[i]);
-          if (wait) await wait;
-        }
+        await writeVariants(s, productId, rendered);
         s.writeMs += performance.now() - t2;
       }
       giveBack("rendered", [m.products.buffer, m.lengths.buffer, m.listStarts.buffer, m.lists.buffer, m.variantEnds.buffer]);
@@ -78,7 +73,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
     case "fallback": {
       const fallback = renderer.render("null", { customers: m.customers, scores: m.scores }, true);
       for (let i = 0; i < ctx.variants.length; i++) {
-        await writer.writeEscaped(keys.fallback(ctx.version, ctx.variants[i]), fallback.head, fallback.list, fallback.ends[i], fallback.closes[i], fallback.bytes[i]);
+        await writer.writeEscaped([Buffer.from(keys.fallback(ctx.version, ctx.variants[i]))], Buffer.from(fallback.head), fallback.list, fallback.ends[i], fallback.closes[i], fallback.bytes[i]);
       }
       return s;
     }
@@ -90,6 +85,17 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       post({ type: "done", parts, keys: writer.keys, bytes: writer.bytes, fileBytes: writer.fileBytes, renderSeconds: s.renderMs / 1000, writeSeconds: s.writeMs / 1000 });
       return s;
     }
+  }
+}
+
+/** One product's values, one per variant. Ids and heads are ASCII (the id rule), so latin1 encodes them. */
+async function writeVariants(s: State, productId: string, rendered: Rendered): Promise<void> {
+  const id = Buffer.from(productId, "latin1");
+  const head = Buffer.from(rendered.head, "latin1");
+  for (let i = 0; i < s.keyParts.length; i++) {
+    const [before, after] = s.keyParts[i];
+    const wait = s.writer.writeEscaped([before, id, after], head, rendered.list, rendered.ends[i], rendered.closes[i], rendered.bytes[i]);
+    if (wait) await wait;
   }
 }
 
