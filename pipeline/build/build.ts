@@ -225,9 +225,37 @@ async function buildWith(thread: SerializeThread, options: BuildOptions): Promis
 
 /** The products worth showing first in a demo: the most interacted with, ties by id. */
 export function sampleProducts(data: Interactions, limit = 1000): string[] {
-  const counts = new Int32Array(data.products.length);
+  const ids = data.products;
+  const counts = new Int32Array(ids.length);
   for (let r = 0; r < data.count; r++) counts[data.product[r]]++;
-  const order = Array.from({ length: data.products.length }, (_, p) => p);
-  order.sort((a, b) => counts[b] - counts[a] || (data.products[a] < data.products[b] ? -1 : 1));
-  return order.slice(0, limit).map((p) => data.products[p]);
+  const better = (a: number, b: number) => counts[a] > counts[b] || (counts[a] === counts[b] && ids[a] < ids[b]);
+  // A heap of the best `limit` so far, worst at the root: most products lose to the root on
+  // their count alone, so this is one pass instead of sorting every product (it runs on the
+  // build's critical path, and comparing ids made the full sort cost ~0.3 s at 200k products).
+  const heap: number[] = [];
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= heap.length) return;
+      const worse = l + 1 < heap.length && better(heap[l], heap[l + 1]) ? l + 1 : l;
+      if (!better(heap[i], heap[worse])) return;
+      [heap[i], heap[worse]] = [heap[worse], heap[i]];
+      i = worse;
+    }
+  };
+  for (let p = 0; p < ids.length && limit > 0; p++) {
+    if (heap.length < limit) {
+      heap.push(p);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!better(heap[parent], heap[i])) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    } else if (better(p, heap[0])) {
+      heap[0] = p;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : 1)).map((p) => ids[p]);
 }
