@@ -120,10 +120,10 @@ export class ProductRanker {
 
   constructor(
     data: Interactions,
-    private readonly engagement: Engagement,
+    engagement: Engagement,
     private readonly eligible: Int32Array,
     private readonly position: Int32Array,
-    private readonly suppressed: Uint8Array,
+    suppressed: Uint8Array,
     private readonly byProduct: Groups,
     /** The customer of each row in `byProduct` order. */
     private readonly productCustomer: Int32Array,
@@ -166,6 +166,17 @@ export class ProductRanker {
       next[i] = next[next[i]];
       i = next[i];
     }
+    return i;
+  }
+
+  /**
+   * The position in `eligible`, from i on, of the next fill customer: not capped, and
+   * neither excluded from nor a candidate of the current product (round `mark`).
+   */
+  private nextFill(i: number, mark: number): number {
+    const { eligible, table } = this;
+    i = this.alive(i);
+    while (i < eligible.length && Math.abs(table[eligible[i] * 8 + 5 /* MARK */]) === mark) i = this.alive(i + 1);
     return i;
   }
 
@@ -215,9 +226,7 @@ export class ProductRanker {
     const scores = this.outScores;
     let size = 0;
     let j = 0;
-    let i = this.alive(0);
-    // The next fill customer: first in the engagement order neither excluded nor a candidate.
-    while (i < eligible.length && Math.abs(table[eligible[i] * 8 + 5 /* MARK */]) === mark) i = this.alive(i + 1);
+    let i = this.nextFill(0, mark);
     while (size < maxN) {
       const f = i < eligible.length ? eligible[i] : -1;
       if (j < n && (f < 0 || candidates[j] < table[f * 8 + 7 /* FILL_KEY */])) {
@@ -229,8 +238,7 @@ export class ProductRanker {
       } else if (f >= 0) {
         customers[size] = f;
         scores[size++] = table[f * 8 + 3 /* FILL_SCORE */];
-        i = this.alive(i + 1);
-        while (i < eligible.length && Math.abs(table[eligible[i] * 8 + 5 /* MARK */]) === mark) i = this.alive(i + 1);
+        i = this.nextFill(i + 1, mark);
       } else break;
     }
     if (cap > 0) {
