@@ -56,3 +56,16 @@ export function gather(values: Int32Array, rows: Int32Array): Int32Array {
   for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]];
   return out;
 }
+
+/** The same groups renumbered: new group k is old group from[k] (rows and their order kept). */
+export function renumberGroups(groups: Groups, from: Int32Array): Groups {
+  const start = new Int32Array(from.length + 1);
+  const rows = new Int32Array(groups.rows.length);
+  for (let k = 0; k < from.length; k++) {
+    const a = groups.start[from[k]];
+    const b = groups.start[from[k] + 1];
+    rows.set(groups.rows.subarray(a, b), start[k]);
+    start[k + 1] = start[k] + (b - a);
+  }
+  return { start, rows };
+}

@@ -13,7 +13,7 @@ import type { Interactions } from "../ingest/ingest.js";
 import { Affinity } from "./affinity.js";
 import { customerTable } from "./customer-table.js";
 import { computeEngagement, type Engagement } from "./engagement.js";
-import { gather, groupRows, newestFirst, type Groups } from "./groups.js";
+import { gather, groupRows, newestFirst, renumberGroups, type Groups } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { relabelByEngagement } from "./relabel.js";
 import type { Audience, Ranking } from "./types.js";
@@ -38,8 +38,9 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   const C = input.customers.length;
   const P = input.products.length;
   const order = newestFirst(input);
-  const { data, engagement, customerOf } = relabelByEngagement(input, computeEngagement(input, config, undefined, groupRows(input.customer, order, C)));
-  const byCustomer = groupRows(data.customer, order, C);
+  const inputByCustomer = groupRows(input.customer, order, C);
+  const { data, engagement, customerOf } = relabelByEngagement(input, computeEngagement(input, config, undefined, inputByCustomer));
+  const byCustomer = renumberGroups(inputByCustomer, customerOf);
   const byProduct = groupRows(data.product, order, P);
 
   const suppressed = new Uint8Array(C);
