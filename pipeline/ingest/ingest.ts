@@ -3,17 +3,15 @@
 import { stat } from "node:fs/promises";
 import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
-import { isValidId } from "../../worker/contract.js";
 import { Dictionary } from "./columns.js";
 import { RowStore } from "./rows.js";
-import { parseEventDate } from "./dates.js";
 import { DuplicateIndex } from "./dedupe.js";
 import { findBotCustomers } from "./bots.js";
-import { mapHeader, type ColumnMap } from "./header.js";
 import { assertBalanced, emptyAccounting, type Accounting, type RejectReason } from "./reasons.js";
-import { readCsv } from "./read-csv.js";
+import { tailOffset, TailThread } from "./parse-client.js";
+import { EARLY, readBatches, STATUS, STATUS_REASON, type RecordBatch } from "./record-batch.js";
 import { RejectLog, writeRejectedCsv } from "./rejected.js";
-import { resolveInputs } from "./sources.js";
+import { isGzip, resolveInputs } from "./sources.js";
 
 /** The kept rows, column by column, and the dictionaries that give indices meaning. */
 export interface Interactions {
@@ -38,6 +36,10 @@ export interface IngestOptions {
   rejectedPath?: string;
   /** Called every few thousand rows with the running total. */
   onProgress?: (rowsRead: number) => void;
+  /** Parse the last file's tail on a second thread: true even for a small file, false never (default: when it is large enough to pay off). */
+  parseThread?: boolean;
+  /** Told whether the thread's records were used (false: the offset was not a record boundary, so this thread read them itself). */
+  onTailThread?: (used: boolean) => void;
 }
 
 const PROGRESS_EVERY = 50_000;
@@ -48,6 +50,10 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   if (files.length > 0xffff) throw new UsageError(`too many input files (${files.length}); at most 65,535`);
   const accounting = emptyAccounting();
   const log = new RejectLog();
+  const reject = (file: number, start: number, end: number, reason: RejectReason) => {
+    accounting.rejected[reason]++;
+    log.add(file, start, end, reason);
+  };
 
   const customers = new Dictionary();
   const products = new Dictionary();
@@ -68,58 +74,69 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
     2 ** Math.max(17, Math.ceil(Math.log2(2 * expected + 1))),
   );
 
-  for (let f = 0; f < files.length; f++) {
-    const file = files[f];
-    let columns: ColumnMap | undefined;
-    let width = 0;
-    const reject = (start: number, end: number, reason: RejectReason) => {
-      accounting.rejected[reason]++;
-      log.add(f, start, end, reason);
-    };
-    await readCsv(file, {
-      unreadable(start, end) {
-        if (!columns) throw new UsageError(`${file}: no readable header row (a quote is never closed)`);
-        accounting.rows_read++;
-        reject(start, end, "malformed_row");
-      },
-      record(record, start, end) {
-        if (!columns) {
-          columns = mapHeader(record, file);
-          width = record.length;
-          return;
+  const consume = (batch: RecordBatch) => {
+    const f = batch.file;
+    const { start, end, status, time, text } = batch;
+    let k = 0;
+    for (let i = 0; i < batch.count; i++) {
+      if (++accounting.rows_read % PROGRESS_EVERY === 0) options.onProgress?.(accounting.rows_read);
+      const s = status[i];
+      if (s >= EARLY) {
+        reject(f, start[i], end[i], STATUS_REASON[s]!);
+        continue;
+      }
+      const cid = text[k];
+      const pid = text[k + 1];
+      const ev = text[k + 2];
+      const name = text[k + 3];
+      k += 4;
+      let e = eventIndex.get(ev);
+      if (e === undefined) {
+        // Event indices are one byte; past 255 distinct events the rest are rejected.
+        if (config.unknownEvents === "reject" || events.length >= 255) {
+          reject(f, start[i], end[i], "unknown_event");
+          continue;
         }
-        if (++accounting.rows_read % PROGRESS_EVERY === 0) options.onProgress?.(accounting.rows_read);
-        if (record.length !== width) return reject(start, end, "malformed_row");
-        const cid = record[columns.customer].trim();
-        if (!cid) return reject(start, end, "missing_customer_id");
-        const pid = record[columns.product].trim();
-        if (!pid) return reject(start, end, "missing_product_id");
-        const ev = record[columns.event].trim().toLowerCase();
-        if (!ev) return reject(start, end, "missing_event");
-        let e = eventIndex.get(ev);
-        if (e === undefined) {
-          // Event indices are one byte; past 255 distinct events the rest are rejected.
-          if (config.unknownEvents === "reject" || events.length >= 255) return reject(start, end, "unknown_event");
-          e = events.length;
-          events.push(ev);
-          weights.push(config.unknownEventWeight);
-          eventIndex.set(ev, e);
-        }
-        const t = parseEventDate(record[columns.date]);
-        if (Number.isNaN(t)) return reject(start, end, "invalid_date");
-        if (!isValidId(cid) || !isValidId(pid)) return reject(start, end, "invalid_id");
-        const c = customers.intern(cid);
-        const p = products.intern(pid);
-        const row = rows.push(c, p, e, t, f, start, end - start);
-        if (dupes.addOrFindDuplicate(row, c, p, e, t)) {
-          rows.pop();
-          return reject(start, end, "duplicate");
-        }
-        if (p === productNames.length) productNames.push("");
-        if (columns.name >= 0 && !productNames[p]) productNames[p] = record[columns.name].trim();
-      },
-    });
-    if (!columns) throw new UsageError(`${file}: empty file, no header row`);
+        e = events.length;
+        events.push(ev);
+        weights.push(config.unknownEventWeight);
+        eventIndex.set(ev, e);
+      }
+      if (s !== STATUS.ok) {
+        reject(f, start[i], end[i], STATUS_REASON[s]!);
+        continue;
+      }
+      const c = customers.intern(cid);
+      const p = products.intern(pid);
+      const t = time[i];
+      const row = rows.push(c, p, e, t, f, start[i], end[i] - start[i]);
+      if (dupes.addOrFindDuplicate(row, c, p, e, t)) {
+        rows.pop();
+        reject(f, start[i], end[i], "duplicate");
+        continue;
+      }
+      if (p === productNames.length) productNames.push("");
+      if (!productNames[p]) productNames[p] = name;
+    }
+  };
+  // The last file's tail is parsed on a second thread meanwhile (parse-thread.ts). If this
+  // pass reaches the tail's offset at a record boundary, the thread's records follow on;
+  // if not (the newline there was inside a quoted field), this pass reads on to the end.
+  const last = files.length - 1;
+  const offset = options.parseThread === false ? undefined : await tailOffset(files[last], 0.5, options.parseThread === true);
+  const tail = offset === undefined ? undefined : new TailThread(files[last], last, offset);
+  try {
+    for (let f = 0; f < files.length; f++) {
+      if (f === last && tail) {
+        const met = await readBatches(files[f], f, consume, { stopAt: offset });
+        options.onTailThread?.(met);
+        if (met) await tail.drain(consume);
+      } else {
+        await readBatches(files[f], f, consume);
+      }
+    }
+  } finally {
+    tail?.stop();
   }
 
   let count = rows.length;
@@ -188,7 +205,7 @@ async function estimateRows(files: string[]): Promise<number> {
   let bytes = 0;
   for (const f of files) {
     try {
-      bytes += (await stat(f)).size * (/\.gz$/i.test(f) ? 5 : 1);
+      bytes += (await stat(f)).size * (isGzip(f) ? 5 : 1);
     } catch {
       // Unreadable files fail properly when read; the guess only sizes tables.
     }

@@ -1,21 +1,40 @@
-// One pass of csv-parse over one input file, handing each record to the caller with the
-// byte range it came from (so a rejected row can later be copied out exactly as read).
+// One pass of csv-parse over one input file (or its tail from a byte offset), handing each
+// record to the caller with the byte range it came from (so a rejected row can later be
+// copied out exactly as read).
 import { parse, type CsvError } from "csv-parse";
 import { UsageError } from "../errors.js";
 import { openInput } from "./sources.js";
 
 export interface RecordSink {
-  /** A parsed record and its byte range [start, end) in the (decompressed) file. */
-  record(fields: string[], start: number, end: number): void;
+  /** A parsed record and its byte range [start, end) in the (decompressed) file; true stops the reading after it. */
+  record(fields: string[], start: number, end: number): boolean | void;
   /** A record csv-parse could not finish (an unclosed quote at the end of the file). */
   unreadable(start: number, end: number): void;
 }
 
-export async function readCsv(file: string, sink: RecordSink): Promise<void> {
-  let lastEnd = 0;
+export interface ReadFrom {
+  /** Byte offset where a record starts (a plain file only). */
+  offset: number;
+  /** The record delimiter of the file, as found before the offset (csv-parse guesses it from the first line otherwise). */
+  recordDelimiter: string[];
+}
+
+export interface ReadResult {
+  /** Whether the sink stopped the reading. */
+  stopped: boolean;
+  /** The record delimiter csv-parse settled on. */
+  recordDelimiter: string[];
+}
+
+export async function readCsv(file: string, sink: RecordSink, from?: ReadFrom): Promise<ReadResult> {
+  const base = from?.offset ?? 0;
+  let lastEnd = base;
   let seen = 0;
+  let stopped = false;
   const parser = parse({
-    bom: true,
+    // A byte-order mark only counts at the start of a file.
+    bom: !from,
+    record_delimiter: from?.recordDelimiter,
     // Lenient on purpose: a stray quote is kept as text and a wrong field count still
     // yields a record, so the caller decides (malformed_row) instead of the parser
     // failing the whole file. The only error left is a quote still open at the end.
@@ -27,7 +46,7 @@ export async function readCsv(file: string, sink: RecordSink): Promise<void> {
       sink.unreadable(lastEnd, Number.POSITIVE_INFINITY);
     },
   });
-  const input = openInput(file);
+  const input = openInput(file, base);
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (err: Error, passThrough = false) => {
@@ -52,11 +71,17 @@ export async function readCsv(file: string, sink: RecordSink): Promise<void> {
         fail(new Error(`internal: csv-parse record offsets out of step at record ${seen}`), true);
         return;
       }
-      const end = parser.info.bytes;
+      const end = base + parser.info.bytes;
       const start = lastEnd;
       lastEnd = end;
       try {
-        sink.record(fields, start, end);
+        if (sink.record(fields, start, end) === true) {
+          stopped = failed = true;
+          input.unpipe(parser);
+          input.destroy();
+          parser.destroy();
+          resolve();
+        }
       } catch (err) {
         fail(err as Error, true);
       }
@@ -64,4 +89,5 @@ export async function readCsv(file: string, sink: RecordSink): Promise<void> {
     parser.on("end", () => resolve());
     input.pipe(parser);
   });
+  return { stopped, recordDelimiter: (parser.options.record_delimiter as unknown as Buffer[]).map((d) => d.toString()) };
 }

@@ -29,11 +29,17 @@ export async function resolveInputs(inputs: string[]): Promise<string[]> {
   return files;
 }
 
-export function openInput(file: string): Readable {
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (!/\.gz$/i.test(file)) return raw;
+/** The file's bytes (decompressed), from byte `start` of a plain file. */
+export function openInput(file: string, start = 0): Readable {
+  const raw = createReadStream(file, { highWaterMark: 1 << 20, start });
+  if (!isGzip(file)) return raw;
+  if (start > 0) throw new Error(`internal: cannot start a gzip file at byte ${start}`);
   const gunzip = createGunzip();
   // pipe() does not forward errors; a read error must still reach the consumer.
   raw.on("error", (err) => gunzip.destroy(err));
   return raw.pipe(gunzip);
+}
+
+export function isGzip(file: string): boolean {
+  return /\.gz$/i.test(file);
 }

@@ -1,0 +1,155 @@
+// The stateless half of the ingest: each CSV record checked on its own (field count,
+// empty fields, the date, the id rule) and packed into batches in file order. What needs
+// the whole log (events seen so far, dictionaries, duplicates, bots) stays with the
+// caller, so this half can run on another thread (parse-thread.ts) without changing a
+// single decision or the order of rejected rows.
+import { UsageError } from "../errors.js";
+import { isValidId } from "../../worker/contract.js";
+import { parseEventDate } from "./dates.js";
+import { mapHeader, type ColumnMap } from "./header.js";
+import type { RejectReason } from "./reasons.js";
+import { readCsv } from "./read-csv.js";
+
+export const BATCH_RECORDS = 8192;
+
+/** Whether a record can be kept so far; below EARLY the caller still checks the event first. */
+export const STATUS = {
+  ok: 0,
+  invalidDate: 1,
+  invalidId: 2,
+  malformed: 3,
+  missingCustomer: 4,
+  missingProduct: 5,
+  missingEvent: 6,
+} as const;
+
+/** Statuses from here on are decided before the event is looked at. */
+export const EARLY = STATUS.malformed;
+
+export const STATUS_REASON: readonly (RejectReason | undefined)[] = [
+  undefined,
+  "invalid_date",
+  "invalid_id",
+  "malformed_row",
+  "missing_customer_id",
+  "missing_product_id",
+  "missing_event",
+];
+
+export interface RecordBatch {
+  /** Index of the input file. */
+  file: number;
+  count: number;
+  /** Byte range [start, end) of each record in its (decompressed) file; end is Infinity for an unclosed quote at the end. */
+  start: Float64Array;
+  end: Float64Array;
+  status: Uint8Array;
+  /** Epoch milliseconds of each record with status ok. */
+  time: Float64Array;
+  /**
+   * Four strings per record with a status below EARLY, in record order: customer id and
+   * product id (trimmed), event (trimmed, lower case), product name (trimmed, "" without
+   * the column).
+   */
+  text: string[];
+}
+
+export function emptyBatch(file: number): RecordBatch {
+  return {
+    file,
+    count: 0,
+    start: new Float64Array(BATCH_RECORDS),
+    end: new Float64Array(BATCH_RECORDS),
+    status: new Uint8Array(BATCH_RECORDS),
+    time: new Float64Array(BATCH_RECORDS),
+    text: [],
+  };
+}
+
+/** A file's header row and record delimiter, for reading the file from the middle. */
+export interface FileHead {
+  header: string[];
+  recordDelimiter: string[];
+}
+
+export interface Segment {
+  /** Read from this byte offset (where a record starts) with the file's head, instead of from the top. */
+  from?: { offset: number; head: FileHead };
+  /** Stop after a record that ends exactly at this byte offset. */
+  stopAt?: number;
+}
+
+/** The first record of a file and the record delimiter it uses; undefined when there is no readable one. */
+export async function readHead(file: string): Promise<FileHead | undefined> {
+  let header: string[] | undefined;
+  const { recordDelimiter } = await readCsv(file, {
+    record(fields) {
+      header = fields;
+      return true;
+    },
+    unreadable() {},
+  });
+  return header && { header, recordDelimiter };
+}
+
+/**
+ * Reads one file (or a segment of it) into batches of checked records, handing each full
+ * batch (and the last) to `onBatch` synchronously. Throws a UsageError for a file without
+ * a usable header. Resolves to whether `segment.stopAt` was reached.
+ */
+export async function readBatches(file: string, fileIndex: number, onBatch: (batch: RecordBatch) => void, segment: Segment = {}): Promise<boolean> {
+  const from = segment.from;
+  let columns: ColumnMap | undefined = from && mapHeader(from.head.header, file);
+  let width = from ? from.head.header.length : 0;
+  const stopAt = segment.stopAt ?? -1;
+  let batch = emptyBatch(fileIndex);
+  const add = (status: number, start: number, end: number): number => {
+    const i = batch.count++;
+    batch.start[i] = start;
+    batch.end[i] = end;
+    batch.status[i] = status;
+    return i;
+  };
+  const flush = () => {
+    if (batch.count === 0) return;
+    const full = batch;
+    batch = emptyBatch(fileIndex);
+    onBatch(full);
+  };
+  const { stopped } = await readCsv(file, {
+    unreadable(start, end) {
+      if (!columns) throw new UsageError(`${file}: no readable header row (a quote is never closed)`);
+      add(STATUS.malformed, start, end);
+      if (batch.count === BATCH_RECORDS) flush();
+    },
+    record(record, start, end) {
+      if (!columns) {
+        columns = mapHeader(record, file);
+        width = record.length;
+        return;
+      }
+      if (record.length !== width) {
+        add(STATUS.malformed, start, end);
+      } else {
+        const cid = record[columns.customer].trim();
+        const pid = record[columns.product].trim();
+        const ev = record[columns.event].trim();
+        if (!cid) add(STATUS.missingCustomer, start, end);
+        else if (!pid) add(STATUS.missingProduct, start, end);
+        else if (!ev) add(STATUS.missingEvent, start, end);
+        else {
+          // The event is checked by the caller before these two (it knows the events seen so far).
+          const t = parseEventDate(record[columns.date]);
+          const status = Number.isNaN(t) ? STATUS.invalidDate : !isValidId(cid) || !isValidId(pid) ? STATUS.invalidId : STATUS.ok;
+          batch.time[add(status, start, end)] = t;
+          batch.text.push(cid, pid, ev.toLowerCase(), columns.name >= 0 ? record[columns.name].trim() : "");
+        }
+      }
+      if (batch.count === BATCH_RECORDS) flush();
+      return end === stopAt;
+    },
+  }, from && { offset: from.offset, recordDelimiter: from.head.recordDelimiter });
+  if (!columns) throw new UsageError(`${file}: empty file, no header row`);
+  flush();
+  return stopped;
+}
