@@ -23,19 +23,49 @@ export function nameTokens(name: string): string[] {
   return [...out];
 }
 
+/**
+ * Tokens of every product, numbered in order of first appearance (product by product, in
+ * nameTokens order, so the same numbering as tokenizing each name with nameTokens). Works
+ * on word ids rather than strings: a pair is two word ids, not a new string to hash. That
+ * halved what was a seventh of the build's preparation at two million rows.
+ */
 export function tokenizeProducts(names: string[]): ProductTokens {
-  const dict = new Map<string, number>();
+  const wordIds = new Map<string, number>();
+  /** Per word id: its token id, or -1 until the word first appears as a token. */
+  const wordToken: number[] = [];
+  /** Per first word id: second word id → the pair's token id (small-integer keys, V8's fastest Map), made on first use. */
+  const pairToken: Map<number, number>[] = [];
+  let count = 0;
   const start = new Int32Array(names.length + 1);
   const flat: number[] = [];
+  const words: number[] = [];
   for (let p = 0; p < names.length; p++) {
-    for (const token of nameTokens(names[p] ?? "")) {
-      let t = dict.get(token);
-      if (t === undefined) dict.set(token, (t = dict.size));
-      flat.push(t);
+    words.length = 0;
+    for (const w of (names[p] ?? "").toLowerCase().split(SPLIT)) {
+      if (w.length === 0) continue;
+      let id = wordIds.get(w);
+      if (id === undefined) {
+        id = wordIds.size;
+        wordIds.set(w, id);
+        wordToken.push(-1);
+      }
+      words.push(id);
+    }
+    // A repeated word or pair is listed once, as nameTokens does.
+    for (let i = 0; i < words.length; i++) {
+      if (words.indexOf(words[i]) < i) continue;
+      if (wordToken[words[i]] < 0) wordToken[words[i]] = count++;
+      flat.push(wordToken[words[i]]);
+    }
+    const pairsFrom = flat.length;
+    for (let i = 0; i + 1 < words.length; i++) {
+      const second = (pairToken[words[i]] ??= new Map());
+      let t = second.get(words[i + 1]);
+      if (t === undefined) second.set(words[i + 1], (t = count++));
+      if (flat.indexOf(t, pairsFrom) < 0) flat.push(t);
     }
     start[p + 1] = flat.length;
   }
-  const count = dict.size;
   const tokens = Int32Array.from(flat);
   const df = new Int32Array(count);
   for (let i = 0; i < tokens.length; i++) df[tokens[i]]++;
