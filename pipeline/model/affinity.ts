@@ -6,8 +6,8 @@
 //    one (IDF-weighted), from a per-token list of its strongest recent customers.
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
-import { MS_PER_DAY } from "../ingest/dates.js";
 import { gather, type Groups } from "./groups.js";
+import { tokenLists } from "./token-lists.js";
 import { tokenizeProducts, type ProductTokens } from "./tokens.js";
 
 /** Bounds on the candidate sets: the work per product is at most about their product. */
@@ -89,7 +89,19 @@ export class Affinity {
     this.customerVisit = new Int32Array(C);
 
     this.tokens = this.wNames > 0 ? tokenizeProducts(data.productNames) : tokenizeProducts([]);
-    const lists = this.wNames > 0 ? this.tokenLists(config, enginePosition) : { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) };
+    const lists =
+      this.wNames > 0
+        ? tokenLists({
+            data,
+            byCustomer,
+            customerProduct: this.customerProduct,
+            byProduct,
+            tokens: this.tokens,
+            position: enginePosition,
+            perToken: LIMITS.customersPerToken,
+            recencyDecayDays: config.recencyDecayDays,
+          })
+        : { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) };
     this.tokenStart = lists.start;
     this.tokenCustomers = lists.customers;
     this.tokenStrength = lists.strength;
@@ -196,102 +208,4 @@ export class Affinity {
       }
     }
   }
-
-  /**
-   * Per token, its strongest customers: strength 1 - exp(-x) where x sums the customer's
-   * interactions with products carrying the token, each weighted by event weight (relative
-   * to the heaviest event) and by recency (exp(-age / recencyDecayDays)).
-   */
-  private tokenLists(config: Config, position: Int32Array) {
-    const { data, byProduct, tokens } = this;
-    const T = tokens.count;
-    // Products per token (CSR).
-    const pStart = new Int32Array(T + 1);
-    for (let i = 0; i < tokens.tokens.length; i++) pStart[tokens.tokens[i] + 1]++;
-    for (let t = 0; t < T; t++) pStart[t + 1] += pStart[t];
-    const fill = pStart.slice(0, T);
-    const pOf = new Int32Array(tokens.tokens.length);
-    for (let p = 0; p < data.products.length; p++) {
-      for (let i = tokens.start[p]; i < tokens.start[p + 1]; i++) pOf[fill[tokens.tokens[i]]++] = p;
-    }
-    let maxWeight = 0;
-    for (const w of data.eventWeights) maxWeight = Math.max(maxWeight, w);
-    maxWeight ||= 1;
-    let now = -Infinity;
-    for (let r = 0; r < data.count; r++) if (data.time[r] > now) now = data.time[r];
-    const rowWeight = new Float64Array(data.count);
-    for (let r = 0; r < data.count; r++) {
-      rowWeight[r] = (data.eventWeights[data.event[r]] / maxWeight) * Math.exp(-(now - data.time[r]) / MS_PER_DAY / config.recencyDecayDays);
-    }
-    // Each row's customer and weight laid out in the by-product order, so the loop below
-    // reads them in sequence rather than jumping through the row columns (millions of
-    // cache misses at a few million rows: it was most of this function's time).
-    const groupedCustomer = this.productCustomer;
-    const groupedWeight = new Float64Array(byProduct.rows.length);
-    for (let j = 0; j < byProduct.rows.length; j++) groupedWeight[j] = rowWeight[byProduct.rows[j]];
-
-    // Per customer its round (token + 1) and its x side by side: one cache miss per visit.
-    const acc = new Float64Array(data.customers.length * 2);
-    const touched = new Int32Array(data.customers.length);
-    const kept = new Int32Array(LIMITS.customersPerToken);
-    const start = new Int32Array(T + 1);
-    const customers: number[] = [];
-    const strength: number[] = [];
-    for (let t = 0; t < T; t++) {
-      if (tokens.df[t] >= 2) {
-        const round = t + 1;
-        let size = 0;
-        for (let i = pStart[t]; i < pStart[t + 1]; i++) {
-          const p = pOf[i];
-          for (let j = byProduct.start[p]; j < byProduct.start[p + 1]; j++) {
-            const r = groupedCustomer[j] * 2;
-            if (acc[r] !== round) {
-              acc[r] = round;
-              acc[r + 1] = 0;
-              touched[size++] = groupedCustomer[j];
-            }
-            acc[r + 1] += groupedWeight[j];
-          }
-        }
-        const count = strongest(touched, size, acc, position, kept);
-        for (let k = 0; k < count; k++) {
-          customers.push(kept[k]);
-          strength.push(1 - Math.exp(-acc[kept[k] * 2 + 1]));
-        }
-      }
-      start[t + 1] = customers.length;
-    }
-    return { start, customers: Int32Array.from(customers), strength: Float32Array.from(strength) };
-  }
-}
-
-/**
- * Fills `kept` with the strongest of items[0..n), best first: most x (acc[c * 2 + 1]), then
- * earliest position; items that tie keep their order. Returns how many were kept. Inlined
- * comparisons rather than a comparator: it runs once per touched customer of every token.
- */
-export function strongest(items: Int32Array, n: number, acc: Float64Array, position: Int32Array, kept: Int32Array): number {
-  const k = kept.length;
-  let size = 0;
-  for (let i = 0; i < n; i++) {
-    const c = items[i];
-    const x = acc[c * 2 + 1];
-    const at = position[c];
-    if (size === k) {
-      // Most items are no better than the weakest kept one.
-      const w = kept[k - 1];
-      const xw = acc[w * 2 + 1];
-      if (!(x > xw || (x === xw && at < position[w]))) continue;
-    }
-    let slot = size < k ? size++ : k - 1;
-    while (slot > 0) {
-      const w = kept[slot - 1];
-      const xw = acc[w * 2 + 1];
-      if (!(x > xw || (x === xw && at < position[w]))) break;
-      kept[slot] = w;
-      slot--;
-    }
-    kept[slot] = c;
-  }
-  return size;
 }
