@@ -22,17 +22,19 @@ export function percentileRanks(values: Float64Array): Float64Array {
   const n = values.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  // The values of a tie group occupy sorted[i..j): one native sort, then one walk gives each
-  // distinct value its mid rank. The inputs (counts, averages of a few event weights) have
-  // few distinct values, so the lookup per customer is a small Map instead of two binary
-  // searches through millions of values (which cost a cache miss per step).
-  const sorted = Float64Array.from(values).sort();
+  // The inputs (counts, averages of a few event weights) have few distinct values: count
+  // each one, sort just those, and a value's rank follows from how many lie below it. A
+  // sort of all the values (millions) cost more than everything else here.
+  const counts = new Map<number, number>();
+  for (let c = 0; c < n; c++) counts.set(values[c], (counts.get(values[c]) ?? 0) + 1);
+  const distinct = Float64Array.from(counts.keys()).sort();
   const rankOf = new Map<number, number>();
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && sorted[j] === sorted[i]) j++;
-    rankOf.set(sorted[i], n === 1 ? 1 : (i + j - 1) / 2 / (n - 1));
-    i = j;
+  let below = 0;
+  for (const v of distinct) {
+    const end = below + counts.get(v)!;
+    // The tie group occupies sorted positions [below, end): its mid rank.
+    rankOf.set(v, n === 1 ? 1 : (below + end - 1) / 2 / (n - 1));
+    below = end;
   }
   for (let c = 0; c < n; c++) out[c] = rankOf.get(values[c])!;
   return out;

@@ -8,6 +8,23 @@ describe("engagement", () => {
     expect(Array.from(percentileRanks(Float64Array.from([100, 1, 5, 1])))).toEqual([1, 1 / 6, 2 / 3, 1 / 6]);
   });
 
+  it("percentile ranks: each value's mid rank among all values, on many ties and one-off values", () => {
+    let seed = 3;
+    const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const values = Float64Array.from({ length: 2000 }, () => (rand() < 0.7 ? Math.floor(rand() * 4) : rand() * 100));
+    const ranks = percentileRanks(values);
+    for (let c = 0; c < values.length; c++) {
+      let below = 0;
+      let equal = 0;
+      for (const v of values) {
+        if (v < values[c]) below++;
+        else if (v === values[c]) equal++;
+      }
+      expect(ranks[c]).toBe((below + below + equal - 1) / 2 / (values.length - 1));
+    }
+    expect(Array.from(percentileRanks(Float64Array.of(42)))).toEqual([1]);
+  });
+
   it("scores volume, breadth, quality and intensity by percentile rank with the configured weights", () => {
     const data = interactions(THREE_CUSTOMERS);
     const e = computeEngagement(data, config({ engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 } }));
