@@ -9,6 +9,7 @@ import type { Interactions } from "../ingest/ingest.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
 import { groupRows, newestFirst, type Groups } from "./groups.js";
 import { compareIds } from "./ids.js";
+import { sortByKeyDescending } from "./sort.js";
 
 export interface Engagement {
   score: Float64Array;
@@ -42,7 +43,7 @@ export function percentileRanks(values: Float64Array): Float64Array {
 
 /** Best first: higher score, then later last activity, then smaller id. */
 export function sortCustomers(customers: Int32Array, score: ArrayLike<number>, lastActivity: ArrayLike<number>, ids: string[]): Int32Array {
-  return customers.sort((a, b) => score[b] - score[a] || lastActivity[b] - lastActivity[a] || compareIds(ids[a], ids[b]));
+  return sortByKeyDescending(customers, score, (a, b) => lastActivity[b] - lastActivity[a] || compareIds(ids[a], ids[b]));
 }
 
 /**

@@ -16,6 +16,7 @@ import { computeEngagement, type Engagement } from "./engagement.js";
 import { gather, groupRows, newestFirst, renumberGroups, type Groups } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { relabelByEngagement } from "./relabel.js";
+import { sortByKeyDescending } from "./sort.js";
 import type { Audience, Ranking } from "./types.js";
 
 /** The exposure cap counts appearances at this audience size (the default response). */
@@ -86,8 +87,9 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
 function productsByReach(byProduct: Groups, P: number): Int32Array {
   const products = new Int32Array(P);
   for (let p = 0; p < P; p++) products[p] = p;
-  const size = (p: number) => byProduct.start[p + 1] - byProduct.start[p];
-  return products.sort((a, b) => size(b) - size(a) || a - b);
+  const size = new Int32Array(P);
+  for (let p = 0; p < P; p++) size[p] = byProduct.start[p + 1] - byProduct.start[p];
+  return sortByKeyDescending(products, size, (a, b) => a - b);
 }
 
 interface RankerSettings {
@@ -142,7 +144,7 @@ export class ProductRanker {
     for (let c = 0; c < C; c++) this.byTieRank[c] = c;
     const last = engagement.lastActivity;
     const ids = data.customers;
-    this.byTieRank.sort((a, b) => last[b] - last[a] || compareIds(ids[a], ids[b]));
+    sortByKeyDescending(this.byTieRank, last, (a, b) => compareIds(ids[a], ids[b]));
     for (let r = 0; r < C; r++) table[this.byTieRank[r] * 8 + 4 /* TIE_RANK */] = r;
     this.bits = Math.max(1, Math.ceil(Math.log2(C + 1)));
     this.scale = 2 ** (53 - this.bits - 1);
