@@ -12,7 +12,7 @@ import { isGzip } from "./sources.js";
 const MAX_TAIL_BYTES = 64 << 20;
 /** Below this, starting a thread (~0.5 s to load its modules) costs more than it saves. */
 const MIN_TAIL_BYTES = 6 << 20;
-/** Sized to hold the largest tail: ~56 bytes a row, 8,192 rows a batch. */
+/** Sized to hold the largest tail even at 40 bytes a row (the usual export has ~56), 8,192 rows a batch. */
 const MAX_IN_FLIGHT = Math.ceil(MAX_TAIL_BYTES / 40 / 8192);
 
 /**

@@ -32,8 +32,10 @@ function post(batch: RecordBatch): void {
 
 try {
   const head = await readHead(file);
-  // Without a readable header the ingest fails on its own part first; nothing to do here.
-  if (head) await readBatches(file, fileIndex, post, { from: { offset, head } });
+  // The ingest reads the same header first and fails on it before it gets here; a header
+  // that reads differently now means the file changed underneath.
+  if (!head) throw new Error(`${file}: the header row could not be read again`);
+  await readBatches(file, fileIndex, post, { from: { offset, head } });
   port.postMessage({ type: "done" } satisfies FromTailThread);
 } catch (err) {
   if (!(err instanceof Stopped)) {
