@@ -10,7 +10,7 @@ import { mapHeader, type ColumnMap } from "./header.js";
 import type { RejectReason } from "./reasons.js";
 import { readCsv } from "./read-csv.js";
 
-export const BATCH_RECORDS = 8192;
+const BATCH_RECORDS = 8192;
 
 /** Whether a record can be kept so far; below EARLY the caller still checks the event first. */
 export const STATUS = {
@@ -54,7 +54,7 @@ export interface RecordBatch {
   text: string[];
 }
 
-export function emptyBatch(file: number): RecordBatch {
+function emptyBatch(file: number): RecordBatch {
   return {
     file,
     count: 0,
