@@ -17,6 +17,7 @@ import { gather, groupRows, newestFirst, renumberGroups, type Groups } from "./g
 import { compareIds } from "./ids.js";
 import { relabelByEngagement } from "./relabel.js";
 import { sortByKeyDescending } from "./sort.js";
+import type { ProductTokens } from "./tokens.js";
 import type { Audience, Ranking } from "./types.js";
 
 /** The exposure cap counts appearances at this audience size (the default response). */
@@ -29,7 +30,7 @@ export interface RankOptions {
   maxN?: number;
   /** Overrides config.affinityBlend (0 = engagement only). */
   blend?: number;
-  /** Products to rank, in this order (default: every product, most customers first). */
+  /** Products to rank, in this order (default: every product, in rankingOrder). */
   products?: Int32Array;
 }
 
@@ -64,7 +65,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     blend,
     cap: config.exposureCap,
   });
-  const products = options.products ?? productsByReach(byProduct, P);
+  const products = options.products ?? rankingOrder(byProduct, P, config.exposureCap, affinity?.tokens);
 
   const fallbackSize = Math.min(maxN, eligible.length);
   const fallback: Audience = {
@@ -83,13 +84,27 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   };
 }
 
-/** Products with the most distinct rows first (ties by index): they claim capped customers first. */
-function productsByReach(byProduct: Groups, P: number): Int32Array {
+/**
+ * The order products are ranked (and written) in. With the exposure cap on it decides who
+ * gets a capped customer: the products with the most rows first. Without the cap every order
+ * gives the same audiences, so products go by name (their first two name tokens: mostly
+ * brand and model, then index): neighbours share token lists and customers, whose records
+ * are then still in cache. Ranking the 812k products of 2M rows took 16-18 s that way
+ * against 22-25 s by reach.
+ */
+function rankingOrder(byProduct: Groups, P: number, cap: number, tokens: ProductTokens | undefined): Int32Array {
   const products = new Int32Array(P);
   for (let p = 0; p < P; p++) products[p] = p;
-  const size = new Int32Array(P);
-  for (let p = 0; p < P; p++) size[p] = byProduct.start[p + 1] - byProduct.start[p];
-  return sortByKeyDescending(products, size, (a, b) => a - b);
+  const key = new Float64Array(P);
+  if (cap > 0 || !tokens || tokens.count === 0) {
+    for (let p = 0; p < P; p++) key[p] = byProduct.start[p + 1] - byProduct.start[p];
+  } else {
+    // Ascending (first token, second token), with "none" first, as one exact double.
+    const base = tokens.count + 1;
+    const token = (p: number, k: number) => (tokens.start[p] + k < tokens.start[p + 1] ? tokens.tokens[tokens.start[p] + k] + 1 : 0);
+    for (let p = 0; p < P; p++) key[p] = -(token(p, 0) * base + token(p, 1));
+  }
+  return sortByKeyDescending(products, key, (a, b) => a - b);
 }
 
 interface RankerSettings {

@@ -134,4 +134,25 @@ describe("rank", () => {
     // A tight cap on a tiny log runs out of customers: the audience is then empty, not a repeat.
     expect(capped.get("p4")).toEqual([]);
   });
+
+  it("ranks products by reach when the cap is on, else by name (brand, model) with the same audiences", () => {
+    const rows: Row[] = [];
+    // Names interleave two brands; p3 has the most rows, p0 the fewest.
+    const names = ["Zeta Max 1", "Acme One 2", "Zeta Max 3", "Acme One 4", "Zeta Lite 5", "Acme One 6"];
+    names.forEach((name, i) => {
+      for (let k = 0; k <= (i === 3 ? 6 : i === 0 ? 0 : 2); k++) rows.push([`c${i}-${k}`, `p${i}`, "cart", `2022-10-${String(i + 1).padStart(2, "0")}T1${k}:00:00Z`, name]);
+    });
+    rows.push(["c0-0", "p1", "cart", "2022-10-09T10:00:00Z", names[1]]);
+    const data = interactions(rows);
+    const order = (ranking: ReturnType<typeof rank>) => Array.from(ranking.audiences(), ([p]) => data.products[p]);
+    // By name: first word, then second, in the order words were first seen (zeta, max, ...,
+    // acme, one, ..., lite), then index: zeta max (p0, p2), zeta lite (p4), acme one (p1, p3, p5).
+    expect(order(rank(data, config()))).toEqual(["p0", "p2", "p4", "p1", "p3", "p5"]);
+    // By reach (rows per product, then index) with the cap: p3 (7), p1 (4), p2, p4, p5 (3), p0 (1).
+    expect(order(rank(data, config({ exposureCap: 3 })))).toEqual(["p3", "p1", "p2", "p4", "p5", "p0"]);
+    // Without the cap the order changes nothing but the order.
+    const byName = audiences(data, rank(data, config()));
+    const byReach = audiences(data, rank(data, config(), { products: Int32Array.of(3, 1, 2, 4, 5, 0) }));
+    expect(new Map([...byName].sort())).toEqual(new Map([...byReach].sort()));
+  });
 });
