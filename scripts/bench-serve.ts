@@ -201,22 +201,39 @@ async function main(): Promise<void> {
     workers.push(bare.mf);
     const barePid = [...workerdPids()].find((pid) => !beforeBare.has(pid));
     const bareTarget: Target = { url: bare.url, pid: barePid };
+    // The "floor": the bare body with every header an API response carries (their values
+    // from the probe), so each run shows what the contract's headers alone cost here.
+    const floorHeaders = Object.fromEntries([...probe.headers].filter(([name]) => name !== "content-length" && name !== "content-encoding"));
+    const floorScript = join(dir, "floor.js");
+    writeFileSync(
+      floorScript,
+      `const body = ${JSON.stringify(constant)};\nconst headers = ${JSON.stringify(floorHeaders)};\nexport default { fetch() { return new Response(body, { headers }); } };\n`,
+    );
+    const beforeFloor = workerdPids();
+    const floor = await startWorker({ scriptPath: floorScript, kvPersist: persist, namespaceId: NAMESPACE });
+    workers.push(floor.mf);
+    const floorTarget: Target = { url: floor.url, pid: [...workerdPids()].find((pid) => !beforeFloor.has(pid)) };
     const apiTarget: Target = { url: api.url, pid: apiPid };
 
     process.stderr.write(`Warm-up ${WARMUP_SECONDS} s each, then ${CONNECTIONS} connections × ${SECONDS} s each over ${paths.length} paths…\n`);
     await drive(bareTarget, paths, WARMUP_SECONDS);
+    await drive(floorTarget, paths, WARMUP_SECONDS);
     await drive(apiTarget, paths, WARMUP_SECONDS);
     const slice = SECONDS / SLICES;
     const bareSlices: Figures[] = [];
     const apiSlices: Figures[] = [];
+    const floorSlices: Figures[] = [];
     const bareLatencies: number[] = [];
     const apiLatencies: number[] = [];
+    const floorLatencies: number[] = [];
     for (let i = 0; i < SLICES; i++) {
       bareSlices.push(await drive(bareTarget, paths, slice, bareLatencies));
+      floorSlices.push(await drive(floorTarget, paths, slice, floorLatencies));
       apiSlices.push(await drive(apiTarget, paths, slice, apiLatencies));
     }
     const bareFigures = combine(bareSlices, bareLatencies);
     const apiFigures = combine(apiSlices, apiLatencies);
+    const floorFigures = combine(floorSlices, floorLatencies);
 
     const rpsRatio = apiFigures.rps / bareFigures.rps;
     const p99Ratio = apiFigures.p99 / bareFigures.p99;
@@ -227,11 +244,11 @@ async function main(): Promise<void> {
       "## Serving (bench:serve)",
       "",
       `Machine: ${machineLine()}.`,
-      `Command: \`BENCH_ROWS=${ROWS} BENCH_SECONDS=${SECONDS} BENCH_SLICES=${SLICES} npm run bench:serve\` — the esbuild bundle of worker/index.ts on workerd through Miniflare (no \`wrangler dev\` proxy), reading a local KV holding build ${version}; autocannon (in the benchmark's Node process, not in workerd), ${CONNECTIONS} connections, ${SECONDS} s per worker${SLICES > 1 ? ` in ${SLICES} alternating slices of ${SECONDS / SLICES} s (bare, API, bare, API, …), so the host's drifting speed falls on both alike,` : ""} after a ${WARMUP_SECONDS} s warm-up each; same Miniflare options and KV for both; paths \`/recommend/<id>?n=<5|10|20>\` picked at random per request over ${sample.sample_products.length} ids from /products/sample. The bare worker returns a constant ${constant.length}-byte audience body with one header (Content-Type); each API response carries the ${apiHeaderCount} headers of the contract (security headers, request id, ETag, Cache-Control, Vary, X-Model-Version, Content-Type). No rate-limit binding and no [vars] (so no CORS headers) in either (see docs/api.md).`,
+      `Command: \`BENCH_ROWS=${ROWS} BENCH_SECONDS=${SECONDS} BENCH_SLICES=${SLICES} npm run bench:serve\` — the esbuild bundle of worker/index.ts on workerd through Miniflare (no \`wrangler dev\` proxy), reading a local KV holding build ${version}; autocannon (in the benchmark's Node process, not in workerd), ${CONNECTIONS} connections, ${SECONDS} s per worker${SLICES > 1 ? ` in ${SLICES} alternating slices of ${SECONDS / SLICES} s (bare, floor, API, bare, …), so the host's drifting speed falls on all alike,` : ""} after a ${WARMUP_SECONDS} s warm-up each; same Miniflare options and KV for all; paths \`/recommend/<id>?n=<5|10|20>\` picked at random per request over ${sample.sample_products.length} ids from /products/sample. The bare worker returns a constant ${constant.length}-byte audience body with one header (Content-Type); each API response carries the ${apiHeaderCount} headers of the contract (security headers, request id, ETag, Cache-Control, Vary, X-Model-Version, Content-Type); the floor worker returns the bare body with those ${apiHeaderCount} headers as constants, which is what any worker keeping this contract pays here. No rate-limit binding and no [vars] (so no CORS headers) in any (see docs/api.md).`,
       "",
-      table(["worker", "requests", "requests/s", "p50", "p95", "p99", "errors", "workerd CPU / request"], [row("bare (constant JSON)", bareFigures), row("audience API", apiFigures)]),
+      table(["worker", "requests", "requests/s", "p50", "p95", "p99", "errors", "workerd CPU / request"], [row("bare (constant JSON)", bareFigures), row(`floor (constant JSON, the API's ${apiHeaderCount} headers)`, floorFigures), row("audience API", apiFigures)]),
       "",
-      `Ratios: requests/s ${rpsRatio.toFixed(2)}× the bare worker (target ≥ 0.8×), p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×), errors ${apiFigures.errors} (target 0): **${met ? "target met" : "target missed"}**.`,
+      `Ratios: requests/s ${rpsRatio.toFixed(2)}× the bare worker (target ≥ 0.8×), p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×), errors ${apiFigures.errors} (target 0): **${met ? "target met" : "target missed"}**. For the record: the floor serves ${(floorFigures.rps / bareFigures.rps).toFixed(2)}× the bare worker's requests/s, and the API ${(apiFigures.rps / floorFigures.rps).toFixed(2)}× the floor's.`,
       "",
       "workerd CPU / request is the worker process's own CPU time (/proc) divided by the requests it served: the cost of the worker itself, unlike requests/s, which autocannon, the shared CPU and the neighbours also set.",
       "",
