@@ -248,7 +248,7 @@ async function main(): Promise<void> {
       "",
       table(["worker", "requests", "requests/s", "p50", "p95", "p99", "errors", "workerd CPU / request"], [row("bare (constant JSON)", bareFigures), row(`floor (constant JSON, the API's ${apiHeaderCount} headers)`, floorFigures), row("audience API", apiFigures)]),
       "",
-      `Ratios: requests/s ${rpsRatio.toFixed(2)}× the bare worker (target ≥ 0.8×), p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×), errors ${apiFigures.errors} (target 0): **${met ? "target met" : "target missed"}**. For the record: the floor serves ${(floorFigures.rps / bareFigures.rps).toFixed(2)}× the bare worker's requests/s, and the API ${(apiFigures.rps / floorFigures.rps).toFixed(2)}× the floor's.`,
+      `Ratios: requests/s ${rpsRatio.toFixed(3)}× the bare worker (target ≥ 0.8×), p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×), errors ${apiFigures.errors} (target 0): **${met ? "target met" : "target missed"}**. For the record: the floor serves ${(floorFigures.rps / bareFigures.rps).toFixed(3)}× the bare worker's requests/s, and the API ${(apiFigures.rps / floorFigures.rps).toFixed(3)}× the floor's.`,
       "",
       "workerd CPU / request is the worker process's own CPU time (/proc) divided by the requests it served: the cost of the worker itself, unlike requests/s, which autocannon, the shared CPU and the neighbours also set.",
       "",
