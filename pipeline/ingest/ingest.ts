@@ -123,7 +123,7 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   // pass reaches the tail's offset at a record boundary, the thread's records follow on;
   // if not (the newline there was inside a quoted field), this pass reads on to the end.
   const last = files.length - 1;
-  const offset = options.parseThread === false ? undefined : await tailOffset(files[last], 0.5, options.parseThread === true);
+  const offset = options.parseThread === false ? undefined : await tailOffset(files[last], options.parseThread === true);
   const tail = offset === undefined ? undefined : new TailThread(files[last], last, offset);
   try {
     for (let f = 0; f < files.length; f++) {

@@ -2,14 +2,13 @@
 import type { Interactions } from "../ingest/ingest.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
 import { seededRandom } from "../generate/random.js";
-import type { Groups } from "./groups.js";
+import { newestTime, type Groups } from "./groups.js";
 import { sortCustomers } from "./engagement.js";
 
 /** What the old system served: recent interactions (last `windowDays`) ÷ (days since last + 1), one global order. */
 export function activityOrder(data: Interactions, windowDays = 30): Int32Array {
   const n = data.customers.length;
-  let now = -Infinity;
-  for (let r = 0; r < data.count; r++) if (data.time[r] > now) now = data.time[r];
+  const now = newestTime(data);
   const recent = new Float64Array(n);
   const last = new Float64Array(n).fill(-Infinity);
   for (let r = 0; r < data.count; r++) {

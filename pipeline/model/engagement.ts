@@ -7,7 +7,7 @@
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
-import { groupRows, newestFirst, type Groups } from "./groups.js";
+import { groupRows, newestFirst, newestTime, type Groups } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { sortByKeyDescending } from "./sort.js";
 
@@ -59,9 +59,7 @@ export function computeEngagement(data: Interactions, config: Config, asOf?: num
   const intensity = new Float64Array(n);
   const recency = new Float64Array(n);
   const lastActivity = new Float64Array(n).fill(-Infinity);
-  let maxTime = -Infinity;
-  for (let r = 0; r < data.count; r++) if (data.time[r] > maxTime) maxTime = data.time[r];
-  const now = asOf ?? maxTime;
+  const now = asOf ?? newestTime(data);
 
   // Stamps instead of per-customer Sets: seen[p] === c + 1 means customer c already counted p.
   const seen = new Int32Array(data.products.length);

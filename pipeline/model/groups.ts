@@ -8,6 +8,13 @@ export interface Groups {
   rows: Int32Array;
 }
 
+/** The time of the newest row ("now" for recency), -Infinity without rows. */
+export function newestTime(data: Interactions): number {
+  let newest = -Infinity;
+  for (let r = 0; r < data.count; r++) if (data.time[r] > newest) newest = data.time[r];
+  return newest;
+}
+
 /** Row ids newest first (ties by row id), shared by every grouping. */
 export function newestFirst(data: Interactions): Int32Array {
   const order = new Int32Array(data.count);

@@ -10,7 +10,7 @@
 // order, so each x is summed in the same order as a token walk would sum it.
 import type { Interactions } from "../ingest/ingest.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
-import type { Groups } from "./groups.js";
+import { newestTime, type Groups } from "./groups.js";
 import type { ProductTokens } from "./tokens.js";
 
 export interface TokenLists {
@@ -109,8 +109,7 @@ export function tokenLists(input: TokenListInput): TokenLists {
   let maxWeight = 0;
   for (const w of data.eventWeights) maxWeight = Math.max(maxWeight, w);
   maxWeight ||= 1;
-  let now = -Infinity;
-  for (let r = 0; r < data.count; r++) if (data.time[r] > now) now = data.time[r];
+  const now = newestTime(data);
 
   // Per token, for the current customer: a stamp (customer + 1) and the running x.
   const stamp = new Int32Array(T);

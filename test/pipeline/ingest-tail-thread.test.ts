@@ -77,7 +77,7 @@ describe("ingest with the tail thread", () => {
     text += row(200, middle);
     for (let i = 201; i < 400; i++) text += row(i, `Product ${i}`);
     writeFileSync(file, text);
-    const offset = await tailOffset(file, 0.5, true);
+    const offset = await tailOffset(file, true);
     const start = text.indexOf(middle);
     expect(offset).toBeGreaterThan(start);
     expect(offset).toBeLessThan(start + middle.length);
@@ -102,7 +102,7 @@ describe("ingest with the tail thread", () => {
   });
 
   it("is not started for a compressed file or a small one", async () => {
-    expect(await tailOffset(join(dir, "x.csv.gz"), 0.5, true)).toBeUndefined();
+    expect(await tailOffset(join(dir, "x.csv.gz"), true)).toBeUndefined();
     expect(await tailOffset(join(dir, "bad-tail.csv"))).toBeUndefined();
   });
 });
