@@ -32,12 +32,15 @@ export async function matchKey(keys: string[], presented: string): Promise<numbe
   return match;
 }
 
-export function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
+export function presentedKey(authorization: string | null | undefined, apiKeyHeader: string | null | undefined): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
   const key = bearer?.[1] ?? apiKeyHeader;
   const trimmed = key?.trim();
   return trimmed ? trimmed : undefined;
 }
+
+/** Who the rate limit counts against: the key's index names it without copying the secret. */
+export const keyClient = (index: number) => `key:${index}`;
 
 // Not async itself: an open API (or an open path) passes straight on, with no extra promise.
 export const auth: MiddlewareHandler<AppEnv> = (c, next) => {
@@ -55,7 +58,6 @@ async function checkKey(c: Context<AppEnv>, apiKeys: string[], next: Next): Prom
       ? new ApiError(401, "missing_api_key", "An API key is required: send Authorization: Bearer <key> or X-API-Key: <key>.")
       : new ApiError(401, "invalid_api_key", "The API key is not valid.");
   }
-  // The rate limit counts per key; the index names the key without copying the secret.
-  c.set("client", `key:${index}`);
+  c.set("client", keyClient(index));
   await next();
 }

@@ -42,24 +42,29 @@ export function requestIdFor(incoming: string | null): string {
 /**
  * A fresh record of what every response of this request carries, for the route to add its
  * own headers to (Vary only when CORS needs it). One copy of a constant object plus named
- * stores: V8's cheapest way to build it.
+ * stores: V8's cheapest way to build it. `request` is read only for its Origin, and only when
+ * CORS has an allow-list.
  */
-export function baseHeaders(c: Context<AppEnv>): Record<string, string> {
-  const headers: Record<string, string> = { ...SECURITY_HEADERS, "X-Request-Id": c.get("requestId") };
-  const origins = configOf(c.env).corsOrigins;
+export function baseHeadersFor(config: Config, requestId: string, request: Request): Record<string, string> {
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, "X-Request-Id": requestId };
+  const origins = config.corsOrigins;
   if (origins === "*") {
     headers["Access-Control-Allow-Origin"] = "*";
     headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS;
   } else if (origins.length > 0) {
     // The answer depends on the Origin, so caches must key on it.
     headers.Vary = "Origin";
-    const origin = c.req.raw.headers.get("origin");
+    const origin = request.headers.get("origin");
     if (origin !== null && origins.includes(origin)) {
       headers["Access-Control-Allow-Origin"] = origin;
       headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS;
     }
   }
   return headers;
+}
+
+export function baseHeaders(c: Context<AppEnv>): Record<string, string> {
+  return baseHeadersFor(configOf(c.env), c.get("requestId"), c.req.raw);
 }
 
 // One preflight handler per config (an isolate sees one env, so one in practice).

@@ -2,12 +2,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { audienceBody, audienceCsv, audienceEtag, audienceRequest, etagMatches } from "../audience.js";
-import { cacheControl, configOf } from "../config.js";
-import { DEFAULT_N, type Pointer } from "../contract.js";
+import { audienceBody, audienceRequest } from "../audience.js";
+import { configOf } from "../config.js";
 import type { AppEnv } from "../env.js";
-import { ApiError, invalidN, validationError } from "../errors.js";
+import { ApiError, validationError } from "../errors.js";
 import { baseHeaders, plainResponse } from "../middleware/response-headers.js";
+import { audienceContent, isNotModified, planAudience, resolveN } from "../recommend-answer.js";
 import { createRouter } from "../router.js";
 import {
   BatchBody,
@@ -20,7 +20,7 @@ import {
   type RecommendInput,
   secured,
 } from "../schemas.js";
-import { cachedPointer, cachedValue, maxVariant, readValue, readValues, requirePointer } from "../store.js";
+import { cachedPointer, cachedValue, readValue, readValues, requirePointer } from "../store.js";
 
 // 100 ids of 64 characters fit in ~7 KB; anything far bigger is not a batch request.
 const MAX_BATCH_BYTES = 64 * 1024;
@@ -69,16 +69,6 @@ const batchRoute = createRoute({
   },
 });
 
-/** n as asked, or the default (never above what the build serves). */
-function resolveN(pointer: Pointer, asked: number | undefined): number {
-  const max = maxVariant(pointer);
-  if (asked === undefined) return Math.min(DEFAULT_N, max);
-  if (asked > max) throw invalidN(max);
-  return asked;
-}
-
-const wantsCsv = (accept: string | undefined) => accept !== undefined && accept.includes("text/csv");
-
 /**
  * GET's input. Nearly every request is plainly valid and takes the plain check (the same
  * rules as the schemas, see plainRecommendInput); anything else goes through the schemas,
@@ -121,32 +111,16 @@ export const recommend = createRouter()
 recommend.openAPIRegistry.registerPath(getRoute);
 recommend.get("/:productId", async (c) => {
   const config = configOf(c.env);
-  const { productId, n: askedN, format: askedFormat } = recommendInput(c);
+  const input = recommendInput(c);
   const kv = c.env.RECS;
   const pointer = cachedPointer(kv) ?? (await requirePointer(kv, config));
-  const n = resolveN(pointer, askedN === undefined ? undefined : Number(askedN));
-  const format = askedFormat ?? (wantsCsv(c.req.header("accept")) ? "csv" : "json");
-  const etag = audienceEtag(pointer.version, productId, n, format);
   // One plain record, one Response (see plainResponse): this is the route that carries the load.
-  const headers = baseHeaders(c);
-  headers["Cache-Control"] = cacheControl(config);
-  headers.ETag = etag;
-  headers.Vary = headers.Vary === undefined ? "Accept" : `${headers.Vary}, Accept`;
-  headers["X-Model-Version"] = pointer.version;
-  // Decided from the pointer alone: a revalidation costs no read of the audience.
-  if (etagMatches(c.req.header("if-none-match"), etag)) return plainResponse(c, null, 304, headers);
-  const req = audienceRequest(pointer, productId, n);
-  let stored = cachedValue(kv, req.recKey);
-  if (stored === undefined) stored = await readValue(kv, config, req.recKey);
-  const fallback = stored === null ? await readValue(kv, config, req.fallbackKey) : null;
-  const body = audienceBody(pointer, req, stored, fallback);
-  if (format === "csv") {
-    headers["Content-Type"] = "text/csv; charset=utf-8";
-    headers["Content-Disposition"] = `attachment; filename="audience-${productId}-${n}.csv"`;
-    return plainResponse(c, audienceCsv(body), 200, headers);
-  }
-  headers["Content-Type"] = "application/json; charset=utf-8";
-  return plainResponse(c, body, 200, headers);
+  const plan = planAudience(pointer, config, input, c.req.header("accept"), baseHeaders(c));
+  if (isNotModified(plan, c.req.header("if-none-match"))) return plainResponse(c, null, 304, plan.headers);
+  let stored = cachedValue(kv, plan.req.recKey);
+  if (stored === undefined) stored = await readValue(kv, config, plan.req.recKey);
+  const fallback = stored === null ? await readValue(kv, config, plan.req.fallbackKey) : null;
+  return plainResponse(c, audienceContent(plan, stored, fallback), 200, plan.headers);
 });
 
 // Anything deeper than one segment (an unencoded "/" in an id) or an empty id: the

@@ -1,0 +1,72 @@
+// GET /recommend/{productId} once its input is valid and the pointer is known: the one
+// place that decides n, format, ETag, headers and body. The Hono route (routes/recommend.ts)
+// and the fast lane (fast-lane.ts) both answer through it, so they cannot answer differently.
+import { audienceBody, audienceCsv, audienceEtag, audienceRequest, etagMatches, type AudienceRequest } from "./audience.js";
+import { cacheControl, type Config } from "./config.js";
+import { DEFAULT_N, type Pointer } from "./contract.js";
+import { invalidN } from "./errors.js";
+import type { RecommendInput } from "./schemas.js";
+import { maxVariant } from "./store.js";
+
+export interface AudiencePlan {
+  pointer: Pointer;
+  format: "json" | "csv";
+  etag: string;
+  /** Every header of the answer but the body's own (audienceContent adds those). */
+  headers: Record<string, string>;
+  req: AudienceRequest;
+}
+
+/** n as asked, or the default (never above what the build serves). */
+export function resolveN(pointer: Pointer, asked: number | undefined): number {
+  const max = maxVariant(pointer);
+  if (asked === undefined) return Math.min(DEFAULT_N, max);
+  if (asked > max) throw invalidN(max);
+  return asked;
+}
+
+const wantsCsv = (accept: string | null | undefined) => accept != null && accept.includes("text/csv");
+
+/**
+ * What the answer will be, before any audience is read. `base` is the request's
+ * baseHeaders record, which becomes the answer's headers. Throws invalid_n for an n above
+ * the largest variant.
+ */
+export function planAudience(
+  pointer: Pointer,
+  config: Config,
+  input: RecommendInput,
+  accept: string | null | undefined,
+  base: Record<string, string>,
+): AudiencePlan {
+  const n = resolveN(pointer, input.n === undefined ? undefined : Number(input.n));
+  const format = input.format ?? (wantsCsv(accept) ? "csv" : "json");
+  const etag = audienceEtag(pointer.version, input.productId, n, format);
+  const headers = base;
+  headers["Cache-Control"] = cacheControl(config);
+  headers.ETag = etag;
+  headers.Vary = headers.Vary === undefined ? "Accept" : `${headers.Vary}, Accept`;
+  headers["X-Model-Version"] = pointer.version;
+  return { pointer, format, etag, headers, req: audienceRequest(pointer, input.productId, n) };
+}
+
+/** A revalidation is decided from the pointer alone: it costs no read of the audience. */
+export function isNotModified(plan: AudiencePlan, ifNoneMatch: string | null | undefined): boolean {
+  return etagMatches(ifNoneMatch ?? undefined, plan.etag);
+}
+
+/**
+ * The 200 body from the stored value (or the fallback), in the planned format; adds its
+ * Content-Type (and a CSV's file name) to plan.headers. Throws model_incomplete when both
+ * are missing.
+ */
+export function audienceContent(plan: AudiencePlan, stored: string | null, fallback: string | null): string {
+  const body = audienceBody(plan.pointer, plan.req, stored, fallback);
+  if (plan.format === "csv") {
+    plan.headers["Content-Type"] = "text/csv; charset=utf-8";
+    plan.headers["Content-Disposition"] = `attachment; filename="audience-${plan.req.productId}-${plan.req.n}.csv"`;
+    return audienceCsv(body);
+  }
+  plan.headers["Content-Type"] = "application/json; charset=utf-8";
+  return body;
+}
