@@ -1,9 +1,9 @@
 // bench:serve — the built worker on workerd (Miniflare, no `wrangler dev` proxy) serving
-// a published sample, against a bare worker that returns a constant JSON body of the same
-// size, both driven by autocannon in the same run. Writes the "serve" section of
+// a published sample, against a bare worker that returns constant JSON bodies of the same
+// sizes (one per n), all driven by autocannon in the same run. Writes the "serve" section of
 // docs/benchmarks.md.
 //
-//   npm run bench:serve                       # 50 connections, 20 s each, in 4 alternating slices
+//   npm run bench:serve                       # 50 connections, 20 s each, in 8 alternating slices
 //   BENCH_SECONDS=8 BENCH_ROWS=2000 npm run bench:serve   # a quick look
 //   BENCH_SLICES=1 npm run bench:serve        # one 20 s run each, one after the other
 import { execFileSync } from "node:child_process";
@@ -41,11 +41,13 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const ROWS = Number(process.env.BENCH_ROWS ?? 3000);
-// The two workers take turns in this many slices of SECONDS/SLICES each (same total time
-// and connections for both). This host's speed drifts by up to 1.5x over a minute, and one
-// run each let that drift decide the ratio; alternating slices put it on both alike.
+// The workers take turns in this many slices of SECONDS/SLICES each (same total time and
+// connections for all). This host's speed drifts by up to 1.5x over a minute, and one run
+// each let that drift decide the ratio; alternating slices put it on all alike. The order
+// rotates every round (bare, floor, API; floor, API, bare; …), so that no worker always
+// runs right after the same neighbour, whose process may still be winding down its load.
 // 1 = one run each, one after the other.
-const SLICES = Math.max(1, Number(process.env.BENCH_SLICES ?? 4));
+const SLICES = Math.max(1, Number(process.env.BENCH_SLICES ?? 8));
 const N_VALUES = [5, 10, 20];
 const NAMESPACE = "bench-serve";
 
@@ -185,30 +187,29 @@ async function main(): Promise<void> {
     if (sample.sample_products.length === 0) throw new Error("the published sample holds no products");
     const paths = sample.sample_products.flatMap((id) => N_VALUES.map((n) => `/recommend/${id}?n=${n}`));
 
-    // The bare worker returns a real audience body (n=10) as a constant, so both move the same bytes.
-    const probe = await fetch(new URL(paths[1], api.url));
-    const constant = await probe.text();
+    // The bare worker returns real audience bodies as constants, one per n (picked by the
+    // URL's last value), so that it moves the same bytes as the API for every request: an
+    // n=20 body is twice an n=10 one, and a single n=10 body made the API move more bytes.
+    const probes = await Promise.all(N_VALUES.map((_, i) => fetch(new URL(paths[i], api.url))));
+    const bodies = Object.fromEntries(await Promise.all(probes.map(async (res, i) => [String(N_VALUES[i]), await res.text()])));
+    const probe = probes[0];
     // Content-Length is the runtime's, and Content-Encoding only Miniflare's answer to
     // fetch's Accept-Encoding (autocannon asks for none): neither is the worker's.
     const apiHeaderCount = [...probe.headers.keys()].filter((name) => name !== "content-length" && name !== "content-encoding").length;
+    const constantWorker = (headers: Record<string, string>) =>
+      `const bodies = ${JSON.stringify(bodies)};\nconst headers = ${JSON.stringify(headers)};\nexport default { fetch(request) { const url = request.url; return new Response(bodies[url.slice(url.lastIndexOf("=") + 1)], { headers }); } };\n`;
     const bareScript = join(dir, "bare.js");
-    writeFileSync(
-      bareScript,
-      `const body = ${JSON.stringify(constant)};\nexport default { fetch() { return new Response(body, { headers: { "content-type": "application/json; charset=utf-8" } }); } };\n`,
-    );
+    writeFileSync(bareScript, constantWorker({ "content-type": "application/json; charset=utf-8" }));
     const beforeBare = workerdPids();
     const bare = await startWorker({ scriptPath: bareScript, kvPersist: persist, namespaceId: NAMESPACE });
     workers.push(bare.mf);
     const barePid = [...workerdPids()].find((pid) => !beforeBare.has(pid));
     const bareTarget: Target = { url: bare.url, pid: barePid };
-    // The "floor": the bare body with every header an API response carries (their values
+    // The "floor": the bare bodies with every header an API response carries (their values
     // from the probe), so each run shows what the contract's headers alone cost here.
     const floorHeaders = Object.fromEntries([...probe.headers].filter(([name]) => name !== "content-length" && name !== "content-encoding"));
     const floorScript = join(dir, "floor.js");
-    writeFileSync(
-      floorScript,
-      `const body = ${JSON.stringify(constant)};\nconst headers = ${JSON.stringify(floorHeaders)};\nexport default { fetch() { return new Response(body, { headers }); } };\n`,
-    );
+    writeFileSync(floorScript, constantWorker(floorHeaders));
     const beforeFloor = workerdPids();
     const floor = await startWorker({ scriptPath: floorScript, kvPersist: persist, namespaceId: NAMESPACE });
     workers.push(floor.mf);
@@ -226,10 +227,13 @@ async function main(): Promise<void> {
     const bareLatencies: number[] = [];
     const apiLatencies: number[] = [];
     const floorLatencies: number[] = [];
+    const turns: (() => Promise<unknown>)[] = [
+      async () => bareSlices.push(await drive(bareTarget, paths, slice, bareLatencies)),
+      async () => floorSlices.push(await drive(floorTarget, paths, slice, floorLatencies)),
+      async () => apiSlices.push(await drive(apiTarget, paths, slice, apiLatencies)),
+    ];
     for (let i = 0; i < SLICES; i++) {
-      bareSlices.push(await drive(bareTarget, paths, slice, bareLatencies));
-      floorSlices.push(await drive(floorTarget, paths, slice, floorLatencies));
-      apiSlices.push(await drive(apiTarget, paths, slice, apiLatencies));
+      for (let k = 0; k < turns.length; k++) await turns[(i + k) % turns.length]();
     }
     const bareFigures = combine(bareSlices, bareLatencies);
     const apiFigures = combine(apiSlices, apiLatencies);
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
       "## Serving (bench:serve)",
       "",
       `Machine: ${machineLine()}.`,
-      `Command: \`BENCH_ROWS=${ROWS} BENCH_SECONDS=${SECONDS} BENCH_SLICES=${SLICES} npm run bench:serve\` — the esbuild bundle of worker/index.ts on workerd through Miniflare (no \`wrangler dev\` proxy), reading a local KV holding build ${version}; autocannon (in the benchmark's Node process, not in workerd), ${CONNECTIONS} connections, ${SECONDS} s per worker${SLICES > 1 ? ` in ${SLICES} alternating slices of ${SECONDS / SLICES} s (bare, floor, API, bare, …), so the host's drifting speed falls on all alike,` : ""} after a ${WARMUP_SECONDS} s warm-up each; same Miniflare options and KV for all; paths \`/recommend/<id>?n=<5|10|20>\` picked at random per request over ${sample.sample_products.length} ids from /products/sample. The bare worker returns a constant ${constant.length}-byte audience body with one header (Content-Type); each API response carries the ${apiHeaderCount} headers of the contract (security headers, request id, ETag, Cache-Control, Vary, X-Model-Version, Content-Type); the floor worker returns the bare body with those ${apiHeaderCount} headers as constants, which is what any worker keeping this contract pays here. No rate-limit binding and no [vars] (so no CORS headers) in any (see docs/api.md).`,
+      `Command: \`BENCH_ROWS=${ROWS} BENCH_SECONDS=${SECONDS} BENCH_SLICES=${SLICES} npm run bench:serve\` — the esbuild bundle of worker/index.ts on workerd through Miniflare (no \`wrangler dev\` proxy), reading a local KV holding build ${version}; autocannon (in the benchmark's Node process, not in workerd), ${CONNECTIONS} connections, ${SECONDS} s per worker${SLICES > 1 ? ` in ${SLICES} alternating slices of ${SECONDS / SLICES} s (bare, floor, API; floor, API, bare; API, bare, floor; …), so the host's drifting speed falls on all alike,` : ""} after a ${WARMUP_SECONDS} s warm-up each; same Miniflare options and KV for all; paths \`/recommend/<id>?n=<5|10|20>\` picked at random per request over ${sample.sample_products.length} ids from /products/sample. The bare worker returns, for each n, a constant audience body of the API's size for that n (${N_VALUES.map((n) => `${bodies[String(n)].length} bytes for n=${n}`).join(", ")}) with one header (Content-Type); each API response carries the ${apiHeaderCount} headers of the contract (security headers, request id, ETag, Cache-Control, Vary, X-Model-Version, Content-Type); the floor worker returns the bare bodies with those ${apiHeaderCount} headers as constants, which is what any worker keeping this contract pays here. No rate-limit binding and no [vars] (so no CORS headers) in any (see docs/api.md).`,
       "",
       table(["worker", "requests", "requests/s", "p50", "p95", "p99", "errors", "workerd CPU / request"], [row("bare (constant JSON)", bareFigures), row(`floor (constant JSON, the API's ${apiHeaderCount} headers)`, floorFigures), row("audience API", apiFigures)]),
       "",

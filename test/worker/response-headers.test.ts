@@ -10,7 +10,6 @@ import { call, KNOWN, seed, VERSION } from "./fixtures.js";
 // Written out by hand: what docs/api.md promises.
 const SECURITY = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
-  "referrer-policy": "no-referrer",
   "strict-transport-security": "max-age=15552000; includeSubDomains",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
@@ -103,5 +102,8 @@ describe("headers on the other responses", () => {
     const page = await call("/", { headers: { accept: "text/html" } });
     expect(page.headers.get("content-security-policy")).toMatch(/script-src 'nonce-/);
     expect(page.headers.get("x-frame-options")).toBe("DENY");
+    // A document, unlike the JSON responses, keeps its URL from the sites it loads or links.
+    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect((await call("/")).headers.get("referrer-policy")).toBeNull();
   });
 });

@@ -13,7 +13,9 @@ import type { AppEnv } from "../env.js";
 
 /**
  * The headers that matter for a JSON API (OWASP REST cheat sheet): nosniff, HSTS, no
- * framing, no referrer, and a CSP that lets a response run nothing. The ones hono adds by
+ * framing, and a CSP that lets a response run nothing. Referrer-Policy only governs what a
+ * document sends when it links or loads elsewhere; the cheat sheet counts it among the
+ * headers for HTML, so only the demo page carries it (routes/root.ts). The ones hono adds by
  * default for documents and retired browsers (X-XSS-Protection, X-Download-Options, DNS
  * prefetch, Flash policies, COOP, Origin-Agent-Cluster) would double the bytes of every
  * audience. No Cross-Origin-Resource-Policy: callers read the API with CORS, which CORP does
@@ -23,7 +25,6 @@ import type { AppEnv } from "../env.js";
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-  "Referrer-Policy": "no-referrer",
   "Strict-Transport-Security": "max-age=15552000; includeSubDomains",
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",

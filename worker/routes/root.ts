@@ -50,6 +50,8 @@ export const root = createRouter().openapi(rootRoute, async (c) => {
   if (c.req.header("accept")?.includes("text/html")) {
     const nonce = pageNonce();
     c.header("Content-Security-Policy", pageCsp(nonce));
+    // A document, unlike the API's JSON: its links and loads should not leak the URL.
+    c.header("Referrer-Policy", "no-referrer");
     return c.html(
       renderDemoPage({
         maxN: pointer ? maxVariant(pointer) : DEFAULT_MAX_N,
