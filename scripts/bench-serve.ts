@@ -190,12 +190,17 @@ async function main(): Promise<void> {
     // The bare worker returns real audience bodies as constants, one per n (picked by the
     // URL's last value), so that it moves the same bytes as the API for every request: an
     // n=20 body is twice an n=10 one, and a single n=10 body made the API move more bytes.
-    const probes = await Promise.all(N_VALUES.map((_, i) => fetch(new URL(paths[i], api.url))));
+    // Asked as autocannon asks (no compression), so the probe sees what autocannon gets.
+    const probes = await Promise.all(N_VALUES.map((_, i) => fetch(new URL(paths[i], api.url), { headers: { "accept-encoding": "identity" } })));
     const bodies = Object.fromEntries(await Promise.all(probes.map(async (res, i) => [String(N_VALUES[i]), await res.text()])));
     const probe = probes[0];
-    // Content-Length is the runtime's, and Content-Encoding only Miniflare's answer to
-    // fetch's Accept-Encoding (autocannon asks for none): neither is the worker's.
-    const apiHeaderCount = [...probe.headers.keys()].filter((name) => name !== "content-length" && name !== "content-encoding").length;
+    // The framing headers are the runtime's, not the worker's: Content-Length, and (when a
+    // client asks for gzip, which Miniflare's entry worker then applies) Content-Encoding and
+    // Transfer-Encoding. A floor that returned "Transfer-Encoding: chunked" as a constant
+    // (it did, from a gzip probe) sent chunked bodies the API never sends.
+    const FRAMING = new Set(["content-length", "content-encoding", "transfer-encoding"]);
+    const workerHeaders = [...probe.headers].filter(([name]) => !FRAMING.has(name));
+    const apiHeaderCount = workerHeaders.length;
     const constantWorker = (headers: Record<string, string>) =>
       `const bodies = ${JSON.stringify(bodies)};\nconst headers = ${JSON.stringify(headers)};\nexport default { fetch(request) { const url = request.url; return new Response(bodies[url.slice(url.lastIndexOf("=") + 1)], { headers }); } };\n`;
     const bareScript = join(dir, "bare.js");
@@ -207,7 +212,7 @@ async function main(): Promise<void> {
     const bareTarget: Target = { url: bare.url, pid: barePid };
     // The "floor": the bare bodies with every header an API response carries (their values
     // from the probe), so each run shows what the contract's headers alone cost here.
-    const floorHeaders = Object.fromEntries([...probe.headers].filter(([name]) => name !== "content-length" && name !== "content-encoding"));
+    const floorHeaders = Object.fromEntries(workerHeaders);
     const floorScript = join(dir, "floor.js");
     writeFileSync(floorScript, constantWorker(floorHeaders));
     const beforeFloor = workerdPids();
