@@ -1,7 +1,7 @@
 // bench:serve — the built worker on workerd (Miniflare, no `wrangler dev` proxy) serving
 // a published sample, against a bare worker that returns constant JSON bodies of the same
 // sizes (one per n), all driven by autocannon in the same run. Writes the "serve" section of
-// docs/benchmarks.md.
+// docs/benchmarks.md ("serve-rate-limit" with BENCH_RATE_LIMIT=1).
 //
 //   npm run bench:serve                       # 50 connections, 20 s each, in 8 alternating slices
 //   BENCH_SECONDS=8 BENCH_ROWS=2000 npm run bench:serve   # a quick look
