@@ -79,7 +79,7 @@ export function audienceEtag(version: string, productId: string, n: number, form
 }
 
 /** If-None-Match per RFC 9110: `*`, or a list of (possibly weak) tags. */
-export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+export function etagMatches(ifNoneMatch: string | null | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === "*") return true;
   for (const raw of ifNoneMatch.split(",")) {

@@ -15,7 +15,8 @@ import type { LogOrigin } from "./log.js";
 import { keyClient, matchKey, presentedKey } from "./middleware/auth.js";
 import { ipClient, limitAllows, refusedByLimiter } from "./middleware/rate-limit.js";
 import { baseHeadersFor, requestIdFor } from "./middleware/response-headers.js";
-import { audienceContent, isNotModified, planAudience } from "./recommend-answer.js";
+import { etagMatches } from "./audience.js";
+import { audienceContent, planAudience } from "./recommend-answer.js";
 import { plainRecommendInput, type RecommendInput } from "./schemas.js";
 import { cachedPointer, cachedValue, maxVariant } from "./store.js";
 
@@ -67,7 +68,7 @@ export function fastLane(request: Request, env: Bindings): Response | Promise<Re
   const plan = planAudience(pointer, config, input, headers.get("accept"), baseHeadersFor(config, requestId, request));
   let body: string | null = null;
   let status = 304;
-  if (!isNotModified(plan, headers.get("if-none-match"))) {
+  if (!etagMatches(headers.get("if-none-match"), plan.etag)) {
     const stored = cachedValue(kv, plan.req.recKey);
     if (stored === undefined) return undefined;
     const fallback = stored === null ? cachedValue(kv, plan.req.fallbackKey) : null;

@@ -1,7 +1,7 @@
 // GET /recommend/{productId} once its input is valid and the pointer is known: the one
 // place that decides n, format, ETag, headers and body. The Hono route (routes/recommend.ts)
 // and the fast lane (fast-lane.ts) both answer through it, so they cannot answer differently.
-import { audienceBody, audienceCsv, audienceEtag, audienceRequest, etagMatches, type AudienceRequest } from "./audience.js";
+import { audienceBody, audienceCsv, audienceEtag, audienceRequest, type AudienceRequest } from "./audience.js";
 import { cacheControl, type Config } from "./config.js";
 import { DEFAULT_N, type Pointer } from "./contract.js";
 import { invalidN } from "./errors.js";
@@ -48,11 +48,6 @@ export function planAudience(
   headers.Vary = headers.Vary === undefined ? "Accept" : `${headers.Vary}, Accept`;
   headers["X-Model-Version"] = pointer.version;
   return { pointer, format, etag, headers, req: audienceRequest(pointer, input.productId, n) };
-}
-
-/** A revalidation is decided from the pointer alone: it costs no read of the audience. */
-export function isNotModified(plan: AudiencePlan, ifNoneMatch: string | null | undefined): boolean {
-  return etagMatches(ifNoneMatch ?? undefined, plan.etag);
 }
 
 /**

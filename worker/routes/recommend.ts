@@ -2,12 +2,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { audienceBody, audienceRequest } from "../audience.js";
+import { audienceBody, audienceRequest, etagMatches } from "../audience.js";
 import { configOf } from "../config.js";
 import type { AppEnv } from "../env.js";
 import { ApiError, validationError } from "../errors.js";
 import { baseHeaders, plainResponse } from "../middleware/response-headers.js";
-import { audienceContent, isNotModified, planAudience, resolveN } from "../recommend-answer.js";
+import { audienceContent, planAudience, resolveN } from "../recommend-answer.js";
 import { createRouter } from "../router.js";
 import {
   BatchBody,
@@ -116,7 +116,8 @@ recommend.get("/:productId", async (c) => {
   const pointer = cachedPointer(kv) ?? (await requirePointer(kv, config));
   // One plain record, one Response (see plainResponse): this is the route that carries the load.
   const plan = planAudience(pointer, config, input, c.req.header("accept"), baseHeaders(c));
-  if (isNotModified(plan, c.req.header("if-none-match"))) return plainResponse(c, null, 304, plan.headers);
+  // Decided from the pointer alone: a revalidation costs no read of the audience.
+  if (etagMatches(c.req.header("if-none-match"), plan.etag)) return plainResponse(c, null, 304, plan.headers);
   let stored = cachedValue(kv, plan.req.recKey);
   if (stored === undefined) stored = await readValue(kv, config, plan.req.recKey);
   const fallback = stored === null ? await readValue(kv, config, plan.req.fallbackKey) : null;
