@@ -9,7 +9,12 @@ import { summaryHandler } from "./lib/summary.ts";
 
 export const options: Options = {
   scenarios: {
-    smoke: { executor: "per-vu-iterations", vus: 1, iterations: numberEnv("ITERATIONS", 3), maxDuration: "2m" },
+    smoke: {
+      executor: "per-vu-iterations",
+      vus: 1,
+      iterations: numberEnv("ITERATIONS", 3),
+      maxDuration: "2m",
+    },
   },
   thresholds: thresholds({ maxFailedRate: 0, minChecksRate: 1 }),
   summaryTrendStats: SUMMARY_TREND_STATS,

@@ -14,7 +14,10 @@ import { breakdown, summaryHandler, trackByTag } from "./lib/summary.ts";
 const RATE = numberEnv("RATE", 20);
 const DURATION = durationEnv("DURATION", "1h");
 const WINDOW = durationEnv("WINDOW", "10m");
-const WINDOWS = Array.from({ length: Math.max(1, Math.ceil(seconds(DURATION) / seconds(WINDOW))) }, (_, i) => i + 1);
+const WINDOWS = Array.from(
+  { length: Math.max(1, Math.ceil(seconds(DURATION) / seconds(WINDOW))) },
+  (_, i) => i + 1,
+);
 const VUS = numberEnv("VUS", Math.max(10, Math.ceil(RATE / 5)));
 
 export const options: Options = {

@@ -11,7 +11,9 @@ import { registerStatus } from "./commands/status.js";
 
 export function createProgram(): Command {
   const program = new Command("audience")
-    .description("Product audience pipeline: ingest an interaction log, rank audiences, publish them to Workers KV.")
+    .description(
+      "Product audience pipeline: ingest an interaction log, rank audiences, publish them to Workers KV.",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerGenerate(program);

@@ -40,7 +40,13 @@ export function createProgress(options: ProgressOptions): Progress {
         const rate = formatCount(done / Math.max(0.001, (Date.now() - started) / 1000));
         if (!bar) {
           bar = new cliProgress.SingleBar(
-            { stream, format: total !== undefined ? withTotal : counter, hideCursor: true, clearOnComplete: false, formatValue: formatBarValue },
+            {
+              stream,
+              format: total !== undefined ? withTotal : counter,
+              hideCursor: true,
+              clearOnComplete: false,
+              formatValue: formatBarValue,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total ?? done, done, { rate });
@@ -63,8 +69,13 @@ export function createProgress(options: ProgressOptions): Progress {
       if (now - lastLine < interval) return;
       lastLine = now;
       const rate = formatCount(done / Math.max(0.001, (now - started) / 1000));
-      const of = total !== undefined ? ` of ${formatCount(total)} (${Math.floor((100 * done) / Math.max(1, total))}%)` : "";
-      stream.write(`${options.label}: ${formatCount(done)}${of} ${options.unit}, ${rate} ${options.unit}/s\n`);
+      const of =
+        total !== undefined
+          ? ` of ${formatCount(total)} (${Math.floor((100 * done) / Math.max(1, total))}%)`
+          : "";
+      stream.write(
+        `${options.label}: ${formatCount(done)}${of} ${options.unit}, ${rate} ${options.unit}/s\n`,
+      );
     },
     stop(summary) {
       if (summary) stream.write(`${summary}\n`);

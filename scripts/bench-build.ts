@@ -19,8 +19,8 @@ const DIR = process.env.BENCH_BUILD_DIR ?? "/tmp/audience-bench";
 const SIZES = (process.env.BENCH_BUILD_ROWS ?? "500000,2000000").split(",").map((s) => Number(s.trim()));
 const runsFor = (rows: number) => Number(process.env.BENCH_BUILD_RUNS ?? (rows > 1_000_000 ? 2 : 3));
 const TARGETS: Record<number, { seconds: number; rssMb?: number }> = {
-  500_000: { seconds: 15 },
-  2_000_000: { seconds: 60, rssMb: 3072 },
+  500000: { seconds: 15 },
+  2000000: { seconds: 60, rssMb: 3072 },
 };
 const STAGES = ["ingest", "prepare", "serialize.rank", "serialize.render", "serialize.write", "finish"];
 
@@ -59,7 +59,7 @@ async function child(file: string, outDir: string): Promise<void> {
     totalCpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  process.stdout.write(JSON.stringify(out) + "\n");
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 function logFor(rows: number): string {
@@ -107,7 +107,10 @@ async function main(): Promise<void> {
     // The run with the median wall time stands for the size; every run's figures are listed.
     const r = [...runs].sort((a, b) => a.totalSeconds - b.totalSeconds)[Math.floor((runs.length - 1) / 2)];
     const target = TARGETS[size];
-    const met = (x: ChildResult) => (target ? x.totalSeconds < target.seconds && (target.rssMb === undefined || x.maxRssMb < target.rssMb) : undefined);
+    const met = (x: ChildResult) =>
+      target
+        ? x.totalSeconds < target.seconds && (target.rssMb === undefined || x.maxRssMb < target.rssMb)
+        : undefined;
     process.stdout.write(
       `${size.toLocaleString("en-US")} rows: ${runs.map((x) => `${x.totalSeconds.toFixed(1)} s`).join(", ")} (median ${r.totalSeconds.toFixed(1)} s, CPU ${r.totalCpuSeconds.toFixed(1)} s), ${r.keys.toLocaleString("en-US")} keys, ` +
         `${gb(r.valueBytes)} GiB of values, ${gb(r.fileBytes)} GiB of bulk files, peak RSS ${Math.max(...runs.map((x) => x.maxRssMb))} MB\n`,
@@ -122,9 +125,17 @@ async function main(): Promise<void> {
       `${s(r.totalSeconds)} (runs: ${runs.map((x) => s(x.totalSeconds)).join(", ")})`,
       s(r.totalCpuSeconds),
       Math.max(...runs.map((x) => x.maxRssMb)).toLocaleString("en-US"),
-      target ? `< ${target.seconds} s${target.rssMb ? `, < ${target.rssMb / 1024} GB` : ""}: met in ${metRuns} of ${runs.length} runs` : "–",
+      target
+        ? `< ${target.seconds} s${target.rssMb ? `, < ${target.rssMb / 1024} GB` : ""}: met in ${metRuns} of ${runs.length} runs`
+        : "–",
     ]);
-    for (const x of runs) stageRows.push([size.toLocaleString("en-US"), ...STAGES.map((st) => (st in x.cpuSeconds ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})` : s(x.seconds[st])))]);
+    for (const x of runs)
+      stageRows.push([
+        size.toLocaleString("en-US"),
+        ...STAGES.map((st) =>
+          st in x.cpuSeconds ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})` : s(x.seconds[st]),
+        ),
+      ]);
   }
   const md = [
     "## Build (bench:build)",
@@ -133,7 +144,20 @@ async function main(): Promise<void> {
     `Command: \`npm run bench:build\` (BENCH_BUILD_ROWS=${SIZES.join(",")}; ${SIZES.map((n) => `${runsFor(n)} runs of ${n.toLocaleString("en-US")}`).join(", ")}). Input: \`audience generate --seed 1\` logs; default config (5 variants, 5/10/20/50/100).`,
     "Each run is its own child process doing what `audience build` does, without publishing; peak RSS is the largest child maxRSS. The seconds column is the median run, with every run listed; the target column counts the runs that met it.",
     "",
-    table(["rows", "products", "keys", "GiB values / bulk files", "parts", "seconds", "CPU seconds (median run)", "peak RSS MB", "target"], rows),
+    table(
+      [
+        "rows",
+        "products",
+        "keys",
+        "GiB values / bulk files",
+        "parts",
+        "seconds",
+        "CPU seconds (median run)",
+        "peak RSS MB",
+        "target",
+      ],
+      rows,
+    ),
     "",
     "Seconds per stage of every run, wall (CPU in brackets where measured per stage; serialize.* split the per-product loop: ranking each product on the main thread, and on the serialize thread at the same time rendering its five values and writing them into hashed bulk files):",
     "",

@@ -9,6 +9,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { preloadRenderer, writeAnalysis } from "../pipeline/analyze/analyze.js";
+import type { Stats } from "../pipeline/analyze/stats.js";
 import { defaultConfig } from "../pipeline/config.js";
 import { generate } from "../pipeline/generate/generate.js";
 import { ingest } from "../pipeline/ingest/ingest.js";
@@ -17,8 +18,8 @@ import { machineLine, table, writeBenchSection } from "./lib/bench-report.js";
 const DIR = "out/bench";
 const SIZES = (process.env.BENCH_INGEST_ROWS ?? "500000,5000000").split(",").map((s) => Number(s.trim()));
 const TARGETS: Record<number, string> = {
-  500_000: "analyzed in < 5 s",
-  5_000_000: "peak RSS < 1.5 GB",
+  500000: "analyzed in < 5 s",
+  5000000: "peak RSS < 1.5 GB",
 };
 
 interface ChildResult {
@@ -50,7 +51,7 @@ async function child(file: string, outDir: string): Promise<void> {
     cpuSeconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  process.stdout.write(JSON.stringify(result) + "\n");
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 function logFor(rows: number): string {
@@ -69,15 +70,19 @@ function runChild(rows: number): ChildResult & { wallSeconds: number } {
   const t0 = performance.now();
   // A fresh node per size (tsx's loader, no CLI parsing): the figure is the analysis,
   // not whatever the parent process already holds.
-  const out = execFileSync(process.execPath, ["--import", "tsx", script, "--child", logFor(rows), join(DIR, `analyze-${rows}`)], {
-    encoding: "utf8",
-    maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", script, "--child", logFor(rows), join(DIR, `analyze-${rows}`)],
+    {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+    },
+  );
   const wallSeconds = (performance.now() - t0) / 1000;
   return { ...(JSON.parse(out.trim().split("\n").pop()!) as ChildResult), wallSeconds };
 }
 
-const PUBLISHED: [string, (s: Record<string, any>) => number, number][] = [
+const PUBLISHED: [string, (s: Stats) => number, number][] = [
   ["interactions (kept)", (s) => s.total_interactions, 498_879],
   ["customers", (s) => s.unique_users, 433_787],
   ["products", (s) => s.unique_products, 200_325],
@@ -101,10 +106,18 @@ async function main(): Promise<void> {
     const r = runChild(size);
     const rate = Math.round(r.rows / r.totalSeconds);
     const line = `${size.toLocaleString("en-US")} rows: ingest ${r.ingestSeconds.toFixed(2)} s + stats/report ${r.analyzeSeconds.toFixed(2)} s = ${r.totalSeconds.toFixed(2)} s (${rate.toLocaleString("en-US")} rows/s, CPU ${r.cpuSeconds.toFixed(2)} s), process wall ${r.wallSeconds.toFixed(2)} s, peak RSS ${r.maxRssMb} MB`;
-    process.stdout.write(line + "\n");
+    process.stdout.write(`${line}\n`);
     const target = TARGETS[size];
     const met =
-      size === 500_000 ? (r.totalSeconds < 5 ? "met" : "missed") : size === 5_000_000 ? (r.maxRssMb < 1536 ? "met" : "missed") : "–";
+      size === 500_000
+        ? r.totalSeconds < 5
+          ? "met"
+          : "missed"
+        : size === 5_000_000
+          ? r.maxRssMb < 1536
+            ? "met"
+            : "missed"
+          : "–";
     rows.push([
       size.toLocaleString("en-US"),
       r.ingestSeconds.toFixed(2),
@@ -125,7 +138,12 @@ async function main(): Promise<void> {
           ["figure", "generated", "DATA.md", "difference"],
           PUBLISHED.map(([name, get, want]) => {
             const got = get(stats);
-            return [name, got.toLocaleString("en-US"), want.toLocaleString("en-US"), `${(((got - want) / want) * 100).toFixed(1)}%`];
+            return [
+              name,
+              got.toLocaleString("en-US"),
+              want.toLocaleString("en-US"),
+              `${(((got - want) / want) * 100).toFixed(1)}%`,
+            ];
           }),
         ),
       ].join("\n");
@@ -141,7 +159,20 @@ async function main(): Promise<void> {
       "Analysis = ingest + stats + report inside the child; CPU = its user + system time (a steadier figure than wall time on a shared CPU); " +
       "process wall = the child from spawn to exit (node + tsx start-up included); peak RSS = the child's `process.resourceUsage().maxRSS`. rows/s = rows read / analysis s.",
     "",
-    table(["rows", "ingest s", "stats + report s", "analysis s", "analysis CPU s", "process wall s", "rows/s", "peak RSS MB", "target"], rows),
+    table(
+      [
+        "rows",
+        "ingest s",
+        "stats + report s",
+        "analysis s",
+        "analysis CPU s",
+        "process wall s",
+        "rows/s",
+        "peak RSS MB",
+        "target",
+      ],
+      rows,
+    ),
     "",
     shape,
   ].join("\n");

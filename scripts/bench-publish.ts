@@ -5,8 +5,8 @@
 import { rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { openLocalTarget } from "../pipeline/publish/local.js";
 import { CloudflareKv } from "../pipeline/publish/cloudflare.js";
+import { openLocalTarget } from "../pipeline/publish/local.js";
 import { publish } from "../pipeline/publish/publish.js";
 import type { KvTarget } from "../pipeline/publish/target.js";
 import { writeTinyBuild } from "../test/fakes/build-dir.js";
@@ -48,13 +48,24 @@ async function benchFake(latencyMs: number, rows: Row[]): Promise<void> {
   const builds = ["20261124T120000Z-aaaaaa", "20261125T120000Z-bbbbbb", "20261126T120000Z-cccccc"].map((v) =>
     writeTinyBuild(root, v, parts, perPart, VALUE_BYTES),
   );
-  const target = new CloudflareKv({ token: TOKEN, accountId: "bench", namespaceId: "bench", baseUrl: fake.url });
+  const target = new CloudflareKv({
+    token: TOKEN,
+    accountId: "bench",
+    namespaceId: "bench",
+    baseUrl: fake.url,
+  });
   const label = latencyMs ? `fake API, ${latencyMs} ms per request` : "fake API, no latency";
   const keysOf = (i: number) => builds[i].pairs.length + 1;
   const run = async (what: string, i: number, keys: number, sent: number) => {
     const before = fake.requests.length;
     const seconds = await timed(builds[i].dir, target);
-    rows.push({ target: `${label}: ${what}`, keys, parts: sent, seconds, requests: fake.requests.length - before });
+    rows.push({
+      target: `${label}: ${what}`,
+      keys,
+      parts: sent,
+      seconds,
+      requests: fake.requests.length - before,
+    });
   };
   await run("first publish (empty namespace)", 0, keysOf(0), parts);
   await timed(builds[1].dir, target);
@@ -71,7 +82,12 @@ async function benchLocal(rows: Row[]): Promise<void> {
   const target = await openLocalTarget("bench-publish", join(root, "kv"));
   try {
     const seconds = await timed(build.dir, target);
-    rows.push({ target: "local KV (Miniflare, as wrangler dev reads it)", keys: build.pairs.length + 1, parts, seconds });
+    rows.push({
+      target: "local KV (Miniflare, as wrangler dev reads it)",
+      keys: build.pairs.length + 1,
+      parts,
+      seconds,
+    });
   } finally {
     await target.close();
     rmSync(root, { recursive: true, force: true });
@@ -97,7 +113,14 @@ async function main(): Promise<void> {
     "",
     table(
       ["target", "keys", "bulk parts", "seconds", "keys/s", "requests"],
-      rows.map((r) => [r.target, n(r.keys), r.parts, r.seconds.toFixed(2), r.parts ? n(r.keys / r.seconds) : "-", r.requests === undefined ? "-" : r.requests]),
+      rows.map((r) => [
+        r.target,
+        n(r.keys),
+        r.parts,
+        r.seconds.toFixed(2),
+        r.parts ? n(r.keys / r.seconds) : "-",
+        r.requests === undefined ? "-" : r.requests,
+      ]),
     ),
   ].join("\n");
   writeBenchSection("publish", md);

@@ -9,10 +9,10 @@
 //   BENCH_RATE_LIMIT=1 npm run bench:serve    # the API with a [[ratelimits]] binding, as deployed
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { createRequire } from "node:module";
 import type { Miniflare } from "miniflare";
 import { machineLine, table, writeBenchSection } from "./lib/bench-report.js";
 import { bundleWorker, startWorker } from "./lib/worker-runtime.js";
@@ -29,7 +29,10 @@ interface AutocannonRequest {
   path: string;
 }
 type AutocannonInstance = Promise<AutocannonResult> & {
-  on(event: "response", listener: (client: unknown, status: number, bytes: number, responseTime: number) => void): void;
+  on(
+    event: "response",
+    listener: (client: unknown, status: number, bytes: number, responseTime: number) => void,
+  ): void;
 };
 const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
   url: string;
@@ -110,7 +113,12 @@ interface Target {
 }
 
 /** Autocannon runs over `paths`, picked at random per request; every latency kept for p95. */
-async function drive(target: Target, paths: string[], seconds: number, latencies: number[] = []): Promise<Figures> {
+async function drive(
+  target: Target,
+  paths: string[],
+  seconds: number,
+  latencies: number[] = [],
+): Promise<Figures> {
   const cpuBefore = cpuMillis(target.pid);
   const instance = autocannon({
     url: target.url.origin,
@@ -160,7 +168,10 @@ function combine(slices: Figures[], latencies: number[]): Figures {
 }
 
 function cli(...args: string[]): string {
-  return execFileSync(process.execPath, ["pipeline/bin.mjs", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  return execFileSync(process.execPath, ["pipeline/bin.mjs", ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
 }
 
 function bundleSize(path: string): { raw: number; gzip: number } {
@@ -179,7 +190,19 @@ async function main(): Promise<void> {
     const persist = join(dir, "kv");
     process.stderr.write(`Publishing a sample of ${ROWS} rows into a local KV…\n`);
     cli("generate", "--rows", String(ROWS), "--out", csv, "--seed", "11", "--quiet");
-    const version = cli("run", csv, "--out", join(dir, "out"), "--target", "local", "--persist-to", persist, "--namespace-id", NAMESPACE, "--quiet");
+    const version = cli(
+      "run",
+      csv,
+      "--out",
+      join(dir, "out"),
+      "--target",
+      "local",
+      "--persist-to",
+      persist,
+      "--namespace-id",
+      NAMESPACE,
+      "--quiet",
+    );
 
     const apiScript = await bundleWorker();
     const size = bundleSize(apiScript);
@@ -193,7 +216,9 @@ async function main(): Promise<void> {
     workers.push(api.mf);
     const apiPid = [...workerdPids()].find((pid) => !before.has(pid));
 
-    const sample = (await (await fetch(new URL("/products/sample?n=100", api.url))).json()) as { sample_products: (string | number)[] };
+    const sample = (await (await fetch(new URL("/products/sample?n=100", api.url))).json()) as {
+      sample_products: (string | number)[];
+    };
     if (sample.sample_products.length === 0) throw new Error("the published sample holds no products");
     const paths = sample.sample_products.flatMap((id) => N_VALUES.map((n) => `/recommend/${id}?n=${n}`));
 
@@ -201,8 +226,14 @@ async function main(): Promise<void> {
     // URL's last value), so that it moves the same bytes as the API for every request: an
     // n=20 body is twice an n=10 one, and a single n=10 body made the API move more bytes.
     // Asked as autocannon asks (no compression), so the probe sees what autocannon gets.
-    const probes = await Promise.all(N_VALUES.map((_, i) => fetch(new URL(paths[i], api.url), { headers: { "accept-encoding": "identity" } })));
-    const bodies = Object.fromEntries(await Promise.all(probes.map(async (res, i) => [String(N_VALUES[i]), await res.text()])));
+    const probes = await Promise.all(
+      N_VALUES.map((_, i) =>
+        fetch(new URL(paths[i], api.url), { headers: { "accept-encoding": "identity" } }),
+      ),
+    );
+    const bodies = Object.fromEntries(
+      await Promise.all(probes.map(async (res, i) => [String(N_VALUES[i]), await res.text()])),
+    );
     const probe = probes[0];
     // The framing headers are the runtime's, not the worker's: Content-Length, and (when a
     // client asks for gzip, which Miniflare's entry worker then applies) Content-Encoding and
@@ -228,10 +259,15 @@ async function main(): Promise<void> {
     const beforeFloor = workerdPids();
     const floor = await startWorker({ scriptPath: floorScript, kvPersist: persist, namespaceId: NAMESPACE });
     workers.push(floor.mf);
-    const floorTarget: Target = { url: floor.url, pid: [...workerdPids()].find((pid) => !beforeFloor.has(pid)) };
+    const floorTarget: Target = {
+      url: floor.url,
+      pid: [...workerdPids()].find((pid) => !beforeFloor.has(pid)),
+    };
     const apiTarget: Target = { url: api.url, pid: apiPid };
 
-    process.stderr.write(`Warm-up ${WARMUP_SECONDS} s each, then ${CONNECTIONS} connections × ${SECONDS} s each over ${paths.length} paths…\n`);
+    process.stderr.write(
+      `Warm-up ${WARMUP_SECONDS} s each, then ${CONNECTIONS} connections × ${SECONDS} s each over ${paths.length} paths…\n`,
+    );
     await drive(bareTarget, paths, WARMUP_SECONDS);
     await drive(floorTarget, paths, WARMUP_SECONDS);
     await drive(apiTarget, paths, WARMUP_SECONDS);
@@ -258,14 +294,32 @@ async function main(): Promise<void> {
     const p99Ratio = apiFigures.p99 / bareFigures.p99;
     const met = rpsRatio >= 0.8 && p99Ratio <= 1.5 && apiFigures.errors === 0;
     const micros = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} µs` : "n/a");
-    const row = (name: string, f: Figures) => [name, f.requests, Math.round(f.rps), ms(f.p50), ms(f.p95), ms(f.p99), f.errors, micros(f.cpuMicros)];
+    const row = (name: string, f: Figures) => [
+      name,
+      f.requests,
+      Math.round(f.rps),
+      ms(f.p50),
+      ms(f.p95),
+      ms(f.p99),
+      f.errors,
+      micros(f.cpuMicros),
+    ];
     const markdown = [
-      RATE_LIMIT ? "## Serving with a rate limit (bench:serve, BENCH_RATE_LIMIT=1)" : "## Serving (bench:serve)",
+      RATE_LIMIT
+        ? "## Serving with a rate limit (bench:serve, BENCH_RATE_LIMIT=1)"
+        : "## Serving (bench:serve)",
       "",
       `Machine: ${machineLine()}.`,
       `Command: \`${RATE_LIMIT ? "BENCH_RATE_LIMIT=1 " : ""}BENCH_ROWS=${ROWS} BENCH_SECONDS=${SECONDS} BENCH_SLICES=${SLICES} npm run bench:serve\` — the esbuild bundle of worker/index.ts on workerd through Miniflare (no \`wrangler dev\` proxy), reading a local KV holding build ${version}; autocannon (in the benchmark's Node process, not in workerd), ${CONNECTIONS} connections, ${SECONDS} s per worker${SLICES > 1 ? ` in ${SLICES} alternating slices of ${SECONDS / SLICES} s (bare, floor, API; floor, API, bare; API, bare, floor; …), so the host's drifting speed falls on all alike,` : ""} after a ${WARMUP_SECONDS} s warm-up each; same Miniflare options and KV for all; paths \`/recommend/<id>?n=<5|10|20>\` picked at random per request over ${sample.sample_products.length} ids from /products/sample. The bare worker returns, for each n, a constant audience body of the API's size for that n (${N_VALUES.map((n) => `${bodies[String(n)].length} bytes for n=${n}`).join(", ")}) with one header (Content-Type); each API response carries the ${apiHeaderCount} headers of the contract (security headers, request id, ETag, Cache-Control, Vary, X-Model-Version, Content-Type); the floor worker returns the bare bodies with those ${apiHeaderCount} headers as constants, which is what any worker keeping this contract pays here. ${RATE_LIMIT ? "The API with a rate-limit binding (limit never reached, so every request asks it), the constant workers without; no" : "No rate-limit binding and no"} [vars] (so no CORS headers) in any (see docs/api.md).`,
       "",
-      table(["worker", "requests", "requests/s", "p50", "p95", "p99", "errors", "workerd CPU / request"], [row("bare (constant JSON)", bareFigures), row(`floor (constant JSON, the API's ${apiHeaderCount} headers)`, floorFigures), row("audience API", apiFigures)]),
+      table(
+        ["worker", "requests", "requests/s", "p50", "p95", "p99", "errors", "workerd CPU / request"],
+        [
+          row("bare (constant JSON)", bareFigures),
+          row(`floor (constant JSON, the API's ${apiHeaderCount} headers)`, floorFigures),
+          row("audience API", apiFigures),
+        ],
+      ),
       "",
       `Ratios: requests/s ${rpsRatio.toFixed(3)}× the bare worker (target ≥ 0.8×), p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×), errors ${apiFigures.errors} (target 0): ${RATE_LIMIT ? `${met ? "within" : "outside"} the targets, which are set for the API without a rate limit (npm run bench:serve)` : `**${met ? "target met" : "target missed"}**`}. For the record: the floor serves ${(floorFigures.rps / bareFigures.rps).toFixed(3)}× the bare worker's requests/s, and the API ${(apiFigures.rps / floorFigures.rps).toFixed(3)}× the floor's.`,
       "",

@@ -6,7 +6,9 @@ import { bundleK6Script, LOAD_SCRIPTS, REQUIRED_EXPORTS } from "./lib/k6-bundle.
 
 async function main(): Promise<number> {
   let problems = 0;
-  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "load"], { encoding: "utf8" });
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "load"], {
+    encoding: "utf8",
+  });
   if (tsc.status === 0) {
     process.stdout.write("load-check: load/ type-checks against @types/k6\n");
   } else {
@@ -21,7 +23,9 @@ async function main(): Promise<number> {
         problems++;
         process.stdout.write(`load-check: load/${script}.ts does not export ${missing.join(", ")}\n`);
       } else {
-        process.stdout.write(`load-check: load/${script}.ts bundles (${(bundle.bytes / 1024).toFixed(1)} KiB), exports ${bundle.exports.join(", ")}\n`);
+        process.stdout.write(
+          `load-check: load/${script}.ts bundles (${(bundle.bytes / 1024).toFixed(1)} KiB), exports ${bundle.exports.join(", ")}\n`,
+        );
       }
     } catch (err) {
       problems++;

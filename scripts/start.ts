@@ -5,14 +5,14 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { build, buildFingerprint, buildsDir, findBuildByFingerprint } from "../pipeline/build/build.js";
+import { readManifest } from "../pipeline/build/manifest.js";
 import { defaultConfig } from "../pipeline/config.js";
 import { generate } from "../pipeline/generate/generate.js";
 import { resolveInputs } from "../pipeline/ingest/sources.js";
+import { createProgress, formatCount } from "../pipeline/progress.js";
 import { openLocalTarget } from "../pipeline/publish/local.js";
 import { publishBuild, readPart, readPointer } from "../pipeline/publish/publish.js";
-import { readManifest } from "../pipeline/build/manifest.js";
 import { namespaceIdFromWranglerToml } from "../pipeline/publish/wrangler-config.js";
-import { createProgress, formatCount } from "../pipeline/progress.js";
 
 const OUT = "out";
 const SAMPLE = process.env.START_INPUT ?? join(OUT, "sample.csv");
@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   } else {
     log(`building audiences from ${SAMPLE}`);
     manifest = (await build({ inputs: files, outDir: OUT, config })).manifest;
-    log(`built ${manifest.version}: ${formatCount(manifest.counts.products)} products, ${formatCount(manifest.counts.keys)} keys`);
+    log(
+      `built ${manifest.version}: ${formatCount(manifest.counts.products)} products, ${formatCount(manifest.counts.keys)} keys`,
+    );
   }
   const target = await openLocalTarget(namespaceIdFromWranglerToml());
   try {
@@ -62,7 +64,13 @@ async function main(): Promise<void> {
   const sample = manifest.pointer.products > 0 ? await firstSampleProduct(manifest.version) : undefined;
   const base = `http://${HOST}:${PORT}`;
   log("starting the worker (wrangler dev); try:");
-  for (const path of ["/", "/health", `/recommend/${sample ?? "<product_id>"}?n=10`, "/products/sample?n=5", "/metrics"]) {
+  for (const path of [
+    "/",
+    "/health",
+    `/recommend/${sample ?? "<product_id>"}?n=10`,
+    "/products/sample?n=5",
+    "/metrics",
+  ]) {
     log(`  ${base}${path}`);
   }
   const child = spawn("npx", ["wrangler", "dev", "--ip", HOST, "--port", String(PORT)], { stdio: "inherit" });

@@ -27,7 +27,11 @@ app.route("/metrics", metrics);
 app.route("/", root);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
+app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+  type: "apiKey",
+  in: "header",
+  name: "X-API-Key",
+});
 
 // Generated once per isolate from the same schemas that validate requests.
 let openapiJson: string | undefined;
@@ -39,7 +43,7 @@ app.get("/openapi.json", (c) => {
         title: "product-audience",
         version: SERVICE_VERSION,
         description:
-          "Which customers to target for a product: pre-serialized audiences served from Workers KV. Errors are {\"error\": {\"code\", \"message\"}}; 429 and 503 carry Retry-After.",
+          'Which customers to target for a product: pre-serialized audiences served from Workers KV. Errors are {"error": {"code", "message"}}; 429 and 503 carry Retry-After.',
       },
     }),
   );
@@ -48,7 +52,9 @@ app.get("/openapi.json", (c) => {
   return c.body(openapiJson);
 });
 
-app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`)));
+app.notFound((c) =>
+  errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`)),
+);
 
 app.onError((err, c) => {
   const known = toApiError(err);
@@ -57,8 +63,13 @@ app.onError((err, c) => {
     return errorResponse(c, known);
   }
   // Details stay in the log (with the request id the client was given), never in the body.
-  log(c, "error", err instanceof Error ? err.message : String(err), { stack: err instanceof Error ? err.stack : undefined });
-  return errorResponse(c, new ApiError(500, "internal_error", "Internal error; quote the X-Request-Id when reporting it."));
+  log(c, "error", err instanceof Error ? err.message : String(err), {
+    stack: err instanceof Error ? err.stack : undefined,
+  });
+  return errorResponse(
+    c,
+    new ApiError(500, "internal_error", "Internal error; quote the X-Request-Id when reporting it."),
+  );
 });
 
 export default app;

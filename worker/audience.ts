@@ -1,6 +1,14 @@
 // Turns stored values into response bodies. The hot path (an exact variant of a known
 // product) returns the stored string untouched: no JSON.parse, no JSON.stringify.
-import { isCanonicalSafeInteger, keys, toJsonId, variantFor, type JsonId, type Pointer, type RecommendationResponse } from "./contract.js";
+import {
+  isCanonicalSafeInteger,
+  type JsonId,
+  keys,
+  type Pointer,
+  type RecommendationResponse,
+  toJsonId,
+  variantFor,
+} from "./contract.js";
 import { ApiError } from "./errors.js";
 
 /** The pipeline stores the fallback with a null product id, filled per request here. */
@@ -17,7 +25,8 @@ export interface AudienceRequest {
 
 export function audienceRequest(pointer: Pointer, productId: string, n: number): AudienceRequest {
   const variant = variantFor(n, pointer.variants);
-  if (variant === undefined) throw new ApiError(422, "invalid_n", `n must be an integer from 1 to ${Math.max(...pointer.variants)}`);
+  if (variant === undefined)
+    throw new ApiError(422, "invalid_n", `n must be an integer from 1 to ${Math.max(...pointer.variants)}`);
   return {
     productId,
     n,
@@ -33,7 +42,9 @@ export function audienceRequest(pointer: Pointer, productId: string, n: number):
  * rather than turning into NaN.
  */
 export function responseId(productId: string, pointer: Pointer): JsonId {
-  return pointer.id_type === "number" && !isCanonicalSafeInteger(productId) ? productId : toJsonId(productId, pointer.id_type);
+  return pointer.id_type === "number" && !isCanonicalSafeInteger(productId)
+    ? productId
+    : toJsonId(productId, pointer.id_type);
 }
 
 function missingFallback(): ApiError {
@@ -45,7 +56,12 @@ function missingFallback(): ApiError {
  * else the fallback audience with this product's id spliced in; cut to n when n is not
  * itself a variant (only then is the JSON parsed).
  */
-export function audienceBody(pointer: Pointer, req: AudienceRequest, stored: string | null, fallback: string | null): string {
+export function audienceBody(
+  pointer: Pointer,
+  req: AudienceRequest,
+  stored: string | null,
+  fallback: string | null,
+): string {
   let body = stored;
   if (body === null) {
     if (fallback === null) throw missingFallback();

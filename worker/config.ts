@@ -23,7 +23,12 @@ const MAX_ISOLATE_TTL_SECONDS = 60;
 // Workers KV refuses a cacheTtl below 30 seconds.
 const MIN_KV_CACHE_TTL_SECONDS = 30;
 
-function number(raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function number(
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (raw === undefined || raw.trim() === "") return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n)) return fallback;

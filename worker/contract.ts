@@ -34,7 +34,10 @@ export function isValidVersion(version: string): boolean {
 }
 
 export function formatVersion(builtAt: Date, contentHash: string): string {
-  const stamp = builtAt.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const stamp = builtAt
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   return `${stamp}-${contentHash.slice(0, 6).toLowerCase()}`;
 }
 

@@ -27,12 +27,18 @@ export const KV_RETRY_AFTER_SECONDS = 5;
 export const NO_MODEL_RETRY_AFTER_SECONDS = 60;
 
 export const kvUnavailable = () =>
-  new ApiError(503, "kv_unavailable", "The audience store is unavailable; try again shortly.", KV_RETRY_AFTER_SECONDS);
+  new ApiError(
+    503,
+    "kv_unavailable",
+    "The audience store is unavailable; try again shortly.",
+    KV_RETRY_AFTER_SECONDS,
+  );
 
 export const noModel = () =>
   new ApiError(503, "no_model", "No audience model is published yet.", NO_MODEL_RETRY_AFTER_SECONDS);
 
-export const invalidN = (max: number) => new ApiError(422, "invalid_n", `n must be an integer from 1 to ${max}`);
+export const invalidN = (max: number) =>
+  new ApiError(422, "invalid_n", `n must be an integer from 1 to ${max}`);
 
 /** Hono's own exceptions (malformed JSON, wrong media type, body too large) in our shape. */
 const HTTP_CODES: Partial<Record<number, string>> = {
@@ -66,7 +72,9 @@ const FIELD_CODES: Record<string, string> = {
  */
 export function validationError(error: ZodError): ApiError {
   const issues = error.issues;
-  const tooMany = issues.find((i) => i.code === "too_big" && i.path.length === 1 && i.path[0] === "product_ids");
+  const tooMany = issues.find(
+    (i) => i.code === "too_big" && i.path.length === 1 && i.path[0] === "product_ids",
+  );
   if (tooMany) return new ApiError(413, "too_many_products", tooMany.message);
   const first = issues[0]?.path[0];
   const code = (typeof first === "string" && FIELD_CODES[first]) || "invalid_request";

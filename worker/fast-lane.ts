@@ -9,13 +9,14 @@
 // or wrong API key. It runs the same auth and rate limit as the middleware, so production
 // takes it too. A request the limiter refused goes to the app marked as counted, and the
 // app answers 429 without asking the limiter again.
+
+import { etagMatches } from "./audience.js";
 import { configOf } from "./config.js";
 import type { Bindings } from "./env.js";
 import type { LogOrigin } from "./log.js";
 import { keyClient, matchKey, presentedKey } from "./middleware/auth.js";
 import { ipClient, limitAllows, refusedByLimiter } from "./middleware/rate-limit.js";
 import { baseHeadersFor, requestIdFor } from "./middleware/response-headers.js";
-import { etagMatches } from "./audience.js";
 import { audienceContent, planAudience } from "./recommend-answer.js";
 import { plainRecommendInput, type RecommendInput } from "./schemas.js";
 import { cachedPointer, cachedValue, maxVariant } from "./store.js";
@@ -49,11 +50,18 @@ export function plainRecommendUrl(url: string): RecommendInput | undefined {
       else return undefined;
     }
   }
-  return plainRecommendInput(productId, n === undefined ? undefined : [n], format === undefined ? undefined : [format]);
+  return plainRecommendInput(
+    productId,
+    n === undefined ? undefined : [n],
+    format === undefined ? undefined : [format],
+  );
 }
 
 /** A Response now, a Promise of one (auth or a rate limit to ask), or undefined: the app answers. */
-export function fastLane(request: Request, env: Bindings): Response | Promise<Response | undefined> | undefined {
+export function fastLane(
+  request: Request,
+  env: Bindings,
+): Response | Promise<Response | undefined> | undefined {
   if (request.method !== "GET") return undefined;
   const input = plainRecommendUrl(request.url);
   if (input === undefined) return undefined;
@@ -65,7 +73,13 @@ export function fastLane(request: Request, env: Bindings): Response | Promise<Re
   const config = configOf(env);
   const headers = request.headers;
   const requestId = requestIdFor(headers.get("x-request-id"));
-  const plan = planAudience(pointer, config, input, headers.get("accept"), baseHeadersFor(config, requestId, request));
+  const plan = planAudience(
+    pointer,
+    config,
+    input,
+    headers.get("accept"),
+    baseHeadersFor(config, requestId, request),
+  );
   let body: string | null = null;
   let status = 304;
   if (!etagMatches(headers.get("if-none-match"), plan.etag)) {
@@ -84,7 +98,11 @@ export function fastLane(request: Request, env: Bindings): Response | Promise<Re
   const respond = () => new Response(body, { status, headers: plan.headers });
   const limiter = env.RATE_LIMITER;
   if (config.apiKeys.length === 0 && limiter === undefined) return respond();
-  return guarded(request, config.apiKeys, limiter, respond, () => ({ requestId, method: "GET", path: ROUTE + input.productId }));
+  return guarded(request, config.apiKeys, limiter, respond, () => ({
+    requestId,
+    method: "GET",
+    path: ROUTE + input.productId,
+  }));
 }
 
 async function guarded(

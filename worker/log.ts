@@ -12,13 +12,30 @@ export interface LogOrigin {
   path: string;
 }
 
-export function logLine(origin: LogOrigin, level: LogLevel, message: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, request_id: origin.requestId, method: origin.method, path: origin.path, message, ...fields });
+export function logLine(
+  origin: LogOrigin,
+  level: LogLevel,
+  message: string,
+  fields: Record<string, unknown> = {},
+): void {
+  const line = JSON.stringify({
+    level,
+    request_id: origin.requestId,
+    method: origin.method,
+    path: origin.path,
+    message,
+    ...fields,
+  });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);
   else console.log(line);
 }
 
-export function log(c: Context<AppEnv>, level: LogLevel, message: string, fields: Record<string, unknown> = {}): void {
+export function log(
+  c: Context<AppEnv>,
+  level: LogLevel,
+  message: string,
+  fields: Record<string, unknown> = {},
+): void {
   logLine({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path }, level, message, fields);
 }

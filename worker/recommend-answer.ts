@@ -1,8 +1,14 @@
 // GET /recommend/{productId} once its input is valid and the pointer is known: the one
 // place that decides n, format, ETag, headers and body. The Hono route (routes/recommend.ts)
 // and the fast lane (fast-lane.ts) both answer through it, so they cannot answer differently.
-import { audienceBody, audienceCsv, audienceEtag, audienceRequest, type AudienceRequest } from "./audience.js";
-import { cacheControl, type Config } from "./config.js";
+import {
+  type AudienceRequest,
+  audienceBody,
+  audienceCsv,
+  audienceEtag,
+  audienceRequest,
+} from "./audience.js";
+import { type Config, cacheControl } from "./config.js";
 import { DEFAULT_N, type Pointer } from "./contract.js";
 import { invalidN } from "./errors.js";
 import type { RecommendInput } from "./schemas.js";
@@ -25,7 +31,7 @@ export function resolveN(pointer: Pointer, asked: number | undefined): number {
   return asked;
 }
 
-const wantsCsv = (accept: string | null | undefined) => accept != null && accept.includes("text/csv");
+const wantsCsv = (accept: string | null | undefined) => accept?.includes("text/csv");
 
 /**
  * What the answer will be, before any audience is read. `base` is the request's
@@ -59,7 +65,8 @@ export function audienceContent(plan: AudiencePlan, stored: string | null, fallb
   const body = audienceBody(plan.pointer, plan.req, stored, fallback);
   if (plan.format === "csv") {
     plan.headers["Content-Type"] = "text/csv; charset=utf-8";
-    plan.headers["Content-Disposition"] = `attachment; filename="audience-${plan.req.productId}-${plan.req.n}.csv"`;
+    plan.headers["Content-Disposition"] =
+      `attachment; filename="audience-${plan.req.productId}-${plan.req.n}.csv"`;
     return audienceCsv(body);
   }
   plan.headers["Content-Type"] = "application/json; charset=utf-8";

@@ -52,10 +52,15 @@ export type RecommendInput = { productId: string; n?: string; format?: "json" | 
  * `n` and `format` are every value the query holds for them (a repeated key is an array
  * for the schemas, so it is left to them).
  */
-export function plainRecommendInput(productId: string, n: string[] | undefined, format: string[] | undefined): RecommendInput | undefined {
+export function plainRecommendInput(
+  productId: string,
+  n: string[] | undefined,
+  format: string[] | undefined,
+): RecommendInput | undefined {
   if (!isValidId(productId)) return undefined;
   if (n !== undefined && (n.length !== 1 || !isQueryInt(n[0]))) return undefined;
-  if (format !== undefined && (format.length !== 1 || (format[0] !== "json" && format[0] !== "csv"))) return undefined;
+  if (format !== undefined && (format.length !== 1 || (format[0] !== "json" && format[0] !== "csv")))
+    return undefined;
   return { productId, n: n?.[0], format: format?.[0] as RecommendInput["format"] };
 }
 
@@ -63,11 +68,20 @@ export const SampleQuery = z.object({
   n: queryInt(`must be an integer from 1 to ${SAMPLE_N_MAX}`)
     .refine((s) => Number(s) <= SAMPLE_N_MAX, `must be an integer from 1 to ${SAMPLE_N_MAX}`)
     .optional()
-    .openapi({ param: { name: "n", in: "query" }, type: "integer", minimum: 1, maximum: SAMPLE_N_MAX, default: DEFAULT_N }),
+    .openapi({
+      param: { name: "n", in: "query" },
+      type: "integer",
+      minimum: 1,
+      maximum: SAMPLE_N_MAX,
+      default: DEFAULT_N,
+    }),
 });
 
 // Batch ids may be JSON numbers (as the reference API's clients send them) or strings.
-const BatchId = z.union([ProductId, z.number().int(ID_RULE).nonnegative(ID_RULE).max(Number.MAX_SAFE_INTEGER, ID_RULE)]);
+const BatchId = z.union([
+  ProductId,
+  z.number().int(ID_RULE).nonnegative(ID_RULE).max(Number.MAX_SAFE_INTEGER, ID_RULE),
+]);
 
 export const BatchBody = z
   .object({
@@ -94,7 +108,9 @@ export const RecommendationResponse = z
     count: z.number().int(),
     model_version: z.string(),
     generated_at: z.string(),
-    fallback: z.boolean().openapi({ description: "True when the build never saw this product: the fallback audience." }),
+    fallback: z
+      .boolean()
+      .openapi({ description: "True when the build never saw this product: the fallback audience." }),
     note: z.string(),
   })
   .openapi("RecommendationResponse");

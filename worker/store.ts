@@ -1,8 +1,9 @@
 // Reads of the KV contract through the isolate cache: the pointer and the versioned
 // values. Keys come only from contract.ts, and only after the inputs were validated.
-import { isValidVersion, POINTER_KEY, type Pointer } from "./contract.js";
+
 import { IsolateCache } from "./cache.js";
 import type { Config } from "./config.js";
+import { isValidVersion, POINTER_KEY, type Pointer } from "./contract.js";
 import { kvUnavailable, noModel } from "./errors.js";
 
 // ~16 M characters: a few thousand hot audiences, well inside an isolate's 128 MB.
@@ -46,7 +47,12 @@ export function cachedValue(kv: KVNamespace, key: string): string | null | undef
 }
 
 /** One value, from the isolate cache when fresh. */
-export async function readValue(kv: KVNamespace, config: Config, key: string, cacheTtl = config.valueKvCacheTtl): Promise<string | null> {
+export async function readValue(
+  kv: KVNamespace,
+  config: Config,
+  key: string,
+  cacheTtl = config.valueKvCacheTtl,
+): Promise<string | null> {
   const now = Date.now();
   const cacheKey = scope(kv) + key;
   const hit = cache.get(cacheKey, now);
@@ -60,7 +66,11 @@ export async function readValue(kv: KVNamespace, config: Config, key: string, ca
  * Many values at once: cached ones from memory, the rest in one KV bulk get (a Map)
  * where the runtime has it, else one get per key. At most 100 keys per call (KV's limit).
  */
-export async function readValues(kv: KVNamespace, config: Config, keys: string[]): Promise<Map<string, string | null>> {
+export async function readValues(
+  kv: KVNamespace,
+  config: Config,
+  keys: string[],
+): Promise<Map<string, string | null>> {
   const now = Date.now();
   const prefix = scope(kv);
   const found = new Map<string, string | null>();

@@ -51,7 +51,10 @@ export type AudienceCheck = (typeof AUDIENCE_CHECKS)[number];
 
 /** Every audience check on one response body; a body of the wrong shape fails them all. */
 export function auditAudience(body: unknown, exp: AudienceExpectation): Record<AudienceCheck, boolean> {
-  const failed = Object.fromEntries(AUDIENCE_CHECKS.map((name) => [name, false])) as Record<AudienceCheck, boolean>;
+  const failed = Object.fromEntries(AUDIENCE_CHECKS.map((name) => [name, false])) as Record<
+    AudienceCheck,
+    boolean
+  >;
   if (!isObject(body) || !Array.isArray(body.recommendations)) return failed;
   const recs: unknown[] = body.recommendations;
   const rows = recs.filter(isObject);
@@ -79,9 +82,11 @@ export function auditAudience(body: unknown, exp: AudienceExpectation): Record<A
     "count = n": body.count === exp.n && recs.length === exp.n,
     "ranks are 1..n": ranked,
     "scores never increase": descending,
-    "customer ids well-formed, one type, no repeats": wellShaped && oneType && unique && ids.every(isWellFormedId),
+    "customer ids well-formed, one type, no repeats":
+      wellShaped && oneType && unique && ids.every(isWellFormedId),
     "fallback flagged as expected": flagged,
-    "model_version well-formed": typeof body.model_version === "string" && VERSION_PATTERN.test(body.model_version),
+    "model_version well-formed":
+      typeof body.model_version === "string" && VERSION_PATTERN.test(body.model_version),
   };
 }
 
@@ -113,7 +118,9 @@ export function recommendationCheckers(exp: AudienceExpectation): Checkers {
 export function batchCheckers(expected: AudienceExpectation[]): Checkers {
   const audits = memoAudit((r) => {
     const results = isObject(r.body) && Array.isArray(r.body.results) ? r.body.results : undefined;
-    return results?.length === expected.length ? results.map((body, i) => auditAudience(body, expected[i])) : undefined;
+    return results?.length === expected.length
+      ? results.map((body, i) => auditAudience(body, expected[i]))
+      : undefined;
   });
   const checkers: Checkers = {
     "batch: status 200": (r) => r.status === 200,

@@ -31,7 +31,9 @@ export function durationEnv(name: string, fallback: string): string {
 function baseUrl(): string {
   const raw = env("BASE_URL") ?? "http://127.0.0.1:8787";
   if (!/^https?:\/\/[^/\s]+/.test(raw)) {
-    throw new Error(`BASE_URL must be an http(s) URL such as https://product-audience.example.workers.dev, got "${raw}"`);
+    throw new Error(
+      `BASE_URL must be an http(s) URL such as https://product-audience.example.workers.dev, got "${raw}"`,
+    );
   }
   return raw.replace(/\/+$/, "");
 }

@@ -4,7 +4,6 @@
 import { check } from "k6";
 import http from "k6/http";
 import { Counter } from "k6/metrics";
-import { BASE_URL, headers, parseJson } from "./config.ts";
 import {
   type AudienceExpectation,
   batchCheckers,
@@ -12,10 +11,11 @@ import {
   csvCheckers,
   errorCheckers,
   healthCheckers,
-  recommendationCheckers,
   type Reply,
+  recommendationCheckers,
   sampleCheckers,
 } from "./checks.ts";
+import { BASE_URL, headers, parseJson } from "./config.ts";
 import type { SetupData } from "./setup.ts";
 
 type Tags = Record<string, string>;
@@ -41,7 +41,9 @@ export function pick<T>(items: readonly T[]): T {
 /** The n values to ask for: every stored variant, and one that is cut from a larger one. */
 export function nChoices(variants: readonly number[]): number[] {
   const max = Math.max(...variants);
-  const cut = Array.from({ length: max }, (_, i) => i + 1).find((n) => n > variants[0] && !variants.includes(n));
+  const cut = Array.from({ length: max }, (_, i) => i + 1).find(
+    (n) => n > variants[0] && !variants.includes(n),
+  );
   return cut === undefined ? [...variants] : [...variants, cut];
 }
 
@@ -96,7 +98,11 @@ export function journey(data: SetupData, tags: Tags = {}): void {
     getAudience({ productId: unknownProductId(data), n: chooseN(data), fallback: true }, tags);
   } else if (roll < 0.98) {
     const n = chooseN(data);
-    const expected = Array.from({ length: BATCH_SIZE }, () => ({ productId: pick(data.productIds), n, fallback: false }));
+    const expected = Array.from({ length: BATCH_SIZE }, () => ({
+      productId: pick(data.productIds),
+      n,
+      fallback: false,
+    }));
     postBatch(data, expected, tags);
   } else {
     getSample(10, tags);
@@ -113,7 +119,7 @@ export function fullTour(data: SetupData): void {
 
   getSample(10);
   for (const n of nChoices(data.variants)) getAudience({ productId: known, n, fallback: false });
-  getAudience({ productId: unknownProductId(data), n: 10 <= max ? 10 : max, fallback: true });
+  getAudience({ productId: unknownProductId(data), n: Math.min(10, max), fallback: true });
 
   const n = Math.min(10, max);
   postBatch(data, [
@@ -128,7 +134,10 @@ export function fullTour(data: SetupData): void {
   verify({ status: csv.status, body: csv.body }, csvCheckers(5), {});
 
   // Error answers are expected here: they must not count as failed requests.
-  const expect = (status: number) => ({ headers: headers(), responseCallback: http.expectedStatuses(status) });
+  const expect = (status: number) => ({
+    headers: headers(),
+    responseCallback: http.expectedStatuses(status),
+  });
   for (const bad of [0, max + 1]) {
     const res = http.get(`${BASE_URL}/recommend/${encodeURIComponent(known)}?n=${bad}`, {
       ...expect(422),
@@ -136,7 +145,10 @@ export function fullTour(data: SetupData): void {
     });
     verify(reply(res), errorCheckers(`n=${bad > max ? "max+1" : bad}`, 422), {});
   }
-  const missing = http.get(`${BASE_URL}/no-such-route`, { ...expect(404), tags: { name: "GET /no-such-route", endpoint: "errors" } });
+  const missing = http.get(`${BASE_URL}/no-such-route`, {
+    ...expect(404),
+    tags: { name: "GET /no-such-route", endpoint: "errors" },
+  });
   verify(reply(missing), errorCheckers("unknown route", 404), {});
 
   if (headers().Authorization) {

@@ -4,8 +4,8 @@
 import exec from "k6/execution";
 import http from "k6/http";
 import { DEFAULT_VARIANTS } from "../../worker/contract.ts";
-import { API_KEY, BASE_URL, headers, parseJson } from "./config.ts";
 import { type Reply, unhealthyReason } from "./checks.ts";
+import { API_KEY, BASE_URL, headers, parseJson } from "./config.ts";
 
 export interface SetupData {
   productIds: string[];
@@ -33,12 +33,18 @@ function stop(message: string): never {
 export function prepare(sampleSize = 100): SetupData {
   const health = get("/health", "GET /health");
   if (health.status !== 200 || field(health.body, "status") !== "healthy") {
-    stop(`${BASE_URL}/health is not healthy (${unhealthyReason(health)}). Deploy and publish first (docs/deploy.md).`);
+    stop(
+      `${BASE_URL}/health is not healthy (${unhealthyReason(health)}). Deploy and publish first (docs/deploy.md).`,
+    );
   }
 
   const sample = get(`/products/sample?n=${sampleSize}`, "GET /products/sample");
   if (sample.status === 401) {
-    stop(API_KEY ? "API_KEY was refused (401): use one of the deployment's API_KEYS" : "the deployment needs a key (401): set API_KEY");
+    stop(
+      API_KEY
+        ? "API_KEY was refused (401): use one of the deployment's API_KEYS"
+        : "the deployment needs a key (401): set API_KEY",
+    );
   }
   const ids = field(sample.body, "sample_products");
   if (sample.status !== 200 || !Array.isArray(ids) || ids.length === 0) {

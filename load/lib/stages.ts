@@ -46,7 +46,13 @@ export function rateAt(startRate: number, stages: readonly Stage[], elapsed: num
 }
 
 /** A staircase: a short ramp to each rate, then a hold long enough to read its latency. */
-export function staircase(startRate: number, maxRate: number, steps: number, hold: string, ramp = "10s"): Stage[] {
+export function staircase(
+  startRate: number,
+  maxRate: number,
+  steps: number,
+  hold: string,
+  ramp = "10s",
+): Stage[] {
   const stages: Stage[] = [];
   for (let i = 1; i <= steps; i++) {
     const target = Math.round(startRate + ((maxRate - startRate) * i) / steps);

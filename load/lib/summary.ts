@@ -29,7 +29,8 @@ function metricDigest(raw: unknown): MetricDigest {
     for (const [k, v] of Object.entries(raw.values)) if (typeof v === "number") values[k] = v;
   }
   if (isObject(raw) && isObject(raw.thresholds)) {
-    for (const [k, v] of Object.entries(raw.thresholds)) if (isObject(v) && typeof v.ok === "boolean") thresholds[k] = v.ok;
+    for (const [k, v] of Object.entries(raw.thresholds))
+      if (isObject(v) && typeof v.ok === "boolean") thresholds[k] = v.ok;
   }
   return { values, thresholds };
 }
@@ -51,14 +52,17 @@ export function digest(data: unknown): Digest {
   if (isObject(data.metrics)) {
     for (const [name, m] of Object.entries(data.metrics)) out.metrics[name] = metricDigest(m);
   } else if (results && Array.isArray(results.metrics)) {
-    for (const m of results.metrics) if (isObject(m) && typeof m.name === "string") out.metrics[m.name] = metricDigest(m);
+    for (const m of results.metrics)
+      if (isObject(m) && typeof m.name === "string") out.metrics[m.name] = metricDigest(m);
   }
   groupChecks(data.root_group, out.checks);
   const ordered = results && isObject(results.checks) ? results.checks.orderedChecks : undefined;
   if (out.checks.length === 0 && Array.isArray(ordered)) groupChecks({ checks: ordered }, out.checks);
   if (results && typeof results.passed === "boolean") out.passed = results.passed;
-  if (isObject(data.state) && typeof data.state.testRunDurationMs === "number") out.durationMs = data.state.testRunDurationMs;
-  else if (isObject(data.config) && typeof data.config.duration === "number") out.durationMs = data.config.duration * 1000;
+  if (isObject(data.state) && typeof data.state.testRunDurationMs === "number")
+    out.durationMs = data.state.testRunDurationMs;
+  else if (isObject(data.config) && typeof data.config.duration === "number")
+    out.durationMs = data.config.duration * 1000;
   return out;
 }
 
@@ -87,7 +91,9 @@ export function renderText(script: string, d: Digest, extra: string[] = [], now 
     `latency: median ${ms(latency.med)}, p95 ${ms(latency["p(95)"])}, p99 ${ms(latency["p(99)"])}, max ${ms(latency.max)}`,
   ];
   if (limited > 0) {
-    lines.push(`rate limited: ${limited} responses were 429, the deployment's limit rather than its capacity (docs/deploy.md, "Load tests")`);
+    lines.push(
+      `rate limited: ${limited} responses were 429, the deployment's limit rather than its capacity (docs/deploy.md, "Load tests")`,
+    );
   }
   lines.push(...extra, "", "thresholds:");
   for (const [name, m] of Object.entries(d.metrics)) {
@@ -117,7 +123,12 @@ export function trackByTag(tag: string, values: readonly (string | number)[]): R
 }
 
 /** One line per tag value: latency and failures, in the order given. */
-export function breakdown(d: Digest, tag: string, values: readonly (string | number)[], label = (v: string | number) => String(v)): string[] {
+export function breakdown(
+  d: Digest,
+  tag: string,
+  values: readonly (string | number)[],
+  label = (v: string | number) => String(v),
+): string[] {
   return values.map((v) => {
     const latency = d.metrics[`http_req_duration{${tag}:${v}}`]?.values ?? {};
     if (latency["p(95)"] === undefined || latency.count === 0) return `  ${label(v).padEnd(12)} not reached`;
@@ -133,11 +144,18 @@ export function summaryHandler(script: string, extra: (d: Digest) => string[] = 
     const d = digest(data);
     const now = new Date();
     const text = renderText(script, d, extra(d), now);
-    const stem = `${RESULTS_DIR}/${script}-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+    const stem = `${RESULTS_DIR}/${script}-${now
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "Z")}`;
     return {
       stdout: text,
       [`${stem}.txt`]: text,
-      [`${stem}.json`]: JSON.stringify({ script, base_url: BASE_URL, passed: passed(d), summary: data }, null, 2),
+      [`${stem}.json`]: JSON.stringify(
+        { script, base_url: BASE_URL, passed: passed(d), summary: data },
+        null,
+        2,
+      ),
     };
   };
 }

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import type { Interactions } from "../ingest/ingest.js";
 import { renderCharts } from "./charts.js";
 import { computeFigures } from "./figures.js";
-import { renderReport } from "./report.js";
 import { preloadRenderer } from "./renderer.js";
+import { renderReport } from "./report.js";
 import { computeStats, type Stats } from "./stats.js";
 
 export { computeStats, preloadRenderer, type Stats };
@@ -23,11 +23,17 @@ export async function writeAnalysis(
   const stats = options.stats ?? computeStats(data);
   const figures = computeFigures(data, stats);
   const charts = await renderCharts(figures);
-  const html = renderReport({ stats, figures, charts, sources: data.files, generatedAt: options.now ?? new Date() });
+  const html = renderReport({
+    stats,
+    figures,
+    charts,
+    sources: data.files,
+    generatedAt: options.now ?? new Date(),
+  });
   await mkdir(outDir, { recursive: true });
   const statsPath = join(outDir, STATS_FILE);
   const reportPath = join(outDir, REPORT_FILE);
-  await writeFile(statsPath, JSON.stringify(stats, null, 2) + "\n");
+  await writeFile(statsPath, `${JSON.stringify(stats, null, 2)}\n`);
   await writeFile(reportPath, html);
   return { statsPath, reportPath, stats };
 }

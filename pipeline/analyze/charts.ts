@@ -23,7 +23,12 @@ function powerTicks(values: Bar[]): number[] {
   return ticks;
 }
 
-function horizontalBars(values: Bar[], title: string, color = "#2563eb", scale: "linear" | "symlog" = "linear"): TopLevelSpec {
+function horizontalBars(
+  values: Bar[],
+  title: string,
+  color = "#2563eb",
+  scale: "linear" | "symlog" = "linear",
+): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CONFIG,
@@ -55,7 +60,12 @@ export function timelineSpec(figures: Figures): TopLevelSpec {
     data: { values: figures.timeline.points },
     mark: { type: "area", line: true, opacity: 0.35 },
     encoding: {
-      x: { field: "period", type: "temporal", timeUnit: unit === "day" ? "utcyearmonthdate" : "utcyearmonth", title: null },
+      x: {
+        field: "period",
+        type: "temporal",
+        timeUnit: unit === "day" ? "utcyearmonthdate" : "utcyearmonth",
+        title: null,
+      },
       y: { field: "interactions", type: "quantitative", title: `interactions per ${unit}` },
     },
   } as TopLevelSpec;
@@ -70,7 +80,13 @@ export function activitySpec(figures: Figures): TopLevelSpec {
     data: { values: figures.activity },
     mark: "bar",
     encoding: {
-      x: { field: "label", type: "ordinal", sort: null, title: "interactions per customer", axis: { labelAngle: 0 } },
+      x: {
+        field: "label",
+        type: "ordinal",
+        sort: null,
+        title: "interactions per customer",
+        axis: { labelAngle: 0 },
+      },
       y: {
         field: "value",
         type: "quantitative",

@@ -1,8 +1,9 @@
 // The series behind the report's charts and tables, derived from the kept rows and
 // stats.json. Plain rows of {label, value} so the same data feeds a chart and a table.
+
+import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { REJECT_REASONS } from "../ingest/reasons.js";
-import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Stats } from "./stats.js";
 
 export interface TimePoint {

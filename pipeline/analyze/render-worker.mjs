@@ -21,7 +21,7 @@ parentPort.on("message", async ({ id, specs }) => {
     for (const spec of specs) svgs.push(await render(spec));
     parentPort.postMessage({ id, svgs });
   } catch (err) {
-    parentPort.postMessage({ id, error: String(err && err.message ? err.message : err) });
+    parentPort.postMessage({ id, error: String(err?.message ? err.message : err) });
   }
 });
 parentPort.postMessage({ ready: true });

@@ -9,7 +9,10 @@ type Reply = { id: number; svgs?: string[]; error?: string; ready?: boolean };
 class Renderer {
   private readonly worker = new Worker(new URL("./render-worker.mjs", import.meta.url));
   private next = 1;
-  private readonly pending = new Map<number, { resolve: (svgs: string[]) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (svgs: string[]) => void; reject: (err: Error) => void }
+  >();
   private failure: Error | undefined;
 
   constructor() {

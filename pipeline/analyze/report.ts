@@ -5,7 +5,10 @@ import type { Bar, Figures } from "./figures.js";
 import type { Stats } from "./stats.js";
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
@@ -31,7 +34,14 @@ function barsWithShare(bars: Bar[], total: number): (string | number)[][] {
 }
 
 /** `note` is trusted HTML built here; every data value in it is escaped by the caller. */
-function section(id: string, title: string, note: string, svg: string, tableHtml: string, open = true): string {
+function section(
+  id: string,
+  title: string,
+  note: string,
+  svg: string,
+  tableHtml: string,
+  open = true,
+): string {
   return `<section id="${id}"><h2>${escapeHtml(title)}</h2><p class="note">${note}</p>
 <figure>${svg}</figure>
 <details${open ? " open" : ""}><summary>Table</summary>${tableHtml}</details></section>`;
@@ -51,7 +61,10 @@ export function renderReport({ stats, figures, charts, sources, generatedAt }: R
   const cards: [string, string][] = [
     ["rows read", fmt(s.ingest.rows_read)],
     ["rows kept", fmt(s.ingest.rows_kept)],
-    ["rejected", `${fmt(rejected)} (${s.ingest.rows_read > 0 ? fmt((100 * rejected) / s.ingest.rows_read) : 0}%)`],
+    [
+      "rejected",
+      `${fmt(rejected)} (${s.ingest.rows_read > 0 ? fmt((100 * rejected) / s.ingest.rows_read) : 0}%)`,
+    ],
     ["customers", fmt(s.unique_users)],
     ["products", fmt(s.unique_products)],
     ["one-time customers", `${fmt(s.user_behavior.one_time_users_pct)}%`],
@@ -67,7 +80,10 @@ export function renderReport({ stats, figures, charts, sources, generatedAt }: R
       "Interactions over time",
       `Kept rows per UTC ${figures.timeline.unit}. The late period starts at the 0.8 quantile of event time (${escapeHtml(s.period_split.at ?? "–")}).`,
       charts.timeline,
-      table(["period", "interactions"], figures.timeline.points.map((p) => [p.period, p.interactions])),
+      table(
+        ["period", "interactions"],
+        figures.timeline.points.map((p) => [p.period, p.interactions]),
+      ),
       false,
     ),
     section(
@@ -92,7 +108,11 @@ export function renderReport({ stats, figures, charts, sources, generatedAt }: R
         `(${fmt(s.user_retention.retention_rate_pct)}%); ${fmt(s.product_churn.new_products_in_test)} of ${fmt(s.product_churn.late_period_products)} ` +
         `late-period products were never seen early (${fmt(s.product_churn.new_products_pct)}%).`,
       charts.retention,
-      table(["group", "figure", "count"], figures.retention.map((b) => [b.group ?? "", b.label, b.value]), 2),
+      table(
+        ["group", "figure", "count"],
+        figures.retention.map((b) => [b.group ?? "", b.label, b.value]),
+        2,
+      ),
     ),
     section(
       "accounting",

@@ -5,14 +5,14 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { formatVersion, keys, type BuildMeta, type Pointer } from "../../worker/contract.js";
+import { type BuildMeta, formatVersion, keys, type Pointer } from "../../worker/contract.js";
 import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
-import { ingest, type Interactions } from "../ingest/ingest.js";
+import { type Interactions, ingest } from "../ingest/ingest.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
-import { MANIFEST_FILE, readManifest, type Manifest } from "./manifest.js";
-import { decideIdType, samplePair, type ResponseContext } from "./serialize.js";
+import { MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
+import { decideIdType, type ResponseContext, samplePair } from "./serialize.js";
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
 
@@ -26,7 +26,9 @@ export interface BuildOptions {
   suppressFile?: string;
   now?: Date;
   /** Extra figures for the meta (stats, evaluation summaries). */
-  extraMeta?: (data: Interactions) => Promise<Pick<BuildMeta, "stats" | "evaluation">> | Pick<BuildMeta, "stats" | "evaluation">;
+  extraMeta?: (
+    data: Interactions,
+  ) => Promise<Pick<BuildMeta, "stats" | "evaluation">> | Pick<BuildMeta, "stats" | "evaluation">;
   onStage?: (stage: string, detail?: string) => void;
   onProgress?: (stage: string, done: number, total?: number) => void;
 }
@@ -49,7 +51,11 @@ async function hashFile(file: string): Promise<string> {
 }
 
 /** Same inputs + config + suppression list + format → same fingerprint. */
-export async function buildFingerprint(files: string[], config: Config, suppressFile?: string): Promise<string> {
+export async function buildFingerprint(
+  files: string[],
+  config: Config,
+  suppressFile?: string,
+): Promise<string> {
   const hash = createHash("sha256");
   hash.update(`format:${BUILD_FORMAT}\n`);
   hash.update(JSON.stringify(config));
@@ -70,10 +76,16 @@ export async function listBuilds(outDir: string): Promise<string[]> {
   } catch {
     return [];
   }
-  return names.filter((n) => !n.startsWith(".")).sort().reverse();
+  return names
+    .filter((n) => !n.startsWith("."))
+    .sort()
+    .reverse();
 }
 
-export async function findBuildByFingerprint(outDir: string, fingerprint: string): Promise<Manifest | undefined> {
+export async function findBuildByFingerprint(
+  outDir: string,
+  fingerprint: string,
+): Promise<Manifest | undefined> {
   for (const name of await listBuilds(outDir)) {
     try {
       const manifest = await readManifest(join(buildsDir(outDir), name));
@@ -146,18 +158,33 @@ async function buildWith(thread: SerializeThread, options: BuildOptions): Promis
       onProgress: (rows) => options.onProgress?.("ingest", rows),
     }),
   );
-  if (data.count === 0) throw new UsageError("no usable rows in the input: nothing to build (see rejected.csv)");
+  if (data.count === 0)
+    throw new UsageError("no usable rows in the input: nothing to build (see rejected.csv)");
   const ranking = await timed("prepare", () => rank(data, config, { suppress }));
   const extra = options.extraMeta ? await timed("evaluate", () => options.extraMeta!(data)) : undefined;
 
   const idType = decideIdType(data.customers, data.products);
-  const ctx: ResponseContext = { version, generatedAt, idType, variants: config.variants, customerIds: ranking.customerIds };
+  const ctx: ResponseContext = {
+    version,
+    generatedAt,
+    idType,
+    variants: config.variants,
+    customerIds: ranking.customerIds,
+  };
   // Rendering and writing run on a second thread while this one ranks (serialize-thread.ts),
   // in the same order as the ranking, so the bulk files are what one thread would write.
   let rankMs = 0;
   let written = 0;
   thread.init(
-    { dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds: ranking.customerIds.join("\n"), productIds: data.products.join("\n") },
+    {
+      dir: workDir,
+      version,
+      generatedAt,
+      idType,
+      variants: ctx.variants,
+      customerIds: ranking.customerIds.join("\n"),
+      productIds: data.products.join("\n"),
+    },
     ctx,
   );
   await timed("serialize", async () => {
@@ -201,9 +228,16 @@ async function buildWith(thread: SerializeThread, options: BuildOptions): Promis
   const result: ThreadResult = await timed("finish", () => thread.finish());
   seconds["serialize.render"] = result.renderSeconds;
   seconds["serialize.write"] = result.writeSeconds;
-  if (result.keys !== meta.counts.keys) throw new Error(`serialize thread wrote ${result.keys} keys, expected ${meta.counts.keys}`);
+  if (result.keys !== meta.counts.keys)
+    throw new Error(`serialize thread wrote ${result.keys} keys, expected ${meta.counts.keys}`);
 
-  const pointer: Pointer = { version, generated_at: generatedAt, variants: config.variants, products: data.products.length, id_type: idType };
+  const pointer: Pointer = {
+    version,
+    generated_at: generatedAt,
+    variants: config.variants,
+    products: data.products.length,
+    id_type: idType,
+  };
   const manifest: Manifest = {
     format: 1,
     version,
@@ -228,7 +262,8 @@ export function sampleProducts(data: Interactions, limit = 1000): string[] {
   const ids = data.products;
   const counts = new Int32Array(ids.length);
   for (let r = 0; r < data.count; r++) counts[data.product[r]]++;
-  const better = (a: number, b: number) => counts[a] > counts[b] || (counts[a] === counts[b] && ids[a] < ids[b]);
+  const better = (a: number, b: number) =>
+    counts[a] > counts[b] || (counts[a] === counts[b] && ids[a] < ids[b]);
   // A heap of the best `limit` so far, worst at the root: most products lose to the root on
   // their count alone, so this is one pass instead of sorting every product (it runs on the
   // build's critical path, and comparing ids made the full sort cost ~0.3 s at 200k products).

@@ -7,8 +7,8 @@ import { createHash, type Hash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { KvPair } from "./serialize.js";
 import { MAX_BYTES_PER_PART, MAX_PAIRS_PER_PART, type ManifestPart } from "./manifest.js";
+import type { KvPair } from "./serialize.js";
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
 /**
@@ -68,7 +68,10 @@ export class PartWriter {
   write(pair: KvPair): Promise<void> {
     const key = Buffer.from(JSON.stringify(pair.key).slice(1, -1));
     const value = Buffer.from(JSON.stringify(pair.value).slice(1, -1));
-    return this.writeEscaped([key], EMPTY, value, value.length, EMPTY, Buffer.byteLength(pair.value)) ?? Promise.resolve();
+    return (
+      this.writeEscaped([key], EMPTY, value, value.length, EMPTY, Buffer.byteLength(pair.value)) ??
+      Promise.resolve()
+    );
   }
 
   /**
@@ -79,14 +82,26 @@ export class PartWriter {
    * promise only when the caller must wait (a part was closed or the file is behind), so
    * the hot loop rarely awaits.
    */
-  writeEscaped(key: readonly Uint8Array[], head: Uint8Array, body: Uint8Array, bodyEnd: number, close: Uint8Array, valueBytes: number): Promise<void> | undefined {
+  writeEscaped(
+    key: readonly Uint8Array[],
+    head: Uint8Array,
+    body: Uint8Array,
+    bodyEnd: number,
+    close: Uint8Array,
+    valueBytes: number,
+  ): Promise<void> | undefined {
     let keyBytes = 0;
     for (const piece of key) keyBytes += piece.length;
-    const size = OPEN_NEXT.length + keyBytes + MIDDLE.length + head.length + bodyEnd + close.length + CLOSE.length;
-    if (this.out && (this.pairs >= this.maxPairs || this.partBytes + this.used + size + PART_END.length > this.maxBytes)) {
+    const size =
+      OPEN_NEXT.length + keyBytes + MIDDLE.length + head.length + bodyEnd + close.length + CLOSE.length;
+    if (
+      this.out &&
+      (this.pairs >= this.maxPairs || this.partBytes + this.used + size + PART_END.length > this.maxBytes)
+    ) {
       return this.closePart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
     }
-    if (!this.out) return this.openPart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
+    if (!this.out)
+      return this.openPart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
     this.reserve(size);
     const buffer = this.buffer;
     let o = put(buffer, this.used, this.pairs === 0 ? OPEN_FIRST : OPEN_NEXT, -1);
@@ -136,7 +151,9 @@ export class PartWriter {
     out.write(chunk, () => {
       if (full.length === CHUNK_BYTES) this.spare.push(full);
     });
-    return out.writableLength > MAX_PENDING_BYTES ? new Promise((resolve) => out.once("drain", () => resolve())) : undefined;
+    return out.writableLength > MAX_PENDING_BYTES
+      ? new Promise((resolve) => out.once("drain", () => resolve()))
+      : undefined;
   }
 
   private async openPart(): Promise<void> {
@@ -162,9 +179,13 @@ export class PartWriter {
     part.sha256 = this.hash!.digest("hex");
     this.out = undefined;
     // The file finishes writing in the background while the next part fills.
-    this.closing.push(new Promise<void>((resolve) => out.end((err?: Error | null) => {
-      if (err) this.failure ??= err;
-      resolve();
-    })));
+    this.closing.push(
+      new Promise<void>((resolve) =>
+        out.end((err?: Error | null) => {
+          if (err) this.failure ??= err;
+          resolve();
+        }),
+      ),
+    );
   }
 }

@@ -86,7 +86,9 @@ export class SerializeThread {
     if (b.rendered) {
       const at = b.listStarts[b.count];
       b.lengths[b.count] = audience.customers.length;
-      b.listStarts[b.count + 1] = at + this.renderer!.renderList(audience, b.lists, at, b.variantEnds, b.count * this.ctx!.variants.length);
+      b.listStarts[b.count + 1] =
+        at +
+        this.renderer!.renderList(audience, b.lists, at, b.variantEnds, b.count * this.ctx!.variants.length);
     } else {
       const at = b.offsets[b.count];
       b.customers.set(audience.customers, at);
@@ -99,7 +101,11 @@ export class SerializeThread {
 
   async fallback(audience: Audience): Promise<void> {
     await this.flush();
-    this.send({ type: "fallback", customers: Int32Array.from(audience.customers), scores: Float64Array.from(audience.scores) });
+    this.send({
+      type: "fallback",
+      customers: Int32Array.from(audience.customers),
+      scores: Float64Array.from(audience.scores),
+    });
   }
 
   async pair(key: string, value: string): Promise<void> {
@@ -121,7 +127,14 @@ export class SerializeThread {
     const spare = this.spareRaw.pop();
     if (spare) {
       const [products, offsets, customers, scores] = spare;
-      return { rendered: false, products: new Int32Array(products), offsets: new Int32Array(offsets), customers: new Int32Array(customers), scores: new Float64Array(scores), count: 0 };
+      return {
+        rendered: false,
+        products: new Int32Array(products),
+        offsets: new Int32Array(offsets),
+        customers: new Int32Array(customers),
+        scores: new Float64Array(scores),
+        count: 0,
+      };
     }
     return {
       rendered: false,
@@ -139,7 +152,15 @@ export class SerializeThread {
     const spare = this.spareRendered.pop();
     if (spare) {
       const [products, lengths, listStarts, lists, variantEnds] = spare;
-      return { rendered: true, products: new Int32Array(products), lengths: new Int32Array(lengths), listStarts: new Int32Array(listStarts), lists: new Uint8Array(lists), variantEnds: new Int32Array(variantEnds), count: 0 };
+      return {
+        rendered: true,
+        products: new Int32Array(products),
+        lengths: new Int32Array(lengths),
+        listStarts: new Int32Array(listStarts),
+        lists: new Uint8Array(lists),
+        variantEnds: new Int32Array(variantEnds),
+        count: 0,
+      };
     }
     return {
       rendered: true,
@@ -169,7 +190,13 @@ export class SerializeThread {
         lists: b.lists.subarray(0, end),
         variantEnds: b.variantEnds.subarray(0, n * this.ctx!.variants.length),
       };
-      transfer = [b.products.buffer, b.lengths.buffer, b.listStarts.buffer, b.lists.buffer, b.variantEnds.buffer];
+      transfer = [
+        b.products.buffer,
+        b.lengths.buffer,
+        b.listStarts.buffer,
+        b.lists.buffer,
+        b.variantEnds.buffer,
+      ];
     } else {
       const end = b.offsets[n];
       message = {
@@ -186,7 +213,8 @@ export class SerializeThread {
     // Let the thread's acks in (they carry the buffers back and tell how far behind it is):
     // the ranking loop never waits on anything else, so without this they would queue.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.inFlight > MAX_BATCHES_IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    while (this.inFlight > MAX_BATCHES_IN_FLIGHT && !this.failure)
+      await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.failure) throw this.failure;
   }
 

@@ -6,7 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
 import { PartWriter } from "./parts.js";
-import { productJsonOf, Renderer, type Rendered, type ResponseContext } from "./serialize.js";
+import { productJsonOf, type Rendered, Renderer, type ResponseContext } from "./serialize.js";
 import type { FromThread, InitMessage, ToThread } from "./serialize-protocol.js";
 
 const port = parentPort!;
@@ -23,7 +23,13 @@ interface State {
 }
 
 function init(m: InitMessage): State {
-  const ctx: ResponseContext = { version: m.version, generatedAt: m.generatedAt, idType: m.idType, variants: m.variants, customerIds: m.customerIds.split("\n") };
+  const ctx: ResponseContext = {
+    version: m.version,
+    generatedAt: m.generatedAt,
+    idType: m.idType,
+    variants: m.variants,
+    customerIds: m.customerIds.split("\n"),
+  };
   return {
     ctx,
     productIds: m.productIds.split("\n"),
@@ -32,7 +38,12 @@ function init(m: InitMessage): State {
     // because ids are restricted to [A-Za-z0-9._-].
     renderer: new Renderer(ctx, '\\"'),
     // Each variant's key split around the product id once, from the contract's own key function.
-    keyParts: ctx.variants.map((n) => keys.rec(m.version, "\u0000", n).split("\u0000").map((text) => Buffer.from(text))),
+    keyParts: ctx.variants.map((n) =>
+      keys
+        .rec(m.version, "\u0000", n)
+        .split("\u0000")
+        .map((text) => Buffer.from(text)),
+    ),
     renderMs: 0,
     writeMs: 0,
   };
@@ -47,7 +58,10 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       for (let k = 0; k < m.products.length; k++) {
         const t1 = performance.now();
         const productId = s.productIds[m.products[k]];
-        const audience = { customers: m.customers.subarray(m.offsets[k], m.offsets[k + 1]), scores: m.scores.subarray(m.offsets[k], m.offsets[k + 1]) };
+        const audience = {
+          customers: m.customers.subarray(m.offsets[k], m.offsets[k + 1]),
+          scores: m.scores.subarray(m.offsets[k], m.offsets[k + 1]),
+        };
         const rendered = renderer.render(productJsonOf(productId, ctx.idType, '\\"'), audience, false);
         const t2 = performance.now();
         s.renderMs += t2 - t1;
@@ -62,18 +76,42 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       for (let k = 0; k < m.products.length; k++) {
         const t2 = performance.now();
         const productId = s.productIds[m.products[k]];
-        const list = Buffer.from(m.lists.buffer, m.lists.byteOffset + m.listStarts[k], m.listStarts[k + 1] - m.listStarts[k]);
-        const rendered = renderer.assemble(productJsonOf(productId, ctx.idType, '\\"'), m.lengths[k], list, m.variantEnds, k * V, false);
+        const list = Buffer.from(
+          m.lists.buffer,
+          m.lists.byteOffset + m.listStarts[k],
+          m.listStarts[k + 1] - m.listStarts[k],
+        );
+        const rendered = renderer.assemble(
+          productJsonOf(productId, ctx.idType, '\\"'),
+          m.lengths[k],
+          list,
+          m.variantEnds,
+          k * V,
+          false,
+        );
         await writeVariants(s, productId, rendered);
         s.writeMs += performance.now() - t2;
       }
-      giveBack("rendered", [m.products.buffer, m.lengths.buffer, m.listStarts.buffer, m.lists.buffer, m.variantEnds.buffer]);
+      giveBack("rendered", [
+        m.products.buffer,
+        m.lengths.buffer,
+        m.listStarts.buffer,
+        m.lists.buffer,
+        m.variantEnds.buffer,
+      ]);
       return s;
     }
     case "fallback": {
       const fallback = renderer.render("null", { customers: m.customers, scores: m.scores }, true);
       for (let i = 0; i < ctx.variants.length; i++) {
-        await writer.writeEscaped([Buffer.from(keys.fallback(ctx.version, ctx.variants[i]))], Buffer.from(fallback.head), fallback.list, fallback.ends[i], fallback.closes[i], fallback.bytes[i]);
+        await writer.writeEscaped(
+          [Buffer.from(keys.fallback(ctx.version, ctx.variants[i]))],
+          Buffer.from(fallback.head),
+          fallback.list,
+          fallback.ends[i],
+          fallback.closes[i],
+          fallback.bytes[i],
+        );
       }
       return s;
     }
@@ -82,7 +120,15 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       return s;
     case "finish": {
       const parts = await writer.finish();
-      post({ type: "done", parts, keys: writer.keys, bytes: writer.bytes, fileBytes: writer.fileBytes, renderSeconds: s.renderMs / 1000, writeSeconds: s.writeMs / 1000 });
+      post({
+        type: "done",
+        parts,
+        keys: writer.keys,
+        bytes: writer.bytes,
+        fileBytes: writer.fileBytes,
+        renderSeconds: s.renderMs / 1000,
+        writeSeconds: s.writeMs / 1000,
+      });
       return s;
     }
   }
@@ -94,7 +140,14 @@ async function writeVariants(s: State, productId: string, rendered: Rendered): P
   const head = Buffer.from(rendered.head, "latin1");
   for (let i = 0; i < s.keyParts.length; i++) {
     const [before, after] = s.keyParts[i];
-    const wait = s.writer.writeEscaped([before, id, after], head, rendered.list, rendered.ends[i], rendered.closes[i], rendered.bytes[i]);
+    const wait = s.writer.writeEscaped(
+      [before, id, after],
+      head,
+      rendered.list,
+      rendered.ends[i],
+      rendered.closes[i],
+      rendered.bytes[i],
+    );
     if (wait) await wait;
   }
 }

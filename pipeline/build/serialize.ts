@@ -9,11 +9,11 @@
 // for the wrangler bulk file (every `"` as `\"`), which saves a JSON.stringify per value:
 // ids, versions and notes never contain characters that need any other escape.
 import {
-  NOTES,
+  type IdType,
   isCanonicalSafeInteger,
   keys,
   MAX_SAMPLE_PRODUCTS,
-  type IdType,
+  NOTES,
 } from "../../worker/contract.js";
 import type { Audience } from "../model/types.js";
 
@@ -47,7 +47,12 @@ export interface ResponseContext {
 }
 
 /** The bodies of every variant of one audience, smallest first (plain JSON). */
-export function renderVariants(ctx: ResponseContext, productJson: string, audience: Audience, fallback: boolean): string[] {
+export function renderVariants(
+  ctx: ResponseContext,
+  productJson: string,
+  audience: Audience,
+  fallback: boolean,
+): string[] {
   const rendered = new Renderer(ctx, '"').render(productJson, audience, fallback);
   return rendered.ends.map((_, i) => valueOf(rendered, i));
 }
@@ -71,8 +76,13 @@ export interface Rendered {
   bytes: number[];
 }
 
+// biome-ignore lint/suspicious/noShadowRestrictedNames: a module function, not Object.prototype.valueOf
 export function valueOf(rendered: Rendered, i: number): string {
-  return rendered.head + rendered.list.toString("latin1", 0, rendered.ends[i]) + Buffer.from(rendered.closes[i]).toString("utf8");
+  return (
+    rendered.head +
+    rendered.list.toString("latin1", 0, rendered.ends[i]) +
+    Buffer.from(rendered.closes[i]).toString("utf8")
+  );
 }
 
 /**
@@ -111,7 +121,8 @@ export const LIST_SLACK = 4;
 function copyEntry(to: DataView, at: number, from: Packed, k: number): number {
   const view = from.view;
   const length = from.length[k];
-  for (let i = from.start[k], end = i + length, o = at; i < end; i += 4, o += 4) to.setUint32(o, view.getUint32(i, true), true);
+  for (let i = from.start[k], end = i + length, o = at; i < end; i += 4, o += 4)
+    to.setUint32(o, view.getUint32(i, true), true);
   return at + length;
 }
 
@@ -149,21 +160,25 @@ export class Renderer {
     // The comma after each item comes with its closer; the last one is cut off by the ends.
     this.rankClosers = pack(Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}},`));
     let longestOpener = 0;
-    for (let c = 0; c < ctx.customerIds.length; c++) longestOpener = Math.max(longestOpener, this.openers.length[c]);
+    for (let c = 0; c < ctx.customerIds.length; c++)
+      longestOpener = Math.max(longestOpener, this.openers.length[c]);
     this.maxItemBytes = longestOpener + 6 + this.rankClosers.length[this.maxN - 1];
     this.scratch = Buffer.allocUnsafe(Math.max(1024, this.maxN * this.maxItemBytes + LIST_SLACK));
     this.itemEnds = new Int32Array(this.maxN);
     this.variantEnds = new Int32Array(ctx.variants.length);
     // A JSON string literal in this renderer's output, whatever its characters.
-    const literal = (text: string, quote: string) => (quote === '"' ? JSON.stringify(text) : JSON.stringify(JSON.stringify(text)).slice(1, -1));
+    const literal = (text: string, quote: string) =>
+      quote === '"' ? JSON.stringify(text) : JSON.stringify(JSON.stringify(text)).slice(1, -1);
     const tail = (fallback: boolean, quote: string) =>
       `,${quote}model_version${quote}:${literal(ctx.version, quote)},${quote}generated_at${quote}:${literal(ctx.generatedAt, quote)},` +
       `${quote}fallback${quote}:${fallback},${quote}note${quote}:${literal(fallback ? NOTES.fallback : NOTES.ranked, quote)}}`;
     this.tails = { ranked: tail(false, q), fallback: tail(true, q) };
-    const closes = (t: string) => Array.from({ length: this.maxN + 1 }, (_, n) => Buffer.from(`],${q}count${q}:${n}${t}`));
+    const closes = (t: string) =>
+      Array.from({ length: this.maxN + 1 }, (_, n) => Buffer.from(`],${q}count${q}:${n}${t}`));
     this.closeBytes = { ranked: closes(this.tails.ranked), fallback: closes(this.tails.fallback) };
     this.itemEscapes = (q.length - 1) * (ctx.idType === "string" ? 8 : 6);
-    const frame = (fallback: boolean) => Buffer.byteLength(`{"product_id":,"recommendations":[],"count":${tail(fallback, '"')}`);
+    const frame = (fallback: boolean) =>
+      Buffer.byteLength(`{"product_id":,"recommendations":[],"count":${tail(fallback, '"')}`);
     this.frameBytes = { ranked: frame(false), fallback: frame(true) };
   }
 
@@ -174,7 +189,14 @@ export class Renderer {
   render(productJson: string, audience: Audience, fallback: boolean): Rendered {
     const variantEnds = this.variantEnds;
     const o = this.renderList(audience, this.scratch, 0, variantEnds, 0);
-    return this.assemble(productJson, audience.customers.length, this.scratch.subarray(0, o), variantEnds, 0, fallback);
+    return this.assemble(
+      productJson,
+      audience.customers.length,
+      this.scratch.subarray(0, o),
+      variantEnds,
+      0,
+      fallback,
+    );
   }
 
   /**
@@ -183,7 +205,13 @@ export class Renderer {
    * `endsAt`. Returns the bytes written. `out` needs maxN · maxItemBytes + LIST_SLACK bytes
    * from `at`.
    */
-  renderList(audience: Audience, out: Uint8Array, at: number, variantEnds: Int32Array, endsAt: number): number {
+  renderList(
+    audience: Audience,
+    out: Uint8Array,
+    at: number,
+    variantEnds: Int32Array,
+    endsAt: number,
+  ): number {
     const size = Math.min(this.maxN, audience.customers.length);
     const { openers, scores, rankClosers, itemEnds } = this;
     const to = this.viewOf(out);
@@ -216,7 +244,14 @@ export class Renderer {
   }
 
   /** The pieces of an audience of `length` customers whose list renderList wrote into `list`. */
-  assemble(productJson: string, length: number, list: Buffer, variantEnds: Int32Array, endsAt: number, fallback: boolean): Rendered {
+  assemble(
+    productJson: string,
+    length: number,
+    list: Buffer,
+    variantEnds: Int32Array,
+    endsAt: number,
+    fallback: boolean,
+  ): Rendered {
     const { ctx, q } = this;
     const kind = fallback ? "fallback" : "ranked";
     const head = `{${q}product_id${q}:${productJson},${q}recommendations${q}:[`;
@@ -242,6 +277,8 @@ export function productJsonOf(productId: string, idType: IdType, q: string): str
 }
 
 export function samplePair(ctx: ResponseContext, productIds: string[]): KvPair {
-  const sample = productIds.slice(0, MAX_SAMPLE_PRODUCTS).map((id) => (ctx.idType === "number" ? Number(id) : id));
+  const sample = productIds
+    .slice(0, MAX_SAMPLE_PRODUCTS)
+    .map((id) => (ctx.idType === "number" ? Number(id) : id));
   return { key: keys.sample(ctx.version), value: JSON.stringify(sample) };
 }

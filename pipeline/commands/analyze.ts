@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { REJECTED_FILE, preloadRenderer, writeAnalysis } from "../analyze/analyze.js";
+import { preloadRenderer, REJECTED_FILE, writeAnalysis } from "../analyze/analyze.js";
 import { loadConfig } from "../config.js";
 import { ingest } from "../ingest/ingest.js";
 import { totalRejected } from "../ingest/reasons.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { computeStats, preloadRenderer, writeAnalysis } from "../analyze/analyze.js";
-import { build, type BuildResult } from "../build/build.js";
+import { type BuildResult, build } from "../build/build.js";
 import { loadConfig } from "../config.js";
 import { evaluate } from "../model/evaluate.js";
 import { createProgress, formatCount } from "../progress.js";
@@ -41,7 +41,10 @@ export async function runBuild(inputs: string[], opts: BuildCommandOptions): Pro
     },
     onStage: (stage) => {
       if (stage === "ingest" || stage === "serialize") {
-        bars.set(stage, createProgress({ label: stage, unit: stage === "ingest" ? "rows" : "products", quiet: opts.quiet }));
+        bars.set(
+          stage,
+          createProgress({ label: stage, unit: stage === "ingest" ? "rows" : "products", quiet: opts.quiet }),
+        );
       }
     },
     onProgress: (stage, done, total) => bars.get(stage)?.update(done, total),
@@ -61,12 +64,17 @@ export async function runBuild(inputs: string[], opts: BuildCommandOptions): Pro
 export function registerBuild(program: Command): void {
   program
     .command("build")
-    .description("Ingest, score, rank and serialize one response per product and n-variant into OUT/builds/<version>/.")
+    .description(
+      "Ingest, score, rank and serialize one response per product and n-variant into OUT/builds/<version>/.",
+    )
     .argument("<input...>", "CSV file(s), .csv.gz, or folder(s) of them")
     .option("--out <dir>", "output folder", DEFAULT_OUT)
     .option("--config <file>", "JSON config (event weights, variants, blend, ...)")
     .option("--suppress <file>", "customer ids (one per line) that must never appear in an audience")
-    .option("--evaluate", "also run the hold-out evaluation (as `audience evaluate`) and put it in the build's meta")
+    .option(
+      "--evaluate",
+      "also run the hold-out evaluation (as `audience evaluate`) and put it in the build's meta",
+    )
     .option("--quiet", "no progress output")
     .action(async (inputs: string[], opts: BuildCommandOptions) => {
       const result = await runBuild(inputs, opts);

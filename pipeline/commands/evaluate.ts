@@ -5,7 +5,7 @@ import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { ingest } from "../ingest/ingest.js";
 import { DEFAULT_KS, evaluate, formatEvaluation } from "../model/evaluate.js";
-import { intList, DEFAULT_OUT } from "./options.js";
+import { DEFAULT_OUT, intList } from "./options.js";
 
 export function registerEvaluate(program: Command): void {
   program

@@ -11,7 +11,10 @@ export function registerGenerate(program: Command): void {
     .option("--rows <n>", "number of data rows to write", positiveInt("--rows"), DEFAULT_ROWS)
     .requiredOption("--out <file>", "CSV file to write")
     .option("--seed <seed>", "seed: the same seed gives the same file", "1")
-    .option("--dirty", "add what raw exports hold: duplicates, empty ids, unknown events, bad dates, bots, odd header, index column")
+    .option(
+      "--dirty",
+      "add what raw exports hold: duplicates, empty ids, unknown events, bad dates, bots, odd header, index column",
+    )
     .option("--quiet", "no progress output")
     .action(async (opts: { rows: number; out: string; seed: string; dirty?: boolean; quiet?: boolean }) => {
       const progress = createProgress({ label: "generate", unit: "rows", quiet: opts.quiet });

@@ -4,6 +4,7 @@ import { buildsDir, listBuilds } from "../build/build.js";
 import { readManifest } from "../build/manifest.js";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
+import { formatCount } from "../progress.js";
 import { Checkpoint } from "../publish/checkpoint.js";
 import { formatDryRun, planDryRun } from "../publish/dry-run.js";
 import { resolveTarget, type TargetOptions } from "../publish/open-target.js";
@@ -11,7 +12,6 @@ import { publish } from "../publish/publish.js";
 import { withRedaction } from "../publish/redact.js";
 import { createUploadProgress } from "../publish/upload-progress.js";
 import { validateBuild } from "../publish/validate.js";
-import { formatCount } from "../progress.js";
 import { DEFAULT_OUT, positiveInt } from "./options.js";
 
 export { openTarget, type TargetOptions } from "../publish/open-target.js";
@@ -24,7 +24,8 @@ export interface PublishCommandOptions extends TargetOptions {
 
 export async function newestBuild(outDir = DEFAULT_OUT): Promise<string> {
   const [newest] = await listBuilds(outDir);
-  if (!newest) throw new UsageError(`no build found under ${buildsDir(outDir)}: run \`audience build\` first`);
+  if (!newest)
+    throw new UsageError(`no build found under ${buildsDir(outDir)}: run \`audience build\` first`);
   return join(buildsDir(outDir), newest);
 }
 
@@ -44,7 +45,8 @@ async function dryRun(buildDir: string, opts: PublishCommandOptions): Promise<st
   try {
     resolved = resolveTarget(opts);
   } catch (err) {
-    if (opts.target !== "cloudflare" || !(err instanceof UsageError) || !/CLOUDFLARE_/.test(err.message)) throw err;
+    if (opts.target !== "cloudflare" || !(err instanceof UsageError) || !/CLOUDFLARE_/.test(err.message))
+      throw err;
   }
   if (resolved) {
     name = resolved.name;
@@ -77,7 +79,9 @@ export async function runPublish(buildDir: string, opts: PublishCommandOptions):
           ? undefined
           : `published ${m.version} to ${target.name}: ${formatCount(m.counts.keys + 1)} keys` +
               (result.partsSkipped ? ` (${result.partsSkipped} part(s) resumed from the checkpoint)` : "") +
-              (result.previous && result.previous !== m.version ? `; previously live: ${result.previous}` : ""),
+              (result.previous && result.previous !== m.version
+                ? `; previously live: ${result.previous}`
+                : ""),
       );
       if (result.retention?.error) {
         process.stderr.write(
@@ -100,18 +104,27 @@ export function addTargetOptions(command: Command): Command {
     .requiredOption("--target <target>", "local | cloudflare")
     .option("--namespace-id <id>", "KV namespace id (default: the RECS binding in wrangler.toml)")
     .option("--env <name>", "wrangler environment whose RECS binding to use (e.g. production)")
-    .option("--persist-to <dir>", "local KV folder (default: .wrangler/state/v3/kv, the one wrangler dev reads)");
+    .option(
+      "--persist-to <dir>",
+      "local KV folder (default: .wrangler/state/v3/kv, the one wrangler dev reads)",
+    );
 }
 
 export function registerPublish(program: Command): void {
   addTargetOptions(
     program
       .command("publish")
-      .description("Upload a build's keys, verify them, then switch meta/current to it; old versions beyond the retention count are deleted.")
+      .description(
+        "Upload a build's keys, verify them, then switch meta/current to it; old versions beyond the retention count are deleted.",
+      )
       .argument("[build_dir]", "build directory (default: the newest under out/builds/)"),
   )
     .option("--dry-run", "print what would be written (keys, bytes, requests, cost) and write nothing")
-    .option("--keep <n>", "versions to keep after the switch (default: config retainVersions, 2)", positiveInt("--keep"))
+    .option(
+      "--keep <n>",
+      "versions to keep after the switch (default: config retainVersions, 2)",
+      positiveInt("--keep"),
+    )
     .option("--config <file>", "JSON config (for retainVersions)")
     .option("--quiet", "no progress output")
     .addHelpText(

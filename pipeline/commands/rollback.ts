@@ -12,7 +12,9 @@ export function registerRollback(program: Command): void {
   addTargetOptions(
     program
       .command("rollback")
-      .description("Point meta/current back at a retained version (default: the newest one older than the live one), after checking it is complete."),
+      .description(
+        "Point meta/current back at a retained version (default: the newest one older than the live one), after checking it is complete.",
+      ),
   )
     .option("--to <version>", "the version to switch to")
     .action(async (opts: RollbackOptions) => {

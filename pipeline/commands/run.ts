@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { runBuild, type BuildCommandOptions } from "./build.js";
-import { addTargetOptions, runPublish, type PublishCommandOptions } from "./publish.js";
+import { type BuildCommandOptions, runBuild } from "./build.js";
 import { DEFAULT_OUT, positiveInt } from "./options.js";
+import { addTargetOptions, type PublishCommandOptions, runPublish } from "./publish.js";
 
 export function registerRun(program: Command): void {
   addTargetOptions(
@@ -13,7 +13,11 @@ export function registerRun(program: Command): void {
     .option("--out <dir>", "output folder", DEFAULT_OUT)
     .option("--config <file>", "JSON config (model settings and retainVersions)")
     .option("--suppress <file>", "customer ids that must never appear in an audience")
-    .option("--keep <n>", "versions to keep after the switch (default: config retainVersions, 2)", positiveInt("--keep"))
+    .option(
+      "--keep <n>",
+      "versions to keep after the switch (default: config retainVersions, 2)",
+      positiveInt("--keep"),
+    )
     .option("--evaluate", "also run the hold-out evaluation and put it in the build's meta")
     .option("--no-report", "skip stats.json and report.html (the data report) in the out folder")
     .option("--dry-run", "build, then print what publishing would write, and write nothing to KV")

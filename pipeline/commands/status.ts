@@ -10,7 +10,9 @@ interface StatusOptions extends TargetOptions {
 
 export function registerStatus(program: Command): void {
   addTargetOptions(
-    program.command("status").description("What a target serves: live version, its age and key count, and the retained versions."),
+    program
+      .command("status")
+      .description("What a target serves: live version, its age and key count, and the retained versions."),
   )
     .option("--json", "print the status as JSON")
     .action(async (opts: StatusOptions) => {
@@ -19,7 +21,9 @@ export function registerStatus(program: Command): void {
         const target = await resolved.open();
         try {
           const status = await targetStatus(target);
-          process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatStatus(status)}\n`);
+          process.stdout.write(
+            opts.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatStatus(status)}\n`,
+          );
         } finally {
           await target.close();
         }

@@ -2,8 +2,45 @@
 // that launch throughout the period, and names built from brand, model and variant.
 import { cumulativeOf, pickCumulative, type Rng } from "./random.js";
 
-const SYLLABLES = ["ka", "lo", "vi", "ra", "ne", "to", "su", "mi", "da", "zen", "or", "el", "qu", "ax", "is", "po", "ly", "tek", "mar", "fi"];
-const VARIANTS = ["Black", "White", "Silver", "Blue", "Red", "Green", "64GB", "128GB", "256GB", "Pro", "Max", "Lite", "XL", "Mini", "2-Pack"];
+const SYLLABLES = [
+  "ka",
+  "lo",
+  "vi",
+  "ra",
+  "ne",
+  "to",
+  "su",
+  "mi",
+  "da",
+  "zen",
+  "or",
+  "el",
+  "qu",
+  "ax",
+  "is",
+  "po",
+  "ly",
+  "tek",
+  "mar",
+  "fi",
+];
+const VARIANTS = [
+  "Black",
+  "White",
+  "Silver",
+  "Blue",
+  "Red",
+  "Green",
+  "64GB",
+  "128GB",
+  "256GB",
+  "Pro",
+  "Max",
+  "Lite",
+  "XL",
+  "Mini",
+  "2-Pack",
+];
 
 function word(rng: Rng, syllables: number): string {
   let w = "";
@@ -32,7 +69,7 @@ function launchedCount(group: Group, t: number): number {
 function pickRecent(group: Group, t: number, rng: Rng): number {
   const n = launchedCount(group, t);
   if (n === 0) return -1;
-  return group.products[n - 1 - Math.floor(n * Math.pow(rng(), 5))];
+  return group.products[n - 1 - Math.floor(n * rng() ** 5)];
 }
 
 export interface Catalog {
@@ -82,12 +119,18 @@ export function makeCatalog(productCount: number, start: number, end: number, rn
     // A tenth of the catalog exists before the period; the rest launches during it.
     launches[p] = rng() < 0.1 ? start - 1 : start + rng() * (end - start);
     const model = 1 + Math.floor(rng() * 99);
-    names[p] = `${brandNames[b]} ${familyNames[b * familiesPerBrand + f]} ${model} ${VARIANTS[Math.floor(rng() * VARIANTS.length)]}`;
+    names[p] =
+      `${brandNames[b]} ${familyNames[b * familiesPerBrand + f]} ${model} ${VARIANTS[Math.floor(rng() * VARIANTS.length)]}`;
   }
-  const order = Array.from({ length: productCount }, (_, p) => p).sort((a, b) => launches[a] - launches[b] || a - b);
+  const order = Array.from({ length: productCount }, (_, p) => p).sort(
+    (a, b) => launches[a] - launches[b] || a - b,
+  );
   const all: Group = { products: [], launches: [] };
   const brands: Group[] = Array.from({ length: brandCount }, () => ({ products: [], launches: [] }));
-  const families: Group[] = Array.from({ length: brandCount * familiesPerBrand }, () => ({ products: [], launches: [] }));
+  const families: Group[] = Array.from({ length: brandCount * familiesPerBrand }, () => ({
+    products: [],
+    launches: [],
+  }));
   for (const p of order) {
     for (const g of [all, brands[brandOf[p]], families[brandOf[p] * familiesPerBrand + familyOf[p]]]) {
       g.products.push(p);

@@ -29,7 +29,14 @@ export interface CleanRow {
 }
 
 const UNKNOWN_EVENTS = ["view", "click", "share", "compare"];
-const BAD_DATES = ["2022-13-01 10:00:00", "not a date", "31/12/2022 10:00", "2022-02-30 08:00:00", "2022-11-05 25:61:00", ""];
+const BAD_DATES = [
+  "2022-13-01 10:00:00",
+  "not a date",
+  "31/12/2022 10:00",
+  "2022-02-30 08:00:00",
+  "2022-11-05 25:61:00",
+  "",
+];
 const BAD_IDS = ["cust#1", "id with space", "ö123", "x".repeat(65)];
 
 /** A dirty variant of `row` that the ingest must reject for `kind`. */
@@ -50,7 +57,9 @@ export function dirtyRow(kind: DirtyKind, row: CleanRow, rng: Rng): string[] {
     case "invalid_date":
       return [customer, product, event, pick(BAD_DATES), name];
     case "invalid_id":
-      return rng() < 0.5 ? [pick(BAD_IDS), product, event, date, name] : [customer, pick(BAD_IDS), event, date, name];
+      return rng() < 0.5
+        ? [pick(BAD_IDS), product, event, date, name]
+        : [customer, pick(BAD_IDS), event, date, name];
     case "malformed_row":
       // Too few fields (a truncated line) or one too many (an unquoted comma in the name).
       return rng() < 0.5 ? [customer, product, event] : [customer, product, event, date, name, "extra"];

@@ -8,9 +8,17 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { UsageError } from "../errors.js";
 import { emptyAccounting, type RejectReason } from "../ingest/reasons.js";
-import { cumulativeOf, pickCumulative, seededRandom, type Rng } from "./random.js";
-import { makeCatalog, type Catalog } from "./catalog.js";
-import { BOT_CUSTOMERS, CLEAN_HEADER, DIRTY_HEADER, DIRTY_RATES, dirtyRow, messyEvent, type DirtyKind } from "./dirty.js";
+import { type Catalog, makeCatalog } from "./catalog.js";
+import {
+  BOT_CUSTOMERS,
+  CLEAN_HEADER,
+  DIRTY_HEADER,
+  DIRTY_RATES,
+  type DirtyKind,
+  dirtyRow,
+  messyEvent,
+} from "./dirty.js";
+import { cumulativeOf, pickCumulative, type Rng, seededRandom } from "./random.js";
 
 export const PERIOD_START = Date.UTC(2022, 9, 1);
 export const PERIOD_END = Date.UTC(2023, 3, 1);
@@ -118,7 +126,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const dirty = options.dirty === true;
   const injected = emptyAccounting().rejected;
   // A dirty file of `total` rows: the clean rows plus the injected ones add up to it.
-  if (dirty && total < MIN_DIRTY_ROWS) throw new UsageError(`--dirty needs --rows of at least ${MIN_DIRTY_ROWS}`);
+  if (dirty && total < MIN_DIRTY_ROWS)
+    throw new UsageError(`--dirty needs --rows of at least ${MIN_DIRTY_ROWS}`);
   const botRows = Array.from({ length: dirty ? botCount(total) : 0 }, () => 1001 + Math.floor(rng() * 800));
   const botTotal = botRows.reduce((a, b) => a + b, 0);
   const plan = dirty ? dirtyPlan(total, rng) : [];
@@ -172,10 +181,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   let written = 0;
   let chunk = "";
   const emit = (fields: string[]) => {
-    chunk += (dirty ? `${written},` : "") + fields.map(csvField).join(",") + "\n";
+    chunk += `${(dirty ? `${written},` : "") + fields.map(csvField).join(",")}\n`;
     written++;
   };
-  await write((dirty ? DIRTY_HEADER : CLEAN_HEADER).join(",") + "\n");
+  await write(`${(dirty ? DIRTY_HEADER : CLEAN_HEADER).join(",")}\n`);
   const usedProducts = new Uint8Array(catalog.ids.length);
   let usedCount = 0;
   let d = 0;
@@ -213,7 +222,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     injected.bot += bots[botNext].rows.length;
   }
   await write(chunk);
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
   options.onProgress?.(written);
   return { rows: written, customers, products: usedCount, injected };
 }
@@ -240,7 +251,13 @@ function botVisits(id: number, n: number, catalog: Catalog, rng: Rng): { time: n
     .sort((a, b) => a - b)
     .map((s) => {
       const p = catalog.pickAnywhere(day + s * 1000, rng);
-      return [String(id), String(catalog.ids[p]), EVENTS[pickCumulative(EVENT_MIX, rng)], formatTimestamp(day + s * 1000), catalog.names[p]];
+      return [
+        String(id),
+        String(catalog.ids[p]),
+        EVENTS[pickCumulative(EVENT_MIX, rng)],
+        formatTimestamp(day + s * 1000),
+        catalog.names[p],
+      ];
     });
   return { time: day + 86_399_000, rows };
 }

@@ -53,6 +53,9 @@ export function pickCumulative(cumulative: Float64Array, rng: Rng): number {
 export function cumulativeOf(weights: number[]): Float64Array {
   const out = new Float64Array(weights.length);
   let sum = 0;
-  weights.forEach((w, i) => (out[i] = sum += w));
+  weights.forEach((w, i) => {
+    sum += w;
+    out[i] = sum;
+  });
   return out;
 }

@@ -7,7 +7,10 @@ type Ctor<T extends TypedArray> = { new (length: number): T };
 export class Column<T extends TypedArray> {
   data: T;
   length = 0;
-  constructor(private readonly ctor: Ctor<T>, capacity = 1 << 16) {
+  constructor(
+    private readonly ctor: Ctor<T>,
+    capacity = 1 << 16,
+  ) {
     this.data = new ctor(capacity);
   }
   push(value: number): void {

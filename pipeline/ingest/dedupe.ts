@@ -18,7 +18,7 @@ export class DuplicateIndex {
     let h = Math.imul(c ^ 0x9e3779b9, 0x85ebca6b);
     h = Math.imul(h ^ p ^ (h >>> 13), 0xc2b2ae35);
     h = Math.imul(h ^ e ^ (h >>> 16), 0x27d4eb2f);
-    const lo = t % 4294967296 | 0;
+    const lo = (t % 4294967296) | 0;
     const hi = (t / 4294967296) | 0;
     h = Math.imul(h ^ lo ^ (h >>> 15), 0x165667b1);
     h = Math.imul(h ^ hi ^ (h >>> 13), 0x9e3779b1);

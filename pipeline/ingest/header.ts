@@ -13,7 +13,10 @@ const REQUIRED = ["customer_id", "product_id", "event", "event_date"] as const;
 
 /** `Customer ID`, `customer_id`, ` CUSTOMER_ID ` all become `customerid`. */
 export function normalizeHeader(name: string): string {
-  return name.replace(/^\uFEFF/, "").toLowerCase().replace(/[\s_]+/g, "");
+  return name
+    .replace(/^\uFEFF/, "")
+    .toLowerCase()
+    .replace(/[\s_]+/g, "");
 }
 
 export function mapHeader(header: string[], source: string): ColumnMap {
@@ -24,7 +27,11 @@ export function mapHeader(header: string[], source: string): ColumnMap {
   });
   const missing = REQUIRED.filter((c) => !index.has(normalizeHeader(c)));
   if (missing.length > 0) {
-    const found = header.map((h) => h.trim()).filter(Boolean).join(", ") || "(none)";
+    const found =
+      header
+        .map((h) => h.trim())
+        .filter(Boolean)
+        .join(", ") || "(none)";
     throw new UsageError(`${source}: missing required column(s) ${missing.join(", ")} (found: ${found})`);
   }
   return {

@@ -3,14 +3,14 @@
 import { stat } from "node:fs/promises";
 import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
-import { Dictionary } from "./columns.js";
-import { RowStore } from "./rows.js";
-import { DuplicateIndex } from "./dedupe.js";
 import { findBotCustomers } from "./bots.js";
-import { assertBalanced, emptyAccounting, type Accounting, type RejectReason } from "./reasons.js";
-import { tailOffset, TailThread } from "./parse-client.js";
-import { EARLY, readBatches, STATUS, STATUS_REASON, type RecordBatch } from "./record-batch.js";
+import { Dictionary } from "./columns.js";
+import { DuplicateIndex } from "./dedupe.js";
+import { TailThread, tailOffset } from "./parse-client.js";
+import { type Accounting, assertBalanced, emptyAccounting, type RejectReason } from "./reasons.js";
+import { EARLY, type RecordBatch, readBatches, STATUS, STATUS_REASON } from "./record-batch.js";
 import { RejectLog, writeRejectedCsv } from "./rejected.js";
+import { RowStore } from "./rows.js";
 import { isGzip, resolveInputs } from "./sources.js";
 
 /** The kept rows, column by column, and the dictionaries that give indices meaning. */
@@ -123,7 +123,8 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   // pass reaches the tail's offset at a record boundary, the thread's records follow on;
   // if not (the newline there was inside a quoted field), this pass reads on to the end.
   const last = files.length - 1;
-  const offset = options.parseThread === false ? undefined : await tailOffset(files[last], options.parseThread === true);
+  const offset =
+    options.parseThread === false ? undefined : await tailOffset(files[last], options.parseThread === true);
   const tail = offset === undefined ? undefined : new TailThread(files[last], last, offset);
   try {
     for (let f = 0; f < files.length; f++) {
@@ -231,4 +232,3 @@ function compactMap(column: Int32Array, size: number): { ids: number[] } {
 function compactIds(column: Int32Array, ids: string[]): string[] {
   return compactMap(column, ids.length).ids.map((i) => ids[i]);
 }
-

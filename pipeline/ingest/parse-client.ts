@@ -4,8 +4,8 @@
 import { open, stat } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
+import { CONSUMED, type FromTailThread, STOP, type TailThreadData } from "./parse-protocol.js";
 import type { RecordBatch } from "./record-batch.js";
-import { CONSUMED, STOP, type FromTailThread, type TailThreadData } from "./parse-protocol.js";
 import { isGzip } from "./sources.js";
 
 /** The thread takes at most this much of a file: what it parses waits in memory (~150 MB per 64 MiB of CSV) until the ingest gets there. */
@@ -52,11 +52,19 @@ export class TailThread {
   private ended = false;
 
   constructor(file: string, fileIndex: number, offset: number) {
-    const data: TailThreadData = { file, fileIndex, offset, shared: this.flags.buffer as SharedArrayBuffer, maxInFlight: MAX_IN_FLIGHT };
+    const data: TailThreadData = {
+      file,
+      fileIndex,
+      offset,
+      shared: this.flags.buffer as SharedArrayBuffer,
+      maxInFlight: MAX_IN_FLIGHT,
+    };
     this.worker = new Worker(new URL("./parse-worker.mjs", import.meta.url), { workerData: data });
     this.worker.on("message", (m: FromTailThread) => this.push(m));
     this.worker.on("error", (err) => this.push({ type: "error", message: err.message, usage: false }));
-    this.worker.on("exit", (code) => this.push({ type: "error", message: `exited early (code ${code})`, usage: false }));
+    this.worker.on("exit", (code) =>
+      this.push({ type: "error", message: `exited early (code ${code})`, usage: false }),
+    );
   }
 
   /** Hands every batch to `consume` in order, until the thread is done; throws what the thread failed with. */
@@ -68,7 +76,8 @@ export class TailThread {
         continue;
       }
       if (m.type === "done") return;
-      if (m.type === "error") throw m.usage ? new UsageError(m.message) : new Error(`parse thread failed: ${m.message}`);
+      if (m.type === "error")
+        throw m.usage ? new UsageError(m.message) : new Error(`parse thread failed: ${m.message}`);
       consume(m.batch);
       Atomics.add(this.flags, CONSUMED, 1);
       Atomics.notify(this.flags, CONSUMED);

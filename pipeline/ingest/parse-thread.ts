@@ -6,8 +6,8 @@
 // tell, by reaching it; when it is not, the ingest drops everything sent here.
 import { parentPort, workerData } from "node:worker_threads";
 import { UsageError } from "../errors.js";
-import { readBatches, readHead, type RecordBatch } from "./record-batch.js";
-import { CONSUMED, STOP, type FromTailThread, type TailThreadData } from "./parse-protocol.js";
+import { CONSUMED, type FromTailThread, STOP, type TailThreadData } from "./parse-protocol.js";
+import { type RecordBatch, readBatches, readHead } from "./record-batch.js";
 
 const port = parentPort!;
 const { file, fileIndex, offset, shared, maxInFlight } = workerData as TailThreadData;
@@ -27,7 +27,12 @@ function post(batch: RecordBatch): void {
   }
   posted++;
   const message: FromTailThread = { type: "batch", batch };
-  port.postMessage(message, [batch.start.buffer, batch.end.buffer, batch.status.buffer, batch.time.buffer] as ArrayBuffer[]);
+  port.postMessage(message, [
+    batch.start.buffer,
+    batch.end.buffer,
+    batch.status.buffer,
+    batch.time.buffer,
+  ] as ArrayBuffer[]);
 }
 
 try {

@@ -1,13 +1,13 @@
 // One pass of csv-parse over one input file (or its tail from a byte offset), handing each
 // record to the caller with the byte range it came from (so a rejected row can later be
 // copied out exactly as read).
-import { parse, type CsvError } from "csv-parse";
+import { type CsvError, parse } from "csv-parse";
 import { UsageError } from "../errors.js";
 import { openInput } from "./sources.js";
 
 export interface RecordSink {
   /** A parsed record and its byte range [start, end) in the (decompressed) file; true stops the reading after it. */
-  record(fields: string[], start: number, end: number): boolean | void;
+  record(fields: string[], start: number, end: number): boolean | undefined;
   /** A record csv-parse could not finish (an unclosed quote at the end of the file). */
   unreadable(start: number, end: number): void;
 }
@@ -57,7 +57,8 @@ export async function readCsv(file: string, sink: RecordSink, from?: ReadFrom): 
       parser.destroy();
       if (passThrough || err instanceof UsageError) return reject(err);
       const code = (err as { code?: string }).code;
-      const detail = code === "Z_DATA_ERROR" || code === "Z_BUF_ERROR" ? "not a valid gzip file" : err.message;
+      const detail =
+        code === "Z_DATA_ERROR" || code === "Z_BUF_ERROR" ? "not a valid gzip file" : err.message;
       reject(new UsageError(`${file}: cannot read: ${detail}`));
     };
     input.on("error", fail);
@@ -89,5 +90,8 @@ export async function readCsv(file: string, sink: RecordSink, from?: ReadFrom): 
     parser.on("end", () => resolve());
     input.pipe(parser);
   });
-  return { stopped, recordDelimiter: (parser.options.record_delimiter as unknown as Buffer[]).map((d) => d.toString()) };
+  return {
+    stopped,
+    recordDelimiter: (parser.options.record_delimiter as unknown as Buffer[]).map((d) => d.toString()),
+  };
 }

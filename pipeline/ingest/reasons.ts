@@ -33,6 +33,8 @@ export function totalRejected(a: Accounting): number {
 export function assertBalanced(a: Accounting): void {
   const rejected = totalRejected(a);
   if (a.rows_read !== a.rows_kept + rejected) {
-    throw new Error(`ingest accounting broken: read ${a.rows_read} != kept ${a.rows_kept} + rejected ${rejected}`);
+    throw new Error(
+      `ingest accounting broken: read ${a.rows_read} != kept ${a.rows_kept} + rejected ${rejected}`,
+    );
   }
 }

@@ -3,12 +3,13 @@
 // the whole log (events seen so far, dictionaries, duplicates, bots) stays with the
 // caller, so this half can run on another thread (parse-thread.ts) without changing a
 // single decision or the order of rejected rows.
-import { UsageError } from "../errors.js";
+
 import { isValidId } from "../../worker/contract.js";
+import { UsageError } from "../errors.js";
 import { parseEventDate } from "./dates.js";
-import { mapHeader, type ColumnMap } from "./header.js";
-import type { RejectReason } from "./reasons.js";
+import { type ColumnMap, mapHeader } from "./header.js";
 import { readCsv } from "./read-csv.js";
+import type { RejectReason } from "./reasons.js";
 
 const BATCH_RECORDS = 8192;
 
@@ -97,7 +98,12 @@ export async function readHead(file: string): Promise<FileHead | undefined> {
  * batch (and the last) to `onBatch` synchronously. Throws a UsageError for a file without
  * a usable header. Resolves to whether `segment.stopAt` was reached.
  */
-export async function readBatches(file: string, fileIndex: number, onBatch: (batch: RecordBatch) => void, segment: Segment = {}): Promise<boolean> {
+export async function readBatches(
+  file: string,
+  fileIndex: number,
+  onBatch: (batch: RecordBatch) => void,
+  segment: Segment = {},
+): Promise<boolean> {
   const from = segment.from;
   let columns: ColumnMap | undefined = from && mapHeader(from.head.header, file);
   let width = from ? from.head.header.length : 0;
@@ -116,39 +122,47 @@ export async function readBatches(file: string, fileIndex: number, onBatch: (bat
     batch = emptyBatch(fileIndex);
     onBatch(full);
   };
-  const { stopped } = await readCsv(file, {
-    unreadable(start, end) {
-      if (!columns) throw new UsageError(`${file}: no readable header row (a quote is never closed)`);
-      add(STATUS.malformed, start, end);
-      if (batch.count === BATCH_RECORDS) flush();
-    },
-    record(record, start, end) {
-      if (!columns) {
-        columns = mapHeader(record, file);
-        width = record.length;
-        return;
-      }
-      if (record.length !== width) {
+  const { stopped } = await readCsv(
+    file,
+    {
+      unreadable(start, end) {
+        if (!columns) throw new UsageError(`${file}: no readable header row (a quote is never closed)`);
         add(STATUS.malformed, start, end);
-      } else {
-        const cid = record[columns.customer].trim();
-        const pid = record[columns.product].trim();
-        const ev = record[columns.event].trim();
-        if (!cid) add(STATUS.missingCustomer, start, end);
-        else if (!pid) add(STATUS.missingProduct, start, end);
-        else if (!ev) add(STATUS.missingEvent, start, end);
-        else {
-          // The event is checked by the caller before these two (it knows the events seen so far).
-          const t = parseEventDate(record[columns.date]);
-          const status = Number.isNaN(t) ? STATUS.invalidDate : !isValidId(cid) || !isValidId(pid) ? STATUS.invalidId : STATUS.ok;
-          batch.time[add(status, start, end)] = t;
-          batch.text.push(cid, pid, ev.toLowerCase(), columns.name >= 0 ? record[columns.name].trim() : "");
+        if (batch.count === BATCH_RECORDS) flush();
+      },
+      record(record, start, end) {
+        if (!columns) {
+          columns = mapHeader(record, file);
+          width = record.length;
+          return;
         }
-      }
-      if (batch.count === BATCH_RECORDS) flush();
-      return end === stopAt;
+        if (record.length !== width) {
+          add(STATUS.malformed, start, end);
+        } else {
+          const cid = record[columns.customer].trim();
+          const pid = record[columns.product].trim();
+          const ev = record[columns.event].trim();
+          if (!cid) add(STATUS.missingCustomer, start, end);
+          else if (!pid) add(STATUS.missingProduct, start, end);
+          else if (!ev) add(STATUS.missingEvent, start, end);
+          else {
+            // The event is checked by the caller before these two (it knows the events seen so far).
+            const t = parseEventDate(record[columns.date]);
+            const status = Number.isNaN(t)
+              ? STATUS.invalidDate
+              : !isValidId(cid) || !isValidId(pid)
+                ? STATUS.invalidId
+                : STATUS.ok;
+            batch.time[add(status, start, end)] = t;
+            batch.text.push(cid, pid, ev.toLowerCase(), columns.name >= 0 ? record[columns.name].trim() : "");
+          }
+        }
+        if (batch.count === BATCH_RECORDS) flush();
+        return end === stopAt;
+      },
     },
-  }, from && { offset: from.offset, recordDelimiter: from.head.recordDelimiter });
+    from && { offset: from.offset, recordDelimiter: from.head.recordDelimiter },
+  );
   if (!columns) throw new UsageError(`${file}: empty file, no header row`);
   flush();
   return stopped;

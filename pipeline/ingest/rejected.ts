@@ -54,7 +54,7 @@ export async function writeRejectedCsv(path: string, files: string[], log: Rejec
   const out = createWriteStream(path);
   const write = (text: string) =>
     out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once("drain", () => resolve()));
-  await write(REJECTED_HEADER + "\n");
+  await write(`${REJECTED_HEADER}\n`);
   const order = log.ordered();
   let i = 0;
   while (i < order.length) {
@@ -63,11 +63,15 @@ export async function writeRejectedCsv(path: string, files: string[], log: Rejec
     while (j < order.length && log.file.data[order[j]] === f) j++;
     const entries = order.subarray(i, j);
     for await (const { entry, line, raw } of extractRanges(files[f], log, entries)) {
-      await write(`${csvField(files[f])},${line},${REJECT_REASONS[log.reason.data[entry]]},${csvField(raw)}\n`);
+      await write(
+        `${csvField(files[f])},${line},${REJECT_REASONS[log.reason.data[entry]]},${csvField(raw)}\n`,
+      );
     }
     i = j;
   }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
 }
 
 /**

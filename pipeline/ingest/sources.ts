@@ -9,10 +9,11 @@ import { UsageError } from "../errors.js";
 const CSV_FILE = /\.csv(\.gz)?$/i;
 
 export async function resolveInputs(inputs: string[]): Promise<string[]> {
-  if (inputs.length === 0) throw new UsageError("no input given: pass a CSV file, a .csv.gz or a folder of them");
+  if (inputs.length === 0)
+    throw new UsageError("no input given: pass a CSV file, a .csv.gz or a folder of them");
   const files: string[] = [];
   for (const input of inputs) {
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(input);
     } catch {

@@ -6,9 +6,9 @@
 //    one (IDF-weighted), from a per-token list of its strongest recent customers.
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
-import { gather, type Groups } from "./groups.js";
+import { type Groups, gather } from "./groups.js";
 import { tokenLists } from "./token-lists.js";
-import { tokenizeProducts, type ProductTokens } from "./tokens.js";
+import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 
 /** Bounds on the candidate sets: the work per product is at most about their product. */
 export const LIMITS = {
@@ -108,7 +108,14 @@ export class Affinity {
   }
 
   scratch(table: Float64Array): AffinityScratch {
-    return { touched: new Int32Array(this.data.customers.length), size: 0, table, mark: 0, hasCo: false, hasNames: false };
+    return {
+      touched: new Int32Array(this.data.customers.length),
+      size: 0,
+      table,
+      mark: 0,
+      hasCo: false,
+      hasNames: false,
+    };
   }
 
   /**
@@ -119,7 +126,11 @@ export class Affinity {
   value(s: AffinityScratch, c: number): number {
     const total = (s.hasCo ? this.wCo : 0) + (s.hasNames ? this.wNames : 0);
     const r = c * 8;
-    return total > 0 ? ((s.hasCo ? this.wCo * s.table[r + 1 /* CO */] : 0) + (s.hasNames ? this.wNames * s.table[r + 2 /* NAMES */] : 0)) / total : 0;
+    return total > 0
+      ? ((s.hasCo ? this.wCo * s.table[r + 1 /* CO */] : 0) +
+          (s.hasNames ? this.wNames * s.table[r + 2 /* NAMES */] : 0)) /
+          total
+      : 0;
   }
 
   /**
@@ -159,7 +170,11 @@ export class Affinity {
       this.customerStamp[c] = mark;
       seeds++;
       let followed = 0;
-      for (let j = byCustomer.start[c]; j < byCustomer.start[c + 1] && followed < LIMITS.neighboursPerCustomer; j++) {
+      for (
+        let j = byCustomer.start[c];
+        j < byCustomer.start[c + 1] && followed < LIMITS.neighboursPerCustomer;
+        j++
+      ) {
         const q = this.customerProduct[j];
         if (q === p || (this.lastCustomer[q] === c && this.productStamp[q] === mark)) continue;
         if (this.productStamp[q] !== mark) {
@@ -177,7 +192,11 @@ export class Affinity {
       const sim = this.coCount[q] / Math.sqrt(this.degree[p] * this.degree[q]);
       let taken = 0;
       const visit = ++this.visits;
-      for (let i = byProduct.start[q]; i < byProduct.start[q + 1] && taken < LIMITS.customersPerNeighbour; i++) {
+      for (
+        let i = byProduct.start[q];
+        i < byProduct.start[q + 1] && taken < LIMITS.customersPerNeighbour;
+        i++
+      ) {
         const c = this.productCustomer[i];
         if (this.customerVisit[c] === visit) continue;
         this.customerVisit[c] = visit;

@@ -1,9 +1,10 @@
 // The audiences the full model is compared with on the same split (docs/model.md).
-import type { Interactions } from "../ingest/ingest.js";
-import { MS_PER_DAY } from "../ingest/dates.js";
+
 import { seededRandom } from "../generate/random.js";
-import { newestTime, type Groups } from "./groups.js";
+import { MS_PER_DAY } from "../ingest/dates.js";
+import type { Interactions } from "../ingest/ingest.js";
 import { sortCustomers } from "./engagement.js";
+import { type Groups, newestTime } from "./groups.js";
 
 /** What the old system served: recent interactions (last `windowDays`) ÷ (days since last + 1), one global order. */
 export function activityOrder(data: Interactions, windowDays = 30): Int32Array {
@@ -24,7 +25,13 @@ export function activityOrder(data: Interactions, windowDays = 30): Int32Array {
 }
 
 /** The first k of a global order, minus the product's own customers. */
-export function fromGlobalOrder(order: Int32Array, byProduct: Groups, customerOf: Int32Array, p: number, k: number): Int32Array {
+export function fromGlobalOrder(
+  order: Int32Array,
+  byProduct: Groups,
+  customerOf: Int32Array,
+  p: number,
+  k: number,
+): Int32Array {
   const own = new Set<number>();
   for (let i = byProduct.start[p]; i < byProduct.start[p + 1]; i++) own.add(customerOf[byProduct.rows[i]]);
   const out: number[] = [];
@@ -33,7 +40,14 @@ export function fromGlobalOrder(order: Int32Array, byProduct: Groups, customerOf
 }
 
 /** k distinct random customers, minus the product's own customers. */
-export function randomAudience(customerCount: number, byProduct: Groups, customerOf: Int32Array, p: number, k: number, rng: () => number): Int32Array {
+export function randomAudience(
+  customerCount: number,
+  byProduct: Groups,
+  customerOf: Int32Array,
+  p: number,
+  k: number,
+  rng: () => number,
+): Int32Array {
   const taken = new Set<number>();
   for (let i = byProduct.start[p]; i < byProduct.start[p + 1]; i++) taken.add(customerOf[byProduct.rows[i]]);
   const available = customerCount - taken.size;

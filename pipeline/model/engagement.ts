@@ -5,9 +5,9 @@
 // hair of each other near zero). Recency is exp(-days / recencyDecayDays): already 0..1 and
 // meaningful in absolute terms, so it is kept as is.
 import type { Config } from "../config.js";
-import type { Interactions } from "../ingest/ingest.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
-import { groupRows, newestFirst, newestTime, type Groups } from "./groups.js";
+import type { Interactions } from "../ingest/ingest.js";
+import { type Groups, groupRows, newestFirst, newestTime } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { sortByKeyDescending } from "./sort.js";
 
@@ -42,15 +42,29 @@ export function percentileRanks(values: Float64Array): Float64Array {
 }
 
 /** Best first: higher score, then later last activity, then smaller id. */
-export function sortCustomers(customers: Int32Array, score: ArrayLike<number>, lastActivity: ArrayLike<number>, ids: string[]): Int32Array {
-  return sortByKeyDescending(customers, score, (a, b) => lastActivity[b] - lastActivity[a] || compareIds(ids[a], ids[b]));
+export function sortCustomers(
+  customers: Int32Array,
+  score: ArrayLike<number>,
+  lastActivity: ArrayLike<number>,
+  ids: string[],
+): Int32Array {
+  return sortByKeyDescending(
+    customers,
+    score,
+    (a, b) => lastActivity[b] - lastActivity[a] || compareIds(ids[a], ids[b]),
+  );
 }
 
 /**
  * `asOf` is "now" for recency (default: the newest row). `byCustomer` may be passed when the
  * caller already grouped the rows (newest first), to save the grouping.
  */
-export function computeEngagement(data: Interactions, config: Config, asOf?: number, byCustomer?: Groups): Engagement {
+export function computeEngagement(
+  data: Interactions,
+  config: Config,
+  asOf?: number,
+  byCustomer?: Groups,
+): Engagement {
   const n = data.customers.length;
   const groups = byCustomer ?? groupRows(data.customer, newestFirst(data), n);
   const volume = new Float64Array(n);

@@ -6,7 +6,15 @@ import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { activityOrder, fromGlobalOrder, randomAudience, seededRandom } from "./baselines.js";
 import { groupRows, newestFirst } from "./groups.js";
-import { diversity, hitRateAt, ndcgAt, precisionAt, recallAt, type Diversity, type Judged } from "./metrics.js";
+import {
+  type Diversity,
+  diversity,
+  hitRateAt,
+  type Judged,
+  ndcgAt,
+  precisionAt,
+  recallAt,
+} from "./metrics.js";
 import { EXPOSURE_LEVEL, rank } from "./rank.js";
 import { splitByTime } from "./split.js";
 
@@ -77,7 +85,9 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
   for (const [productId, customers] of truthIds) {
     const p = trainProduct.get(productId);
     const before = new Set<number>();
-    if (p !== undefined) for (let i = trainByProduct.start[p]; i < trainByProduct.start[p + 1]; i++) before.add(train.customer[trainByProduct.rows[i]]);
+    if (p !== undefined)
+      for (let i = trainByProduct.start[p]; i < trainByProduct.start[p + 1]; i++)
+        before.add(train.customer[trainByProduct.rows[i]]);
     const truth = new Set<number>();
     let size = 0;
     for (const id of customers) {
@@ -98,7 +108,12 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
   const products = Int32Array.from(evaluated);
 
   const score = (audienceOf: (p: number) => ArrayLike<number>): ModelScores => {
-    const sums = { precision: {} as Record<string, number>, recall: {} as Record<string, number>, hit_rate: {} as Record<string, number>, ndcg: {} as Record<string, number> };
+    const sums = {
+      precision: {} as Record<string, number>,
+      recall: {} as Record<string, number>,
+      hit_rate: {} as Record<string, number>,
+      ndcg: {} as Record<string, number>,
+    };
     for (const k of ks) sums.precision[k] = sums.recall[k] = sums.hit_rate[k] = sums.ndcg[k] = 0;
     const tops: ArrayLike<number>[] = [];
     for (const p of products) {
@@ -113,7 +128,8 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
       }
     }
     const n = Math.max(1, products.length);
-    const mean = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v / n]));
+    const mean = (o: Record<string, number>) =>
+      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v / n]));
     return {
       precision: mean(sums.precision),
       recall: mean(sums.recall),
@@ -126,7 +142,11 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
     const map = new Map<number, Int32Array>();
     if (products.length === 0) return map;
     const ranking = rank(train, config, { maxN: maxK, blend, products });
-    for (const [p, a] of ranking.audiences()) map.set(p, a.customers.map((c) => ranking.customerOf[c]));
+    for (const [p, a] of ranking.audiences())
+      map.set(
+        p,
+        a.customers.map((c) => ranking.customerOf[c]),
+      );
     return map;
   };
 
@@ -146,8 +166,17 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
   const r10 = models.random.precision["10"];
   const f10 = models.full.precision["10"];
   return {
-    split: { train_share: trainShare, cutoff: new Date(cutoff).toISOString(), train_rows: train.count, test_rows: testRows.length },
-    products: { test_products: testProducts, evaluated: products.length, coverage: testProducts > 0 ? products.length / testProducts : 0 },
+    split: {
+      train_share: trainShare,
+      cutoff: new Date(cutoff).toISOString(),
+      train_rows: train.count,
+      test_rows: testRows.length,
+    },
+    products: {
+      test_products: testProducts,
+      evaluated: products.length,
+      coverage: testProducts > 0 ? products.length / testProducts : 0,
+    },
     truth_pairs: truthPairs,
     ceiling: truthPairs > 0 ? seenPairs / truthPairs : 0,
     k: ks,
@@ -186,10 +215,19 @@ export function formatEvaluation(e: Evaluation): string {
     for (const metric of ["precision", "recall", "hit_rate", "ndcg"] as const) {
       rows.push([name, metric, ...e.k.map((k) => f(m[metric][k]))]);
     }
-    rows.push([name, "diversity", `distinct ${f(m.diversity.distinct_share)}`, `max share ${f(m.diversity.max_share)}`]);
+    rows.push([
+      name,
+      "diversity",
+      `distinct ${f(m.diversity.distinct_share)}`,
+      `max share ${f(m.diversity.max_share)}`,
+    ]);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [
     `split at ${e.split.cutoff}: ${e.split.train_rows} train rows, ${e.split.test_rows} test rows`,
     `products: ${e.products.evaluated} evaluated of ${e.products.test_products} with new customers in test (coverage ${f(e.products.coverage)})`,
@@ -197,7 +235,9 @@ export function formatEvaluation(e: Evaluation): string {
     line(head),
     ...rows.map(line),
     ...(e.k.includes(10)
-      ? [`lift of full over random at precision@10: ${e.lift_over_random_at_10 === null ? "n/a (random scored 0)" : `${e.lift_over_random_at_10.toFixed(1)}x`}`]
+      ? [
+          `lift of full over random at precision@10: ${e.lift_over_random_at_10 === null ? "n/a (random scored 0)" : `${e.lift_over_random_at_10.toFixed(1)}x`}`,
+        ]
       : []),
   ].join("\n");
 }
@@ -205,7 +245,9 @@ export function formatEvaluation(e: Evaluation): string {
 /** Markdown of the same table, for docs. */
 export function evaluationMarkdown(e: Evaluation): string {
   const f = (x: number) => x.toFixed(4);
-  const lines = [`| model | ${e.k.map((k) => `P@${k}`).join(" | ")} | ${e.k.map((k) => `R@${k}`).join(" | ")} | HR@10 | NDCG@10 | distinct top-10 | max share |`];
+  const lines = [
+    `| model | ${e.k.map((k) => `P@${k}`).join(" | ")} | ${e.k.map((k) => `R@${k}`).join(" | ")} | HR@10 | NDCG@10 | distinct top-10 | max share |`,
+  ];
   lines.push(`|${" --- |".repeat(2 * e.k.length + 5)}`);
   for (const name of MODELS) {
     const m = e.models[name];

@@ -13,7 +13,7 @@ import type { Interactions } from "../ingest/ingest.js";
 import { Affinity } from "./affinity.js";
 import { customerTable } from "./customer-table.js";
 import { computeEngagement, type Engagement } from "./engagement.js";
-import { gather, groupRows, newestFirst, renumberGroups, type Groups } from "./groups.js";
+import { type Groups, gather, groupRows, newestFirst, renumberGroups } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { relabelByEngagement } from "./relabel.js";
 import { sortByKeyDescending } from "./sort.js";
@@ -41,7 +41,10 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   const P = input.products.length;
   const order = newestFirst(input);
   const inputByCustomer = groupRows(input.customer, order, C);
-  const { data, engagement, customerOf } = relabelByEngagement(input, computeEngagement(input, config, undefined, inputByCustomer));
+  const { data, engagement, customerOf } = relabelByEngagement(
+    input,
+    computeEngagement(input, config, undefined, inputByCustomer),
+  );
   const byCustomer = renumberGroups(inputByCustomer, customerOf);
   const byProduct = groupRows(data.product, order, P);
 
@@ -57,14 +60,26 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   }
   const eligible = engagement.order.filter((c) => !suppressed[c]);
   const position = new Int32Array(C).fill(-1);
-  eligible.forEach((c, i) => (position[c] = i));
+  eligible.forEach((c, i) => {
+    position[c] = i;
+  });
 
   const affinity = blend > 0 ? new Affinity(data, byProduct, byCustomer, config, position) : undefined;
-  const ranker = new ProductRanker(data, engagement, eligible, position, suppressed, byProduct, gather(data.customer, byProduct.rows), affinity, {
-    maxN,
-    blend,
-    cap: config.exposureCap,
-  });
+  const ranker = new ProductRanker(
+    data,
+    engagement,
+    eligible,
+    position,
+    suppressed,
+    byProduct,
+    gather(data.customer, byProduct.rows),
+    affinity,
+    {
+      maxN,
+      blend,
+      cap: config.exposureCap,
+    },
+  );
   const products = options.products ?? rankingOrder(byProduct, P, config.exposureCap, affinity?.tokens);
 
   const fallbackSize = Math.min(maxN, eligible.length);
@@ -92,7 +107,12 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
  * are then still in cache. Ranking the 812k products of 2M rows took 16-18 s that way
  * against 22-25 s by reach.
  */
-function rankingOrder(byProduct: Groups, P: number, cap: number, tokens: ProductTokens | undefined): Int32Array {
+function rankingOrder(
+  byProduct: Groups,
+  P: number,
+  cap: number,
+  tokens: ProductTokens | undefined,
+): Int32Array {
   const products = new Int32Array(P);
   for (let p = 0; p < P; p++) products[p] = p;
   const key = new Float64Array(P);
@@ -101,7 +121,8 @@ function rankingOrder(byProduct: Groups, P: number, cap: number, tokens: Product
   } else {
     // Ascending (first token, second token), with "none" first, as one exact double.
     const base = tokens.count + 1;
-    const token = (p: number, k: number) => (tokens.start[p] + k < tokens.start[p + 1] ? tokens.tokens[tokens.start[p] + k] + 1 : 0);
+    const token = (p: number, k: number) =>
+      tokens.start[p] + k < tokens.start[p + 1] ? tokens.tokens[tokens.start[p] + k] + 1 : 0;
     for (let p = 0; p < P; p++) key[p] = -(token(p, 0) * base + token(p, 1));
   }
   return sortByKeyDescending(products, key, (a, b) => a - b);
@@ -194,7 +215,8 @@ export class ProductRanker {
   private nextFill(i: number, mark: number): number {
     const { eligible, table } = this;
     i = this.alive(i);
-    while (i < eligible.length && Math.abs(table[eligible[i] * 8 + 5 /* MARK */]) === mark) i = this.alive(i + 1);
+    while (i < eligible.length && Math.abs(table[eligible[i] * 8 + 5 /* MARK */]) === mark)
+      i = this.alive(i + 1);
     return i;
   }
 
@@ -223,7 +245,10 @@ export class ProductRanker {
         const c = s.touched[k];
         const r = c * 8;
         if (table[r + 5 /* MARK */] === mark || table[r + 6 /* EXPOSURE */] >= limit) continue;
-        keys[n++] = this.key(blend * this.affinity.value(s, c) + table[r + 3 /* FILL_SCORE */], table[r + 4 /* TIE_RANK */]);
+        keys[n++] = this.key(
+          blend * this.affinity.value(s, c) + table[r + 3 /* FILL_SCORE */],
+          table[r + 4 /* TIE_RANK */],
+        );
         // Marked so the engagement walk skips them (they are merged from the sorted keys).
         table[r + 5 /* MARK */] = -mark;
       }
@@ -281,6 +306,7 @@ export function selectSmallest(keys: Float64Array, n: number, k: number): void {
     const a = keys[lo];
     const b = keys[mid];
     const c = keys[hi];
+    // biome-ignore lint/complexity/useMathMinMax: a median of three by comparisons, as the sort it mirrors
     const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
     let i = lo;
     let j = hi;

@@ -11,7 +11,11 @@ const BUCKETS = 1 << DIGIT_BITS;
  * keys: the order `items.sort((a, b) => key[b] - key[a] || tie(a, b))` gives, for keys that
  * are not NaN. Returns `items`.
  */
-export function sortByKeyDescending(items: Int32Array, key: ArrayLike<number>, tie: (a: number, b: number) => number): Int32Array {
+export function sortByKeyDescending(
+  items: Int32Array,
+  key: ArrayLike<number>,
+  tie: (a: number, b: number) => number,
+): Int32Array {
   const n = items.length;
   if (n < 2) return items;
   // Each key's bits as two 32-bit words, transformed so that unsigned order is descending

@@ -8,9 +8,10 @@
 // per visit: the most expensive step of the preparation), whereas a customer walk touches
 // only token-sized arrays, which stay in cache. A customer's rows are taken in product
 // order, so each x is summed in the same order as a token walk would sum it.
-import type { Interactions } from "../ingest/ingest.js";
+
 import { MS_PER_DAY } from "../ingest/dates.js";
-import { newestTime, type Groups } from "./groups.js";
+import type { Interactions } from "../ingest/ingest.js";
+import { type Groups, newestTime } from "./groups.js";
 import type { ProductTokens } from "./tokens.js";
 
 export interface TokenLists {
@@ -139,7 +140,9 @@ export function tokenLists(input: TokenListInput): TokenLists {
       const j = rows[i];
       const p = customerProduct[j];
       const r = byCustomer.rows[j];
-      const w = (data.eventWeights[data.event[r]] / maxWeight) * Math.exp(-(now - data.time[r]) / MS_PER_DAY / input.recencyDecayDays);
+      const w =
+        (data.eventWeights[data.event[r]] / maxWeight) *
+        Math.exp(-(now - data.time[r]) / MS_PER_DAY / input.recencyDecayDays);
       for (let k = tokens.start[p]; k < tokens.start[p + 1]; k++) {
         const t = tokens.tokens[k];
         if (capacity[t] === 0) continue;

@@ -17,7 +17,10 @@ export interface ProductTokens {
 const SPLIT = /[^\p{L}\p{N}]+/u;
 
 export function nameTokens(name: string): string[] {
-  const words = name.toLowerCase().split(SPLIT).filter((w) => w.length > 0);
+  const words = name
+    .toLowerCase()
+    .split(SPLIT)
+    .filter((w) => w.length > 0);
   const out = new Set<string>(words);
   for (let i = 0; i + 1 < words.length; i++) out.add(`${words[i]} ${words[i + 1]}`);
   return [...out];

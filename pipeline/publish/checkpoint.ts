@@ -33,7 +33,8 @@ export class Checkpoint {
     try {
       const raw = JSON.parse(await readFile(file, "utf8")) as CheckpointData;
       // A checkpoint of another version (a build directory reused) is worthless.
-      if (raw?.format === 1 && raw.version === version && raw.targets && typeof raw.targets === "object") data = raw;
+      if (raw?.format === 1 && raw.version === version && raw.targets && typeof raw.targets === "object")
+        data = raw;
     } catch {
       // Missing or unreadable: start from nothing, which is always safe.
     }

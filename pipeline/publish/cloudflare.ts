@@ -4,9 +4,16 @@
 // errors, and keys the API reports as unsuccessful are sent again.
 import type { KvPair } from "../build/serialize.js";
 import { RunError, UsageError } from "../errors.js";
-import { CLOUDFLARE_RATE, RequestGate, type RateLimitOptions } from "./rate-limit.js";
+import { CLOUDFLARE_RATE, type RateLimitOptions, RequestGate } from "./rate-limit.js";
 import { redact } from "./redact.js";
-import { backoffMs, DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from "./retry.js";
+import {
+  backoffMs,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryPolicy,
+  sleep,
+} from "./retry.js";
 import { collectKeys, type KvTarget } from "./target.js";
 
 export const DEFAULT_API_BASE_URL = "https://api.cloudflare.com/client/v4";
@@ -38,16 +45,34 @@ interface BulkResult {
 }
 
 /** Reads the token and account from the environment: a one-line usage error if unset. */
-export function cloudflareCredentials(env: NodeJS.ProcessEnv = process.env): { token: string; accountId: string; baseUrl: string } {
+export function cloudflareCredentials(env: NodeJS.ProcessEnv = process.env): {
+  token: string;
+  accountId: string;
+  baseUrl: string;
+} {
   const token = env.CLOUDFLARE_API_TOKEN?.trim();
   const accountId = env.CLOUDFLARE_ACCOUNT_ID?.trim();
-  if (!token) throw new UsageError("CLOUDFLARE_API_TOKEN is not set: export an API token with the Workers KV Storage Edit permission");
-  if (!accountId) throw new UsageError("CLOUDFLARE_ACCOUNT_ID is not set: export the account id shown in the Cloudflare dashboard");
-  return { token, accountId, baseUrl: (env.CLOUDFLARE_API_BASE_URL?.trim() || DEFAULT_API_BASE_URL).replace(/\/+$/, "") };
+  if (!token)
+    throw new UsageError(
+      "CLOUDFLARE_API_TOKEN is not set: export an API token with the Workers KV Storage Edit permission",
+    );
+  if (!accountId)
+    throw new UsageError(
+      "CLOUDFLARE_ACCOUNT_ID is not set: export the account id shown in the Cloudflare dashboard",
+    );
+  return {
+    token,
+    accountId,
+    baseUrl: (env.CLOUDFLARE_API_BASE_URL?.trim() || DEFAULT_API_BASE_URL).replace(/\/+$/, ""),
+  };
 }
 
 /** Splits pairs into request bodies within the API's per-request limits. */
-export function chunkPairs(pairs: KvPair[], maxPairs = MAX_BULK_PAIRS, maxBytes = MAX_BULK_BYTES): KvPair[][] {
+export function chunkPairs(
+  pairs: KvPair[],
+  maxPairs = MAX_BULK_PAIRS,
+  maxBytes = MAX_BULK_BYTES,
+): KvPair[][] {
   const chunks: KvPair[][] = [];
   let current: KvPair[] = [];
   let bytes = 2;
@@ -66,10 +91,17 @@ export function chunkPairs(pairs: KvPair[], maxPairs = MAX_BULK_PAIRS, maxBytes 
 }
 
 /** How a namespace is named to people and in checkpoints (no token in either). */
-export function cloudflareTargetName(accountId: string, namespaceId: string, baseUrl = DEFAULT_API_BASE_URL): { name: string; identity: string } {
+export function cloudflareTargetName(
+  accountId: string,
+  namespaceId: string,
+  baseUrl = DEFAULT_API_BASE_URL,
+): { name: string; identity: string } {
   const base = baseUrl.replace(/\/+$/, "");
   const via = base === DEFAULT_API_BASE_URL ? "" : ` via ${base}`;
-  return { name: `Cloudflare KV (namespace ${namespaceId}${via})`, identity: `cloudflare:${base}#${accountId}/${namespaceId}` };
+  return {
+    name: `Cloudflare KV (namespace ${namespaceId}${via})`,
+    identity: `cloudflare:${base}#${accountId}/${namespaceId}`,
+  };
 }
 
 export class CloudflareKv implements KvTarget {
@@ -89,7 +121,11 @@ export class CloudflareKv implements KvTarget {
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.root = `${base}/accounts/${encodeURIComponent(options.accountId)}/storage/kv/namespaces/${encodeURIComponent(options.namespaceId)}`;
-    ({ name: this.name, identity: this.identity } = cloudflareTargetName(options.accountId, options.namespaceId, base));
+    ({ name: this.name, identity: this.identity } = cloudflareTargetName(
+      options.accountId,
+      options.namespaceId,
+      base,
+    ));
   }
 
   inFlight(): number {
@@ -98,7 +134,8 @@ export class CloudflareKv implements KvTarget {
 
   async putBulk(pairs: KvPair[], body?: Buffer): Promise<void> {
     if (pairs.length === 0) return;
-    const chunks = body && pairs.length <= MAX_BULK_PAIRS && body.length <= MAX_BULK_BYTES ? [pairs] : chunkPairs(pairs);
+    const chunks =
+      body && pairs.length <= MAX_BULK_PAIRS && body.length <= MAX_BULK_BYTES ? [pairs] : chunkPairs(pairs);
     for (const chunk of chunks) {
       await this.bulk("PUT", "/bulk", chunk, chunk === pairs && body ? body : undefined, (p) => p.key);
     }
@@ -119,7 +156,10 @@ export class CloudflareKv implements KvTarget {
     let cursor: string | undefined;
     for (;;) {
       // The API takes limit 10..1,000.
-      const query = new URLSearchParams({ prefix, limit: String(Math.min(LIST_PAGE, Math.max(10, pageSize))) });
+      const query = new URLSearchParams({
+        prefix,
+        limit: String(Math.min(LIST_PAGE, Math.max(10, pageSize))),
+      });
       if (cursor) query.set("cursor", cursor);
       const res = await this.request("GET", `/keys?${query}`);
       const envelope = this.parse<{ name: string }[]>(res.text, "list keys");
@@ -139,16 +179,26 @@ export class CloudflareKv implements KvTarget {
    * One bulk request, then again for whatever the API reports as unsuccessful, until
    * every item is confirmed or the retry budget is spent.
    */
-  private async bulk<T>(method: string, path: string, items: T[], firstBody: Buffer | undefined, keyOf: (item: T) => string): Promise<void> {
+  private async bulk<T>(
+    method: string,
+    path: string,
+    items: T[],
+    firstBody: Buffer | undefined,
+    keyOf: (item: T) => string,
+  ): Promise<void> {
     let pending = items;
     let body: Buffer | string = firstBody ?? JSON.stringify(pending);
     for (let round = 0; ; round++) {
       const res = await this.request(method, path, body);
-      const failed = this.parse<BulkResult>(res.text, `bulk ${method === "PUT" ? "write" : "delete"}`).result?.unsuccessful_keys ?? [];
+      const failed =
+        this.parse<BulkResult>(res.text, `bulk ${method === "PUT" ? "write" : "delete"}`).result
+          ?.unsuccessful_keys ?? [];
       if (failed.length === 0) return;
       if (round + 1 >= this.retry.attempts) {
         throw new RunError(
-          this.scrub(`${failed.length} key(s) were still reported unsuccessful after ${round + 1} attempts (first: ${failed[0]})`),
+          this.scrub(
+            `${failed.length} key(s) were still reported unsuccessful after ${round + 1} attempts (first: ${failed[0]})`,
+          ),
         );
       }
       const again = new Set(failed);
@@ -158,7 +208,12 @@ export class CloudflareKv implements KvTarget {
     }
   }
 
-  private async request(method: string, path: string, body?: Buffer | string, okStatuses: number[] = []): Promise<{ status: number; text: string }> {
+  private async request(
+    method: string,
+    path: string,
+    body?: Buffer | string,
+    okStatuses: number[] = [],
+  ): Promise<{ status: number; text: string }> {
     const what = `${method} ${path.split("?")[0]}`;
     let lastProblem = "";
     for (let attempt = 0; attempt < this.retry.attempts; attempt++) {
@@ -178,7 +233,10 @@ export class CloudflareKv implements KvTarget {
         if (res.ok || okStatuses.includes(res.status)) return { status: res.status, text };
         lastProblem = `HTTP ${res.status}${this.errorDetail(text)}`;
         if (!isRetryableStatus(res.status)) {
-          const hint = res.status === 401 || res.status === 403 ? " (check that CLOUDFLARE_API_TOKEN may edit Workers KV in this account)" : "";
+          const hint =
+            res.status === 401 || res.status === 403
+              ? " (check that CLOUDFLARE_API_TOKEN may edit Workers KV in this account)"
+              : "";
           throw new RunError(this.scrub(`Cloudflare API ${what} failed: ${lastProblem}${hint}`));
         }
         retryAfter = parseRetryAfter(res.headers.get("retry-after"));
@@ -194,13 +252,16 @@ export class CloudflareKv implements KvTarget {
       if (retryAfter !== undefined) this.gate.pauseUntil(Date.now() + delay);
       if (attempt + 1 < this.retry.attempts) await sleep(delay);
     }
-    throw new RunError(this.scrub(`Cloudflare API ${what} failed after ${this.retry.attempts} attempts: ${lastProblem}`));
+    throw new RunError(
+      this.scrub(`Cloudflare API ${what} failed after ${this.retry.attempts} attempts: ${lastProblem}`),
+    );
   }
 
   private parse<T>(text: string, what: string): Envelope<T> {
     try {
       const envelope = JSON.parse(text) as Envelope<T>;
-      if (envelope.success === false) throw new RunError(this.scrub(`Cloudflare API ${what} failed:${this.errorDetail(text)}`));
+      if (envelope.success === false)
+        throw new RunError(this.scrub(`Cloudflare API ${what} failed:${this.errorDetail(text)}`));
       return envelope;
     } catch (err) {
       if (err instanceof RunError) throw err;

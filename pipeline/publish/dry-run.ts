@@ -20,7 +20,11 @@ export interface DryRunPlan {
   costUsd: number;
 }
 
-export function planDryRun(manifest: Manifest, parts: CheckedPart[], confirmed: (p: CheckedPart) => boolean): DryRunPlan {
+export function planDryRun(
+  manifest: Manifest,
+  parts: CheckedPart[],
+  confirmed: (p: CheckedPart) => boolean,
+): DryRunPlan {
   const toSend = parts.filter((p) => !confirmed(p));
   const writes = toSend.reduce((n, p) => n + p.pairs, 0) + 1;
   return {
@@ -42,7 +46,8 @@ export function formatDryRun(plan: DryRunPlan, targetName: string): string {
   const skipped = plan.parts - plan.partsToSend;
   return [
     `dry run: would publish ${plan.version} to ${targetName}`,
-    `  keys:     ${n(plan.writes)} writes (${n(plan.writes - 1)} versioned keys + meta/current)` + (skipped ? `, ${skipped} of ${plan.parts} part(s) already confirmed (skipped)` : ""),
+    `  keys:     ${n(plan.writes)} writes (${n(plan.writes - 1)} versioned keys + meta/current)` +
+      (skipped ? `, ${skipped} of ${plan.parts} part(s) already confirmed (skipped)` : ""),
     `  bytes:    ${mb} MB`,
     `  requests: ${n(plan.writeRequests)} bulk write(s) + about ${n(plan.readRequests)} read(s)`,
     `  cost:     $${plan.costUsd.toFixed(plan.costUsd < 1 ? 4 : 2)} at $${USD_PER_MILLION_WRITES} per million writes (old-version deletes are billed on top)`,

@@ -29,11 +29,20 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
   await Promise.all(lanes);
 }
 
-export function localTargetName(namespaceId: string, persistDir = DEFAULT_LOCAL_PERSIST): { name: string; identity: string } {
-  return { name: `local KV (${persistDir}, namespace ${namespaceId})`, identity: `local:${resolve(persistDir)}#${namespaceId}` };
+export function localTargetName(
+  namespaceId: string,
+  persistDir = DEFAULT_LOCAL_PERSIST,
+): { name: string; identity: string } {
+  return {
+    name: `local KV (${persistDir}, namespace ${namespaceId})`,
+    identity: `local:${resolve(persistDir)}#${namespaceId}`,
+  };
 }
 
-export async function openLocalTarget(namespaceId: string, persistDir = DEFAULT_LOCAL_PERSIST): Promise<KvTarget> {
+export async function openLocalTarget(
+  namespaceId: string,
+  persistDir = DEFAULT_LOCAL_PERSIST,
+): Promise<KvTarget> {
   const mf = new Miniflare({
     modules: true,
     script: "export default { fetch() { return new Response(null, { status: 204 }); } }",

@@ -2,8 +2,8 @@
 // target. The namespace comes from wrangler.toml's RECS binding unless given.
 import { UsageError } from "../errors.js";
 import { CloudflareKv, cloudflareCredentials, cloudflareTargetName } from "./cloudflare.js";
-import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import { DEFAULT_LOCAL_PERSIST, localTargetName, openLocalTarget } from "./local.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import type { KvTarget } from "./target.js";
 import { namespaceIdFromWranglerToml } from "./wrangler-config.js";
 
@@ -31,17 +31,26 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${raw}"`);
+    if (!Number.isInteger(n) || n < min)
+      throw new UsageError(`${name} must be an integer >= ${min}, got "${raw}"`);
     return n;
   };
-  return { ...DEFAULT_RETRY, attempts: int("AUDIENCE_RETRY_ATTEMPTS", DEFAULT_RETRY.attempts, 1), baseMs: int("AUDIENCE_RETRY_BASE_MS", DEFAULT_RETRY.baseMs, 0) };
+  return {
+    ...DEFAULT_RETRY,
+    attempts: int("AUDIENCE_RETRY_ATTEMPTS", DEFAULT_RETRY.attempts, 1),
+    baseMs: int("AUDIENCE_RETRY_BASE_MS", DEFAULT_RETRY.baseMs, 0),
+  };
 }
 
 export function resolveTarget(opts: TargetOptions): ResolvedTarget {
   if (opts.target === "local") {
     const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
     const persist = opts.persistTo ?? DEFAULT_LOCAL_PERSIST;
-    return { kind: "local", ...localTargetName(namespaceId, persist), open: () => openLocalTarget(namespaceId, persist) };
+    return {
+      kind: "local",
+      ...localTargetName(namespaceId, persist),
+      open: () => openLocalTarget(namespaceId, persist),
+    };
   }
   if (opts.target === "cloudflare") {
     const { token, accountId, baseUrl } = cloudflareCredentials();

@@ -5,13 +5,13 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
+import { type Manifest, readManifest } from "../build/manifest.js";
 import type { KvPair } from "../build/serialize.js";
-import { readManifest, type Manifest } from "../build/manifest.js";
 import { RunError, UsageError } from "../errors.js";
 import { Checkpoint } from "./checkpoint.js";
 import { applyRetention, type RetentionPlan } from "./retention.js";
 import type { KvTarget } from "./target.js";
-import { sha256, validateBuild, type CheckedPart, type SampleKey } from "./validate.js";
+import { type CheckedPart, type SampleKey, sha256, validateBuild } from "./validate.js";
 import { readPointer } from "./versions.js";
 
 export { readPointer } from "./versions.js";
@@ -43,7 +43,9 @@ export interface PublishResult {
 export async function readPart(buildDir: string, file: string, expectedSha256?: string): Promise<KvPair[]> {
   const buf = await readFile(join(buildDir, file));
   if (expectedSha256 && sha256(buf) !== expectedSha256) {
-    throw new UsageError(`${file}: content does not match the manifest hash (build directory changed or corrupt)`);
+    throw new UsageError(
+      `${file}: content does not match the manifest hash (build directory changed or corrupt)`,
+    );
   }
   return JSON.parse(buf.toString("utf8")) as KvPair[];
 }
@@ -87,7 +89,11 @@ function partsOf(parts: CheckedPart[], bad: SampleKey[]): CheckedPart[] {
   return parts.filter((p) => p.samples.some((s) => keysBad.has(s.key)));
 }
 
-export async function publish(buildDir: string, target: KvTarget, options: PublishOptions = {}): Promise<PublishResult> {
+export async function publish(
+  buildDir: string,
+  target: KvTarget,
+  options: PublishOptions = {},
+): Promise<PublishResult> {
   const note = options.onNote ?? (() => {});
   const manifest = await readManifest(buildDir);
   const parts = await validateBuild(buildDir, manifest);
@@ -101,13 +107,22 @@ export async function publish(buildDir: string, target: KvTarget, options: Publi
   // retention may have removed an unfinished version since.
   let skipped = parts.filter((p) => checkpoint.isConfirmed(p.file, p.sha256));
   if (skipped.length > 0) {
-    const gone = partsOf(skipped, await mismatches(target, skipped.flatMap((p) => p.samples)));
+    const gone = partsOf(
+      skipped,
+      await mismatches(
+        target,
+        skipped.flatMap((p) => p.samples),
+      ),
+    );
     if (gone.length > 0) {
       await checkpoint.forget(gone.map((p) => p.file));
-      note(`${gone.length} part(s) confirmed earlier are no longer complete on the target: sending them again`);
+      note(
+        `${gone.length} part(s) confirmed earlier are no longer complete on the target: sending them again`,
+      );
     }
     skipped = skipped.filter((p) => !gone.includes(p));
-    if (skipped.length > 0) note(`resuming: ${skipped.length} of ${parts.length} part(s) already confirmed on this target`);
+    if (skipped.length > 0)
+      note(`resuming: ${skipped.length} of ${parts.length} part(s) already confirmed on this target`);
   }
   const todo = parts.filter((p) => !skipped.includes(p));
   let keysDone = skipped.reduce((n, p) => n + p.pairs, 0);
@@ -116,7 +131,8 @@ export async function publish(buildDir: string, target: KvTarget, options: Publi
   try {
     await inParallel(todo, target.partConcurrency, async (part) => {
       const buf = await readFile(join(buildDir, part.file));
-      if (sha256(buf) !== part.sha256) throw new UsageError(`${part.file} changed while publishing: nothing more was written`);
+      if (sha256(buf) !== part.sha256)
+        throw new UsageError(`${part.file} changed while publishing: nothing more was written`);
       const pairs = JSON.parse(buf.toString("utf8")) as KvPair[];
       let reported = 0;
       let lastReport = 0;
@@ -163,7 +179,9 @@ export async function publish(buildDir: string, target: KvTarget, options: Publi
   try {
     await target.putBulk([{ key: POINTER_KEY, value: JSON.stringify(manifest.pointer) }]);
   } catch (err) {
-    throw new RunError(`switching ${POINTER_KEY} to ${version} failed: ${(err as Error).message}; every key is uploaded, run the same command again to switch`);
+    throw new RunError(
+      `switching ${POINTER_KEY} to ${version} failed: ${(err as Error).message}; every key is uploaded, run the same command again to switch`,
+    );
   }
   await checkpoint.switched(new Date());
   const result: PublishResult = { manifest, previous, partsSkipped: skipped.length, partsSent: todo.length };
@@ -173,12 +191,22 @@ export async function publish(buildDir: string, target: KvTarget, options: Publi
   if (options.retainVersions !== undefined && previous === version) {
     note(`${version} was already live: retention left as it was`);
   } else if (options.retainVersions !== undefined) {
-    result.retention = await applyRetention(target, { live: version, previous, retain: options.retainVersions, buildsRoot: dirname(resolve(buildDir)), note });
+    result.retention = await applyRetention(target, {
+      live: version,
+      previous,
+      retain: options.retainVersions,
+      buildsRoot: dirname(resolve(buildDir)),
+      note,
+    });
   }
   return result;
 }
 
 /** The original entry point (scripts/start.ts): publish without retention. */
-export async function publishBuild(buildDir: string, target: KvTarget, options: PublishOptions = {}): Promise<Manifest> {
+export async function publishBuild(
+  buildDir: string,
+  target: KvTarget,
+  options: PublishOptions = {},
+): Promise<Manifest> {
   return (await publish(buildDir, target, options)).manifest;
 }

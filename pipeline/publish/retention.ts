@@ -24,7 +24,12 @@ export interface RetentionPlan {
   remove: string[];
 }
 
-export function planRetention(versions: string[], live: string, previousLive: string | undefined, retain: number): RetentionPlan {
+export function planRetention(
+  versions: string[],
+  live: string,
+  previousLive: string | undefined,
+  retain: number,
+): RetentionPlan {
   const all = [...new Set([...versions, live])].sort();
   const keep = new Set<string>([live]);
   if (previousLive && all.includes(previousLive)) keep.add(previousLive);
@@ -50,7 +55,10 @@ export interface RetentionRun {
 }
 
 /** After a switch: delete versions beyond `retain`. Never throws; a failure comes back as `error`. */
-export async function applyRetention(target: KvTarget, run: RetentionRun): Promise<RetentionPlan & { error?: string }> {
+export async function applyRetention(
+  target: KvTarget,
+  run: RetentionRun,
+): Promise<RetentionPlan & { error?: string }> {
   const note = run.note ?? (() => {});
   const { live, retain } = run;
   const previous = run.previous && run.previous < live ? run.previous : undefined;
@@ -64,7 +72,9 @@ export async function applyRetention(target: KvTarget, run: RetentionRun): Promi
   try {
     const now = (await readPointer(target))?.version;
     if (now !== live) {
-      note(`retention skipped: ${POINTER_KEY} now points at ${now ?? "nothing"}, not ${live} (another publish or rollback?)`);
+      note(
+        `retention skipped: ${POINTER_KEY} now points at ${now ?? "nothing"}, not ${live} (another publish or rollback?)`,
+      );
       return plan;
     }
     if (retain <= (previous ? 2 : 1)) {
@@ -77,7 +87,12 @@ export async function applyRetention(target: KvTarget, run: RetentionRun): Promi
       }
     }
     const versions = await listVersions(target);
-    plan = planRetention(versions.map((v) => v.version), live, previous, retain);
+    plan = planRetention(
+      versions.map((v) => v.version),
+      live,
+      previous,
+      retain,
+    );
     for (const version of plan.remove) await remove(version);
     return plan;
   } catch (err) {

@@ -12,7 +12,12 @@ export interface RetryPolicy {
   random?: () => number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 120_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseMs: 500,
+  maxMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
 
 /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
@@ -30,7 +35,9 @@ export function backoffMs(retry: number, policy: RetryPolicy, retryAfterMs?: num
   const jittered = Math.floor(random() * ceiling);
   if (retryAfterMs === undefined) return jittered;
   // Honour the server, plus a little jitter so waiting lanes do not all return at once.
-  return Math.min(policy.maxRetryAfterMs, retryAfterMs) + Math.floor(random() * Math.min(1000, policy.baseMs));
+  return (
+    Math.min(policy.maxRetryAfterMs, retryAfterMs) + Math.floor(random() * Math.min(1000, policy.baseMs))
+  );
 }
 
 export function isRetryableStatus(status: number): boolean {

@@ -15,13 +15,15 @@ export async function rollback(target: KvTarget, to?: string): Promise<RollbackR
   const live = (await readPointer(target))?.version;
   let listed: StoredVersion[] | undefined;
   if (!to) {
-    if (!live) throw new UsageError(`nothing is published on ${target.name}: there is nothing to roll back from`);
+    if (!live)
+      throw new UsageError(`nothing is published on ${target.name}: there is nothing to roll back from`);
     listed = await listVersions(target);
     const earlier = listed.filter((v) => v.version < live);
     if (earlier.length === 0) {
       const others = listed.filter((v) => v.version !== live).map((v) => v.version);
       throw new UsageError(
-        `no retained version older than the live ${live}` + (others.length ? `; pass --to with one of: ${others.join(", ")}` : ""),
+        `no retained version older than the live ${live}` +
+          (others.length ? `; pass --to with one of: ${others.join(", ")}` : ""),
       );
     }
     to = earlier[earlier.length - 1].version;
@@ -29,10 +31,12 @@ export async function rollback(target: KvTarget, to?: string): Promise<RollbackR
   if (to === live) throw new UsageError(`${to} is already live`);
 
   const meta = await readMeta(target, to);
-  if (!meta || meta.version !== to) throw new UsageError(`version ${to} is not retained on ${target.name} (no readable ${keys.meta(to)})`);
+  if (!meta || meta.version !== to)
+    throw new UsageError(`version ${to} is not retained on ${target.name} (no readable ${keys.meta(to)})`);
   const required = [keys.sample(to), ...meta.variants.map((n) => keys.fallback(to!, n))];
   for (const key of required) {
-    if ((await target.get(key)) === null) throw new RunError(`version ${to} is incomplete (${key} is missing): not switching`);
+    if ((await target.get(key)) === null)
+      throw new RunError(`version ${to} is incomplete (${key} is missing): not switching`);
   }
   const count = listed?.find((v) => v.version === to)?.keys;
   if (count !== undefined && typeof meta.counts?.keys === "number" && count < meta.counts.keys) {

@@ -19,7 +19,8 @@ export interface TargetStatus {
 export async function targetStatus(target: KvTarget, now = new Date()): Promise<TargetStatus> {
   const pointer = await readPointer(target);
   const versions = await listVersions(target);
-  if (!pointer) return { target: target.name, live: null, versions: versions.map((v) => ({ ...v, live: false })) };
+  if (!pointer)
+    return { target: target.name, live: null, versions: versions.map((v) => ({ ...v, live: false })) };
   const meta = await readMeta(target, pointer.version);
   const generated = Date.parse(pointer.generated_at);
   return {
@@ -27,7 +28,9 @@ export async function targetStatus(target: KvTarget, now = new Date()): Promise<
     live: {
       version: pointer.version,
       generated_at: pointer.generated_at,
-      age_seconds: Number.isNaN(generated) ? null : Math.max(0, Math.round((now.getTime() - generated) / 1000)),
+      age_seconds: Number.isNaN(generated)
+        ? null
+        : Math.max(0, Math.round((now.getTime() - generated) / 1000)),
       keys: versions.find((v) => v.version === pointer.version)?.keys ?? 0,
       expected_keys: typeof meta?.counts?.keys === "number" ? meta.counts.keys : null,
       products: pointer.products,
@@ -55,10 +58,16 @@ export function formatStatus(s: TargetStatus): string {
     const age = s.live.age_seconds === null ? "unknown age" : `${formatAge(s.live.age_seconds)} old`;
     lines.push(`live: ${s.live.version} (generated ${s.live.generated_at}, ${age})`);
     const expected = s.live.expected_keys;
-    const check = expected === null ? "" : s.live.keys >= expected ? " (complete)" : ` (INCOMPLETE: its meta lists ${n(expected)})`;
+    const check =
+      expected === null
+        ? ""
+        : s.live.keys >= expected
+          ? " (complete)"
+          : ` (INCOMPLETE: its meta lists ${n(expected)})`;
     lines.push(`keys: ${n(s.live.keys)}${check}, ${n(s.live.products)} products`);
   }
   lines.push(`retained versions: ${s.versions.length}`);
-  for (const v of [...s.versions].reverse()) lines.push(`  ${v.version}  ${n(v.keys)} keys${v.live ? "  (live)" : ""}`);
+  for (const v of [...s.versions].reverse())
+    lines.push(`  ${v.version}  ${n(v.keys)} keys${v.live ? "  (live)" : ""}`);
   return lines.join("\n");
 }

@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
-import type { KvPair } from "../build/serialize.js";
 import type { Manifest, ManifestPart } from "../build/manifest.js";
+import type { KvPair } from "../build/serialize.js";
 import { UsageError } from "../errors.js";
 import { MAX_BULK_BYTES, MAX_BULK_PAIRS } from "./cloudflare.js";
 
@@ -45,23 +45,35 @@ export function checkPairs(file: string, items: unknown, version: string): strin
     }
     const keyBytes = Buffer.byteLength(pair.key);
     if (keyBytes === 0) problems.push(`${at}: empty key`);
-    if (keyBytes > MAX_KEY_BYTES) problems.push(`${at}: key is ${keyBytes} bytes (limit ${MAX_KEY_BYTES}): ${show(pair.key)}`);
-    if (!pair.key.startsWith(prefix)) problems.push(`${at}: key ${show(pair.key)} is outside ${prefix} (only versioned keys may precede the switch)`);
+    if (keyBytes > MAX_KEY_BYTES)
+      problems.push(`${at}: key is ${keyBytes} bytes (limit ${MAX_KEY_BYTES}): ${show(pair.key)}`);
+    if (!pair.key.startsWith(prefix))
+      problems.push(
+        `${at}: key ${show(pair.key)} is outside ${prefix} (only versioned keys may precede the switch)`,
+      );
     const valueBytes = Buffer.byteLength(pair.value);
-    if (valueBytes > MAX_VALUE_BYTES) problems.push(`${at}: value of ${show(pair.key)} is ${valueBytes} bytes (limit ${MAX_VALUE_BYTES})`);
+    if (valueBytes > MAX_VALUE_BYTES)
+      problems.push(`${at}: value of ${show(pair.key)} is ${valueBytes} bytes (limit ${MAX_VALUE_BYTES})`);
   });
-  if (items.length > MAX_BULK_PAIRS) problems.push(`${file}: ${items.length} pairs (limit ${MAX_BULK_PAIRS} per bulk request)`);
+  if (items.length > MAX_BULK_PAIRS)
+    problems.push(`${file}: ${items.length} pairs (limit ${MAX_BULK_PAIRS} per bulk request)`);
   return problems;
 }
 
 function pointerProblems(m: Manifest): string[] {
   const p = m.pointer;
   const problems: string[] = [];
-  if (p.version !== m.version) problems.push(`manifest.json: pointer.version ${p.version} is not the build's version ${m.version}`);
-  if (p.generated_at !== m.generated_at) problems.push(`manifest.json: pointer.generated_at differs from generated_at`);
+  if (p.version !== m.version)
+    problems.push(`manifest.json: pointer.version ${p.version} is not the build's version ${m.version}`);
+  if (p.generated_at !== m.generated_at)
+    problems.push(`manifest.json: pointer.generated_at differs from generated_at`);
   if (p.id_type !== m.id_type) problems.push(`manifest.json: pointer.id_type differs from id_type`);
-  if (p.products !== m.counts.products) problems.push(`manifest.json: pointer.products ${p.products} is not counts.products ${m.counts.products}`);
-  if (JSON.stringify(p.variants) !== JSON.stringify(m.variants)) problems.push(`manifest.json: pointer.variants differ from variants`);
+  if (p.products !== m.counts.products)
+    problems.push(
+      `manifest.json: pointer.products ${p.products} is not counts.products ${m.counts.products}`,
+    );
+  if (JSON.stringify(p.variants) !== JSON.stringify(m.variants))
+    problems.push(`manifest.json: pointer.variants differ from variants`);
   return problems;
 }
 
@@ -81,10 +93,13 @@ export async function validateBuild(buildDir: string, manifest: Manifest): Promi
       continue;
     }
     if (sha256(buf) !== part.sha256) {
-      problems.push(`${part.file}: content does not match the manifest's sha256 (the build directory changed or is corrupt)`);
+      problems.push(
+        `${part.file}: content does not match the manifest's sha256 (the build directory changed or is corrupt)`,
+      );
       continue;
     }
-    if (buf.length > MAX_BULK_BYTES) problems.push(`${part.file}: ${buf.length} bytes (limit ${MAX_BULK_BYTES} per bulk request)`);
+    if (buf.length > MAX_BULK_BYTES)
+      problems.push(`${part.file}: ${buf.length} bytes (limit ${MAX_BULK_BYTES} per bulk request)`);
     let items: unknown;
     try {
       items = JSON.parse(buf.toString("utf8"));
@@ -96,8 +111,10 @@ export async function validateBuild(buildDir: string, manifest: Manifest): Promi
     problems.push(...partProblems);
     if (partProblems.length > 0) continue;
     const list = items as KvPair[];
-    if (list.length !== part.pairs) problems.push(`${part.file}: holds ${list.length} pairs, the manifest says ${part.pairs}`);
-    if (list.some((p) => p.key === POINTER_KEY)) problems.push(`${part.file}: holds ${POINTER_KEY}, which only the switch may write`);
+    if (list.length !== part.pairs)
+      problems.push(`${part.file}: holds ${list.length} pairs, the manifest says ${part.pairs}`);
+    if (list.some((p) => p.key === POINTER_KEY))
+      problems.push(`${part.file}: holds ${POINTER_KEY}, which only the switch may write`);
     const meta = list.find((p) => p.key === metaKey);
     sawMeta ||= meta !== undefined;
     pairs += list.length;
@@ -106,13 +123,20 @@ export async function validateBuild(buildDir: string, manifest: Manifest): Promi
     checked.push({ ...part, samples: [...picks].map((p) => ({ key: p.key, valueSha256: sha256(p.value) })) });
   }
   if (checked.length === manifest.parts.length) {
-    if (pairs !== manifest.counts.keys) problems.push(`manifest.json: counts.keys is ${manifest.counts.keys} but the parts hold ${pairs} pairs`);
+    if (pairs !== manifest.counts.keys)
+      problems.push(
+        `manifest.json: counts.keys is ${manifest.counts.keys} but the parts hold ${pairs} pairs`,
+      );
     if (!sawMeta) problems.push(`no part holds ${metaKey}: rollback and status need it`);
   }
   if (manifest.parts.length === 0) problems.push("manifest.json: the build has no parts");
   if (problems.length > 0) {
-    const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => `\n  - ${p}`).join("");
-    const more = problems.length > SHOWN_PROBLEMS ? `\n  ... and ${problems.length - SHOWN_PROBLEMS} more` : "";
+    const shown = problems
+      .slice(0, SHOWN_PROBLEMS)
+      .map((p) => `\n  - ${p}`)
+      .join("");
+    const more =
+      problems.length > SHOWN_PROBLEMS ? `\n  ... and ${problems.length - SHOWN_PROBLEMS} more` : "";
     throw new UsageError(
       `build ${buildDir} cannot be published (${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written):${shown}${more}`,
     );

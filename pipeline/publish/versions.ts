@@ -3,7 +3,7 @@
 // and it costs one request per 1,000 keys (paced by the target like any other request).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { keys, POINTER_KEY, versionOfKey, type BuildMeta, type Pointer } from "../../worker/contract.js";
+import { type BuildMeta, keys, POINTER_KEY, type Pointer, versionOfKey } from "../../worker/contract.js";
 import { readManifest } from "../build/manifest.js";
 import type { KvTarget } from "./target.js";
 
@@ -42,7 +42,9 @@ export async function listVersions(target: KvTarget): Promise<StoredVersion[]> {
       if (version) counts.set(version, (counts.get(version) ?? 0) + 1);
     }
   }
-  return [...counts].map(([version, n]) => ({ version, keys: n })).sort((a, b) => (a.version < b.version ? -1 : 1));
+  return [...counts]
+    .map(([version, n]) => ({ version, keys: n }))
+    .sort((a, b) => (a.version < b.version ? -1 : 1));
 }
 
 /** The oldest version under `v/` (keys list in order, versions sort by build time): one small list request. */
@@ -75,7 +77,8 @@ async function keysFromBuild(buildsRoot: string | undefined, version: string): P
 
 /** Deletes every key of one version, bulk-deleted 10,000 at a time. */
 export async function deleteVersion(target: KvTarget, version: string, buildsRoot?: string): Promise<number> {
-  const names = (await keysFromBuild(buildsRoot, version)) ?? (await target.listKeys(keys.versionPrefix(version)));
+  const names =
+    (await keysFromBuild(buildsRoot, version)) ?? (await target.listKeys(keys.versionPrefix(version)));
   for (let i = 0; i < names.length; i += 10_000) await target.deleteBulk(names.slice(i, i + 10_000));
   return names.length;
 }

@@ -56,6 +56,7 @@ export async function bundleK6Script(entry: string, options: BundleOptions = {})
     metafile: true,
     logLevel: "silent",
   });
-  const output = result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith(`${name}.js`))!];
+  const output =
+    result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith(`${name}.js`))!];
   return { script: entry, outfile, bytes: output.bytes, exports: [...output.exports].sort() };
 }

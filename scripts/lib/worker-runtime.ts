@@ -18,7 +18,9 @@ const zodEnglishOnly: Plugin = {
   name: "zod-english-only",
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes("/node_modules/zod/") ? { path: fileURLToPath(new URL("../../worker/zod-locales.ts", import.meta.url)) } : undefined,
+      args.importer.includes("/node_modules/zod/")
+        ? { path: fileURLToPath(new URL("../../worker/zod-locales.ts", import.meta.url)) }
+        : undefined,
     );
   },
 };

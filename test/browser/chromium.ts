@@ -2,7 +2,7 @@
 // Chromium builds are not reachable here). A missing binary is a hard, explained failure,
 // never a silent skip: the browser tests are the only check of the page's script.
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page, ViewportSize } from "playwright-cor
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RecommendationResponse } from "../../worker/contract.js";
 import { launchChromium } from "./chromium.js";
-import { publishSample, serveEmpty, serveSample, type PublishedSample } from "./published-sample.js";
+import { type PublishedSample, publishSample, serveEmpty, serveSample } from "./published-sample.js";
 
 let sample: PublishedSample;
 let browser: Browser;
@@ -36,7 +36,11 @@ afterEach(async () => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-async function openPage(base: URL, viewport: ViewportSize = { width: 1200, height: 900 }, bypassCSP = false): Promise<Page> {
+async function openPage(
+  base: URL,
+  viewport: ViewportSize = { width: 1200, height: 900 },
+  bypassCSP = false,
+): Promise<Page> {
   const context = await browser.newContext({ viewport, acceptDownloads: true, bypassCSP });
   contexts.push(context);
   const page = await context.newPage();
@@ -60,9 +64,16 @@ async function api<T>(base: URL, path: string, headers: Record<string, string> =
 /** The audience table as text: [rank, customer, score] per row. */
 function tableRows(page: Page): Promise<string[][]> {
   // The callback runs in the page; the Node-side tsconfig has no DOM types, hence the casts.
-  return page.locator("#audience-rows tr").evaluateAll((rows) =>
-    rows.map((row) => Array.from((row as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (cell) => (cell.textContent ?? "").trim())),
-  );
+  return page
+    .locator("#audience-rows tr")
+    .evaluateAll((rows) =>
+      rows.map((row) =>
+        Array.from(
+          (row as unknown as { children: ArrayLike<{ textContent: string | null }> }).children,
+          (cell) => (cell.textContent ?? "").trim(),
+        ),
+      ),
+    );
 }
 
 async function waitForRows(page: Page, count: number): Promise<string[][]> {
@@ -76,9 +87,21 @@ const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE_PATH });
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            o: unknown,
+          ): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run({
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
+    return result.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+    );
   });
   return violations;
 }
@@ -97,7 +120,9 @@ describe("the demo page, open API", () => {
 
     const fromApi = await api<{ sample_products: (string | number)[] }>(open.url, "/products/sample?n=12");
     await page.locator("#samples button").first().waitFor();
-    expect(await page.locator("#samples button").allTextContents()).toEqual(fromApi.sample_products.map(String));
+    expect(await page.locator("#samples button").allTextContents()).toEqual(
+      fromApi.sample_products.map(String),
+    );
 
     // DESIGN.md: default variants 5, 10, 20, 50, 100, so n goes up to 100.
     expect(await page.locator("#n-number").getAttribute("max")).toBe("100");
@@ -123,7 +148,9 @@ describe("the demo page, open API", () => {
     expect(await page.locator("#meta-version").textContent()).toBe(sample.version);
     expect(await page.locator("#meta-generated time").getAttribute("datetime")).toBe(expected.generated_at);
     // The best score fills its bar; the others are shorter or equal.
-    const widths = await page.locator("#audience-rows .bar").evaluateAll((bars) => bars.map((b) => (b as unknown as { style: { width: string } }).style.width));
+    const widths = await page
+      .locator("#audience-rows .bar")
+      .evaluateAll((bars) => bars.map((b) => (b as unknown as { style: { width: string } }).style.width));
     expect(parseFloat(widths[0])).toBe(100);
     expect(widths.map(parseFloat).every((w, i, all) => i === 0 || w <= all[i - 1])).toBe(true);
 
@@ -138,7 +165,9 @@ describe("the demo page, open API", () => {
     for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowLeft");
     const three = await waitForRows(page, 3);
     expect(await page.locator("#n-number").inputValue()).toBe("3");
-    expect(three.map((r) => r[1])).toEqual(expected.recommendations.slice(0, 3).map((r) => String(r.customer_id)));
+    expect(three.map((r) => r[1])).toEqual(
+      expected.recommendations.slice(0, 3).map((r) => String(r.customer_id)),
+    );
     expect(new URL(page.url()).hash).toBe(`#product=${id}&n=3`);
   });
 
@@ -150,7 +179,10 @@ describe("the demo page, open API", () => {
     await page.locator("#n-number").press("Enter");
     const rows = await waitForRows(page, 5);
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-csv").click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#download-csv").click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`audience-${id}-n5.csv`);
     const lines = (await readFile(await download.path(), "utf8")).trim().split(/\r?\n/);
     expect(lines[0]).toBe("customer_id,score,rank");
@@ -158,7 +190,9 @@ describe("the demo page, open API", () => {
     const cells = lines.slice(1).map((line) => line.split(","));
     expect(cells.map((c) => c[0])).toEqual(rows.map((r) => r[1]));
     expect(cells.map((c) => c[2])).toEqual(["1", "2", "3", "4", "5"]);
-    await expect.poll(() => page.locator("#action-state").textContent()).toBe(`Downloaded audience-${id}-n5.csv.`);
+    await expect
+      .poll(() => page.locator("#action-state").textContent())
+      .toBe(`Downloaded audience-${id}-n5.csv.`);
   });
 
   it("copies the shown customer ids, one per line", async () => {
@@ -168,8 +202,14 @@ describe("the demo page, open API", () => {
     await page.locator("#samples button").nth(1).click();
     const rows = await waitForRows(page, 10);
     await page.locator("#copy-ids").click();
-    await expect.poll(() => page.locator("#action-state").textContent()).toBe("Copied 10 customer ids to the clipboard, one per line.");
-    const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    await expect
+      .poll(() => page.locator("#action-state").textContent())
+      .toBe("Copied 10 customer ids to the clipboard, one per line.");
+    const copied = await page.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    );
     expect(copied).toBe(rows.map((r) => r[1]).join("\n"));
   });
 
@@ -194,7 +234,9 @@ describe("the demo page, open API", () => {
 
     await page.locator("#product-id").fill("not an id!");
     await page.locator("#product-id").press("Enter");
-    expect(await error.textContent()).toBe("A product id is 1 to 64 letters, digits, dots, dashes or underscores.");
+    expect(await error.textContent()).toBe(
+      "A product id is 1 to 64 letters, digits, dots, dashes or underscores.",
+    );
 
     await page.locator("#product-id").fill("p1");
     await page.locator("#n-number").fill("101");
@@ -204,14 +246,43 @@ describe("the demo page, open API", () => {
 
     // Failures the real worker will not produce on demand are played by the browser's router.
     const cases: { status: number; headers?: Record<string, string>; body: string; words: string }[] = [
-      { status: 429, headers: { "Retry-After": "7" }, body: '{"error":{"code":"rate_limited","message":"Rate limit exceeded"}}', words: "Too many requests right now. Try again in 7 seconds." },
-      { status: 503, headers: { "Retry-After": "60" }, body: '{"error":{"code":"no_model","message":"No audience model is published yet."}}', words: "The API is unavailable: No audience model is published yet. Try again in 60 seconds." },
-      { status: 422, body: '{"error":{"code":"invalid_n","message":"n must be an integer from 1 to 100"}}', words: "The API did not accept that input: n must be an integer from 1 to 100." },
-      { status: 500, body: "<html><body>upstream exploded</body></html>", words: "The API had an internal problem (status 500). Try again shortly." },
-      { status: 200, body: "<html>not json</html>", words: "The API sent an answer this page could not read." },
+      {
+        status: 429,
+        headers: { "Retry-After": "7" },
+        body: '{"error":{"code":"rate_limited","message":"Rate limit exceeded"}}',
+        words: "Too many requests right now. Try again in 7 seconds.",
+      },
+      {
+        status: 503,
+        headers: { "Retry-After": "60" },
+        body: '{"error":{"code":"no_model","message":"No audience model is published yet."}}',
+        words: "The API is unavailable: No audience model is published yet. Try again in 60 seconds.",
+      },
+      {
+        status: 422,
+        body: '{"error":{"code":"invalid_n","message":"n must be an integer from 1 to 100"}}',
+        words: "The API did not accept that input: n must be an integer from 1 to 100.",
+      },
+      {
+        status: 500,
+        body: "<html><body>upstream exploded</body></html>",
+        words: "The API had an internal problem (status 500). Try again shortly.",
+      },
+      {
+        status: 200,
+        body: "<html>not json</html>",
+        words: "The API sent an answer this page could not read.",
+      },
     ];
     for (const c of cases) {
-      await page.route("**/recommend/**", (route) => route.fulfill({ status: c.status, headers: c.headers, contentType: "application/json", body: c.body }));
+      await page.route("**/recommend/**", (route) =>
+        route.fulfill({
+          status: c.status,
+          headers: c.headers,
+          contentType: "application/json",
+          body: c.body,
+        }),
+      );
       await page.locator("#product-id").press("Enter");
       await expect.poll(() => error.textContent()).toBe(c.words);
       expect(await page.locator("#audience").isVisible()).toBe(false);
@@ -220,7 +291,9 @@ describe("the demo page, open API", () => {
 
     await page.route("**/recommend/**", (route) => route.abort("connectionrefused"));
     await page.locator("#product-id").press("Enter");
-    await expect.poll(() => error.textContent()).toBe("Could not reach the API. Check the connection and try again.");
+    await expect
+      .poll(() => error.textContent())
+      .toBe("Could not reach the API. Check the connection and try again.");
   });
 
   it("puts API values into the page as text, never as markup", async () => {
@@ -257,15 +330,26 @@ describe("the demo page, open API", () => {
     for (let i = 0; i < 40 && focused !== id; i++) {
       await page.keyboard.press("Tab");
       focused = await page.evaluate(() => {
-        const active = (globalThis as unknown as { document: { activeElement: { tagName: string; textContent: string | null } | null } }).document.activeElement;
+        const active = (
+          globalThis as unknown as {
+            document: { activeElement: { tagName: string; textContent: string | null } | null };
+          }
+        ).document.activeElement;
         return active?.tagName === "BUTTON" ? (active.textContent ?? "") : "";
       });
     }
     expect(focused).toBe(id);
-    const outline = await page.locator("#samples button").first().evaluate((b) => {
-      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } }).getComputedStyle(b);
-      return `${style.outlineStyle} ${style.outlineWidth}`;
-    });
+    const outline = await page
+      .locator("#samples button")
+      .first()
+      .evaluate((b) => {
+        const style = (
+          globalThis as unknown as {
+            getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string };
+          }
+        ).getComputedStyle(b);
+        return `${style.outlineStyle} ${style.outlineWidth}`;
+      });
     expect(outline).toBe("solid 3px");
     await page.keyboard.press("Enter");
     await waitForRows(page, 10);
@@ -288,12 +372,22 @@ describe("the demo page, open API", () => {
     await page.locator("#samples button").first().click();
     await waitForRows(page, 10);
     const widths = await page.evaluate(() => {
-      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+      const doc = (
+        globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document;
       return [doc.documentElement.scrollWidth, doc.documentElement.clientWidth];
     });
     expect(widths[0]).toBeLessThanOrEqual(widths[1]);
     // Touch targets: at least 44 CSS pixels high (WCAG 2.5.5).
-    for (const selector of ["#query-form button[type=submit]", "#download-csv", "#n-number", "#product-id", "#samples button >> nth=0"]) {
+    for (const selector of [
+      "#query-form button[type=submit]",
+      "#download-csv",
+      "#n-number",
+      "#product-id",
+      "#samples button >> nth=0",
+    ]) {
       const box = await page.locator(selector).boundingBox();
       expect(box?.height, selector).toBeGreaterThanOrEqual(44);
     }
@@ -314,18 +408,32 @@ describe("the demo page, API keys on", () => {
     const page = await openPage(secured.url);
     const keyField = page.getByRole("textbox", { name: "API key" });
     expect(await keyField.isVisible()).toBe(true);
-    expect(await page.locator("#samples-state").textContent()).toBe("Enter the API key above to load sample products.");
+    expect(await page.locator("#samples-state").textContent()).toBe(
+      "Enter the API key above to load sample products.",
+    );
 
     // Asking before a key is set: told so, and sent to the key field.
     await page.locator("#product-id").fill("brand-new-product-0001");
     await page.locator("#product-id").press("Enter");
-    await expect.poll(() => page.locator("#error").textContent()).toBe("This API needs a key. Enter it in the API key box.");
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe("api-key");
+    await expect
+      .poll(() => page.locator("#error").textContent())
+      .toBe("This API needs a key. Enter it in the API key box.");
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document
+            .activeElement?.id,
+      ),
+    ).toBe("api-key");
 
     await keyField.fill("not-a-key");
     await keyField.press("Enter");
-    await expect.poll(() => page.locator("#samples-state").textContent()).toBe("The API key was not accepted. Check it in the API key box and try again.");
-    await expect.poll(() => page.locator("#error").textContent()).toBe("The API key was not accepted. Check it in the API key box and try again.");
+    await expect
+      .poll(() => page.locator("#samples-state").textContent())
+      .toBe("The API key was not accepted. Check it in the API key box and try again.");
+    await expect
+      .poll(() => page.locator("#error").textContent())
+      .toBe("The API key was not accepted. Check it in the API key box and try again.");
 
     const sentKeys: (string | undefined)[] = [];
     page.on("request", (req) => {
@@ -339,7 +447,10 @@ describe("the demo page, API keys on", () => {
     await waitForRows(page, 10);
     expect(await page.locator("#fallback").isVisible()).toBe(true);
     const stored = await page.evaluate(() => {
-      const g = globalThis as unknown as { sessionStorage: { getItem(k: string): string | null }; localStorage: { length: number } };
+      const g = globalThis as unknown as {
+        sessionStorage: { getItem(k: string): string | null };
+        localStorage: { length: number };
+      };
       return { session: g.sessionStorage.getItem("product-audience.api-key"), local: g.localStorage.length };
     });
     expect(stored).toEqual({ session: "key-two", local: 0 });
@@ -350,14 +461,20 @@ describe("the demo page, API keys on", () => {
     await page.reload();
     await page.locator("#samples button").first().waitFor();
     await page.locator("#key-forget").click();
-    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length,
+      ),
+    ).toBe(0);
   });
 
   it("passes axe-core's WCAG A/AA checks at phone width with the key prompt and an error shown", async () => {
     const page = await openPage(secured.url, { width: 360, height: 740 }, true);
     await page.locator("#product-id").fill("p1");
     await page.locator("#product-id").press("Enter");
-    await expect.poll(() => page.locator("#error").textContent()).toBe("This API needs a key. Enter it in the API key box.");
+    await expect
+      .poll(() => page.locator("#error").textContent())
+      .toBe("This API needs a key. Enter it in the API key box.");
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 });
@@ -378,11 +495,15 @@ describe("the demo page before anything is published", () => {
     await expect
       .poll(() => page.locator("#samples-state").textContent())
       .toMatch(/^The API is unavailable: No audience model is published yet\. Try again in \d+ seconds\.$/);
-    await expect.poll(() => page.locator("#health-state").textContent()).toMatch(/^The API is unavailable: no model has been published\. Try again in \d+ seconds\.$/);
+    await expect
+      .poll(() => page.locator("#health-state").textContent())
+      .toMatch(/^The API is unavailable: no model has been published\. Try again in \d+ seconds\.$/);
     expect(await page.locator("#health .badge").textContent()).toBe("unhealthy");
     await page.locator("#product-id").fill("p1");
     await page.locator("#product-id").press("Enter");
-    await expect.poll(() => page.locator("#error").textContent()).toMatch(/^The API is unavailable: No audience model is published yet\./);
+    await expect
+      .poll(() => page.locator("#error").textContent())
+      .toMatch(/^The API is unavailable: No audience model is published yet\./);
     expect(await page.locator("body").textContent()).not.toContain('{"error"');
   });
 });

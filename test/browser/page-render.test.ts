@@ -5,13 +5,19 @@ import { renderDemoPage } from "../../worker/page/index.js";
 
 describe("renderDemoPage", () => {
   it("escapes the model version it prints", () => {
-    const html = renderDemoPage({ maxN: 100, authRequired: false, modelVersion: '</code><script>alert("x")</script>' });
+    const html = renderDemoPage({
+      maxN: 100,
+      authRequired: false,
+      modelVersion: '</code><script>alert("x")</script>',
+    });
     expect(html).not.toContain('<script>alert("x")');
     expect(html).toContain("&lt;/code&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
   });
 
   it("says when no model is published", () => {
-    expect(renderDemoPage({ maxN: 100, authRequired: false, modelVersion: null })).toContain(">none published yet</code>");
+    expect(renderDemoPage({ maxN: 100, authRequired: false, modelVersion: null })).toContain(
+      ">none published yet</code>",
+    );
   });
 
   it("bounds both n controls by maxN and starts at 10, or at maxN when that is smaller", () => {
@@ -24,13 +30,19 @@ describe("renderDemoPage", () => {
 
   it("falls back to 100 for a maxN that is not a positive integer", () => {
     for (const maxN of [0, -3, 2.5, Number.NaN]) {
-      expect(renderDemoPage({ maxN, authRequired: false, modelVersion: "v" })).toMatch(/id="n-number" name="n" type="number" min="1" max="100"/);
+      expect(renderDemoPage({ maxN, authRequired: false, modelVersion: "v" })).toMatch(
+        /id="n-number" name="n" type="number" min="1" max="100"/,
+      );
     }
   });
 
   it("shows the key field only when auth is on", () => {
-    expect(renderDemoPage({ maxN: 100, authRequired: true, modelVersion: "v" })).toContain('<section id="key-section" class="panel" aria-labelledby="key-title">');
-    expect(renderDemoPage({ maxN: 100, authRequired: false, modelVersion: "v" })).toContain('<section id="key-section" class="panel" aria-labelledby="key-title" hidden>');
+    expect(renderDemoPage({ maxN: 100, authRequired: true, modelVersion: "v" })).toContain(
+      '<section id="key-section" class="panel" aria-labelledby="key-title">',
+    );
+    expect(renderDemoPage({ maxN: 100, authRequired: false, modelVersion: "v" })).toContain(
+      '<section id="key-section" class="panel" aria-labelledby="key-title" hidden>',
+    );
   });
 
   it("puts a given CSP nonce on its inline script and style, escaped", () => {

@@ -18,10 +18,31 @@ export interface PublishedSample {
 export async function publishSample(rows = 300, seed = 7): Promise<PublishedSample> {
   const dir = tempDir("pa-browser-");
   const csv = join(dir, "log.csv");
-  const gen = await runCli("generate", "--rows", String(rows), "--out", csv, "--seed", String(seed), "--quiet");
+  const gen = await runCli(
+    "generate",
+    "--rows",
+    String(rows),
+    "--out",
+    csv,
+    "--seed",
+    String(seed),
+    "--quiet",
+  );
   if (gen.code !== 0) throw new Error(`generate failed: ${gen.stderr}`);
   const persist = join(dir, "kv");
-  const run = await runCli("run", csv, "--out", join(dir, "out"), "--target", "local", "--namespace-id", NAMESPACE, "--persist-to", persist, "--quiet");
+  const run = await runCli(
+    "run",
+    csv,
+    "--out",
+    join(dir, "out"),
+    "--target",
+    "local",
+    "--namespace-id",
+    NAMESPACE,
+    "--persist-to",
+    persist,
+    "--quiet",
+  );
   if (run.code !== 0) throw new Error(`run failed: ${run.stderr}`);
   return { dir, persist, version: run.stdout.trim() };
 }
@@ -42,12 +63,21 @@ export async function serveSample(
   const persist = join(sample.dir, `kv-${name}`);
   await cp(sample.persist, persist, { recursive: true });
   if (!bundles.has(entry)) bundles.set(entry, bundleWorker(entry));
-  return startWorker({ scriptPath: await bundles.get(entry)!, kvPersist: persist, namespaceId: NAMESPACE, bindings });
+  return startWorker({
+    scriptPath: await bundles.get(entry)!,
+    kvPersist: persist,
+    namespaceId: NAMESPACE,
+    bindings,
+  });
 }
 
 /** The worker over an empty KV: what a fresh deployment looks like before the first publish. */
 export async function serveEmpty(dir: string): Promise<{ mf: Miniflare; url: URL }> {
   const entry = "worker/index.ts";
   if (!bundles.has(entry)) bundles.set(entry, bundleWorker(entry));
-  return startWorker({ scriptPath: await bundles.get(entry)!, kvPersist: join(dir, "kv-empty"), namespaceId: NAMESPACE });
+  return startWorker({
+    scriptPath: await bundles.get(entry)!,
+    kvPersist: join(dir, "kv-empty"),
+    namespaceId: NAMESPACE,
+  });
 }

@@ -24,18 +24,24 @@ async function main(): Promise<void> {
     await phone.goto(url.href);
     await phone.locator("#samples button").nth(2).click();
     await phone.locator("#audience-rows tr").nth(9).waitFor();
-    await phone.locator("#results").evaluate((el) => (el as unknown as { scrollIntoView(): void }).scrollIntoView());
+    await phone
+      .locator("#results")
+      .evaluate((el) => (el as unknown as { scrollIntoView(): void }).scrollIntoView());
     const narrow = await phone.screenshot();
 
     // Compose both in the same browser: one PNG for the README, nothing else to install.
     const sheet = await browser.newPage({ viewport: { width: 1760, height: 900 } });
-    const img = (png: Buffer, width: number) => `<img width="${width}" src="data:image/png;base64,${png.toString("base64")}">`;
+    const img = (png: Buffer, width: number) =>
+      `<img width="${width}" src="data:image/png;base64,${png.toString("base64")}">`;
     await sheet.setContent(
       `<body style="margin:0;padding:24px;background:#d9dee7;display:flex;gap:24px;align-items:flex-start">` +
         `<figure style="margin:0;box-shadow:0 2px 8px #0003">${img(wide, 1280)}</figure>` +
         `<figure style="margin:0;box-shadow:0 2px 8px #0003;border-radius:18px;overflow:hidden">${img(narrow, 390)}</figure></body>`,
     );
-    await sheet.locator("img").nth(1).evaluate((el) => (el as unknown as { decode(): Promise<void> }).decode());
+    await sheet
+      .locator("img")
+      .nth(1)
+      .evaluate((el) => (el as unknown as { decode(): Promise<void> }).decode());
     await writeFile(OUT, await sheet.screenshot({ fullPage: true }));
     process.stdout.write(`wrote ${OUT} (model ${sample.version})\n`);
   } finally {

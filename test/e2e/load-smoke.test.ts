@@ -24,9 +24,26 @@ describe("k6 smoke script → real worker", () => {
   beforeAll(async () => {
     const csv = join(dir, "log.csv");
     expect((await runCli("generate", "--rows", "300", "--out", csv, "--seed", "11", "--quiet")).code).toBe(0);
-    const run = await runCli("run", csv, "--out", join(dir, "out"), "--target", "local", "--namespace-id", NAMESPACE, "--persist-to", persist, "--quiet");
+    const run = await runCli(
+      "run",
+      csv,
+      "--out",
+      join(dir, "out"),
+      "--target",
+      "local",
+      "--namespace-id",
+      NAMESPACE,
+      "--persist-to",
+      persist,
+      "--quiet",
+    );
     expect(run.code, run.stderr).toBe(0);
-    const started = await startWorker({ scriptPath: await bundleWorker(), kvPersist: persist, namespaceId: NAMESPACE, bindings: { API_KEYS: KEY } });
+    const started = await startWorker({
+      scriptPath: await bundleWorker(),
+      kvPersist: persist,
+      namespaceId: NAMESPACE,
+      bindings: { API_KEYS: KEY },
+    });
     mf = started.mf;
     base = started.url.href.replace(/\/$/, "");
     http = syncFetcher();

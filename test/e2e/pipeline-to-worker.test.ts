@@ -21,10 +21,26 @@ describe("pipeline → local KV → worker", () => {
   beforeAll(async () => {
     const csv = join(dir, "log.csv");
     expect((await runCli("generate", "--rows", "600", "--out", csv, "--seed", "7", "--quiet")).code).toBe(0);
-    const run = await runCli("run", csv, "--out", join(dir, "out"), "--target", "local", "--namespace-id", NAMESPACE, "--persist-to", persist, "--quiet");
+    const run = await runCli(
+      "run",
+      csv,
+      "--out",
+      join(dir, "out"),
+      "--target",
+      "local",
+      "--namespace-id",
+      NAMESPACE,
+      "--persist-to",
+      persist,
+      "--quiet",
+    );
     expect(run.code, run.stderr).toBe(0);
     version = run.stdout.trim();
-    ({ mf, url: base } = await startWorker({ scriptPath: await bundleWorker(), kvPersist: persist, namespaceId: NAMESPACE }));
+    ({ mf, url: base } = await startWorker({
+      scriptPath: await bundleWorker(),
+      kvPersist: persist,
+      namespaceId: NAMESPACE,
+    }));
   });
 
   afterAll(async () => {
@@ -32,7 +48,9 @@ describe("pipeline → local KV → worker", () => {
   });
 
   it("serves a sampled product's audience that follows the contract", async () => {
-    const sample = (await (await fetch(new URL("/products/sample?n=3", base))).json()) as { sample_products: number[] };
+    const sample = (await (await fetch(new URL("/products/sample?n=3", base))).json()) as {
+      sample_products: number[];
+    };
     expect(sample.sample_products).toHaveLength(3);
     const id = sample.sample_products[0];
     const res = await fetch(new URL(`/recommend/${id}?n=10`, base));
@@ -65,7 +83,9 @@ describe("pipeline → local KV → worker", () => {
   });
 
   it("answers a batch of a published and an unknown product from the bundle, and revalidates with 304", async () => {
-    const sample = (await (await fetch(new URL("/products/sample?n=1", base))).json()) as { sample_products: number[] };
+    const sample = (await (await fetch(new URL("/products/sample?n=1", base))).json()) as {
+      sample_products: number[];
+    };
     const id = sample.sample_products[0];
     const res = await fetch(new URL("/recommend/batch", base), {
       method: "POST",
@@ -80,7 +100,9 @@ describe("pipeline → local KV → worker", () => {
     ]);
     const first = await fetch(new URL(`/recommend/${id}?n=5`, base));
     expect(first.headers.get("etag")).toBe(`"${version}/${id}/5"`);
-    const again = await fetch(new URL(`/recommend/${id}?n=5`, base), { headers: { "if-none-match": first.headers.get("etag")! } });
+    const again = await fetch(new URL(`/recommend/${id}?n=5`, base), {
+      headers: { "if-none-match": first.headers.get("etag")! },
+    });
     expect(again.status).toBe(304);
   });
 });

@@ -3,8 +3,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { keys, type BuildMeta, type Pointer } from "../../worker/contract.js";
 import type { Manifest } from "../../pipeline/build/manifest.js";
+import { type BuildMeta, keys, type Pointer } from "../../worker/contract.js";
 
 export interface TinyBuild {
   dir: string;
@@ -17,7 +17,13 @@ export interface TinyBuild {
  * `parts` parts of `perPart` rec keys each; the last part also holds sample, fallback and
  * meta. `valueBytes` pads rec values (real ones are ~2 KB) for benchmarks.
  */
-export function writeTinyBuild(root: string, version: string, parts = 3, perPart = 20, valueBytes = 0): TinyBuild {
+export function writeTinyBuild(
+  root: string,
+  version: string,
+  parts = 3,
+  perPart = 20,
+  valueBytes = 0,
+): TinyBuild {
   const pad = valueBytes > 0 ? "x".repeat(valueBytes) : undefined;
   const dir = join(root, version);
   mkdirSync(join(dir, "kv"), { recursive: true });
@@ -27,13 +33,23 @@ export function writeTinyBuild(root: string, version: string, parts = 3, perPart
   for (let p = 0; p < parts; p++) {
     const group = [];
     for (let i = 0; i < perPart; i++, product++) {
-      group.push({ key: keys.rec(version, String(1000 + product), 5), value: JSON.stringify({ product_id: 1000 + product, model_version: version, ...(pad ? { pad } : {}) }) });
+      group.push({
+        key: keys.rec(version, String(1000 + product), 5),
+        value: JSON.stringify({
+          product_id: 1000 + product,
+          model_version: version,
+          ...(pad ? { pad } : {}),
+        }),
+      });
     }
     groups.push(group);
   }
   const last = groups[groups.length - 1];
   last.push({ key: keys.sample(version), value: JSON.stringify([1000, 1001, 1002]) });
-  last.push({ key: keys.fallback(version, 5), value: JSON.stringify({ fallback: true, model_version: version }) });
+  last.push({
+    key: keys.fallback(version, 5),
+    value: JSON.stringify({ fallback: true, model_version: version }),
+  });
   const total = groups.reduce((n, g) => n + g.length, 0) + 1;
   const meta: BuildMeta = {
     version,
@@ -51,9 +67,20 @@ export function writeTinyBuild(root: string, version: string, parts = 3, perPart
     const file = `kv/part-${String(i + 1).padStart(4, "0")}.json`;
     const text = `[\n${group.map((p) => JSON.stringify(p)).join(",\n")}\n]\n`;
     writeFileSync(join(dir, file), text);
-    return { file, pairs: group.length, bytes: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") };
+    return {
+      file,
+      pairs: group.length,
+      bytes: Buffer.byteLength(text),
+      sha256: createHash("sha256").update(text).digest("hex"),
+    };
   });
-  const pointer: Pointer = { version, generated_at: generatedAt, variants: [5], products: product, id_type: "number" };
+  const pointer: Pointer = {
+    version,
+    generated_at: generatedAt,
+    variants: [5],
+    products: product,
+    id_type: "number",
+  };
   const manifest: Manifest = {
     format: 1,
     version,

@@ -1,7 +1,7 @@
 // Test plumbing around the fake KV API: a fake per test, the CLI pointed at it through
 // the same environment variables an analyst sets, and the token a test can look for.
-import { runCli, type CliResult } from "../helpers/cli.js";
-import { startFakeKvApi, type FakeKvApi } from "./kv-api.js";
+import { type CliResult, runCli } from "../helpers/cli.js";
+import { type FakeKvApi, startFakeKvApi } from "./kv-api.js";
 
 export const TOKEN = "cf-test-TOKEN-5f2b9c71e0d4";
 export const ACCOUNT = "acct0123";
@@ -18,11 +18,17 @@ export interface Session {
 export async function cloudflareSession(): Promise<Session> {
   const fake = await startFakeKvApi({ token: TOKEN, accountId: ACCOUNT, namespaceId: NAMESPACE });
   // Short backoff so retry tests take milliseconds; Retry-After is still honoured in full.
-  const env = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_BASE_URL: fake.url, AUDIENCE_RETRY_BASE_MS: "10" };
+  const env = {
+    CLOUDFLARE_API_TOKEN: TOKEN,
+    CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+    CLOUDFLARE_API_BASE_URL: fake.url,
+    AUDIENCE_RETRY_BASE_MS: "10",
+  };
   return {
     fake,
     env,
-    cli: (...args) => runWithEnv(env, () => runCli(...args, "--target", "cloudflare", "--namespace-id", NAMESPACE)),
+    cli: (...args) =>
+      runWithEnv(env, () => runCli(...args, "--target", "cloudflare", "--namespace-id", NAMESPACE)),
     close: () => fake.close(),
   };
 }

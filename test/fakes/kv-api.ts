@@ -125,11 +125,15 @@ export class FakeKvApi {
     const root = `/client/v4/accounts/${this.options.accountId}/storage/kv/namespaces/${this.options.namespaceId}`;
     const path = url.pathname.startsWith(root) ? url.pathname.slice(root.length) : undefined;
     const op: Op | "other" =
-      path === "/bulk" && req.method === "PUT" ? "write"
-      : path === "/bulk/delete" && req.method === "POST" ? "delete"
-      : path === "/keys" && req.method === "GET" ? "list"
-      : path?.startsWith("/values/") && req.method === "GET" ? "get"
-      : "other";
+      path === "/bulk" && req.method === "PUT"
+        ? "write"
+        : path === "/bulk/delete" && req.method === "POST"
+          ? "delete"
+          : path === "/keys" && req.method === "GET"
+            ? "list"
+            : path?.startsWith("/values/") && req.method === "GET"
+              ? "get"
+              : "other";
     const record = (status: number, keys = 0) => this.requests.push({ op, status, keys, at: Date.now() });
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record(status);
@@ -146,9 +150,16 @@ export class FakeKvApi {
     if (op === "other") return fail(404, 7003, `No route for ${req.method} ${url.pathname}`);
 
     const fault = this.takeFault(op);
-    if (fault?.kind === "429") return fail(429, 10429, "Too many requests", fault.retryAfter ? { "Retry-After": fault.retryAfter } : {});
+    if (fault?.kind === "429")
+      return fail(
+        429,
+        10429,
+        "Too many requests",
+        fault.retryAfter ? { "Retry-After": fault.retryAfter } : {},
+      );
     if (fault?.kind === "500") return fail(500, 10001, "Internal error");
-    if (fault?.kind === "echo-auth") return fail(400, 10002, `bad request (authorization was: ${req.headers.authorization})`);
+    if (fault?.kind === "echo-auth")
+      return fail(400, 10002, `bad request (authorization was: ${req.headers.authorization})`);
     if (fault?.kind === "drop-before") {
       record(0);
       req.socket.destroy();
@@ -161,7 +172,10 @@ export class FakeKvApi {
         return; // never answered: the client is stuck here until it is killed
       }
       const pairs = JSON.parse(body) as { key: string; value: string }[];
-      const refused = fault?.kind === "unsuccessful" ? new Set(pairs.slice(0, fault.keys ?? 1).map((p) => p.key)) : new Set<string>();
+      const refused =
+        fault?.kind === "unsuccessful"
+          ? new Set(pairs.slice(0, fault.keys ?? 1).map((p) => p.key))
+          : new Set<string>();
       for (const p of pairs) {
         if (refused.has(p.key)) continue;
         if (p.key === "meta/current") this.checkSwitch(p.value);
@@ -175,34 +189,56 @@ export class FakeKvApi {
       }
       record(200, pairs.length);
       res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ success: true, errors: [], messages: [], result: { successful_key_count: pairs.length - refused.size, unsuccessful_keys: [...refused] } }));
+      res.end(
+        JSON.stringify({
+          success: true,
+          errors: [],
+          messages: [],
+          result: { successful_key_count: pairs.length - refused.size, unsuccessful_keys: [...refused] },
+        }),
+      );
       return;
     }
     if (op === "delete") {
       const names = JSON.parse(body) as string[];
-      const refused = fault?.kind === "unsuccessful" ? new Set(names.slice(0, fault.keys ?? 1)) : new Set<string>();
+      const refused =
+        fault?.kind === "unsuccessful" ? new Set(names.slice(0, fault.keys ?? 1)) : new Set<string>();
       for (const k of names) if (!refused.has(k)) this.store.delete(k);
       if (fault?.kind === "drop-after") {
         record(0, names.length);
         req.socket.destroy();
         return;
       }
-      return json(200, { success: true, errors: [], messages: [], result: { successful_key_count: names.length - refused.size, unsuccessful_keys: [...refused] } });
+      return json(200, {
+        success: true,
+        errors: [],
+        messages: [],
+        result: { successful_key_count: names.length - refused.size, unsuccessful_keys: [...refused] },
+      });
     }
     if (op === "list") {
       const prefix = url.searchParams.get("prefix") ?? "";
       const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 1000));
       // The cursor is the last key returned (as Cloudflare's behaves: keys deleted behind it do not shift pages).
-      const after = url.searchParams.get("cursor") ? Buffer.from(url.searchParams.get("cursor")!, "base64url").toString() : undefined;
+      const after = url.searchParams.get("cursor")
+        ? Buffer.from(url.searchParams.get("cursor")!, "base64url").toString()
+        : undefined;
       const all = this.store.sortedKeys();
       let from = lowerBound(all, prefix);
-      if (after !== undefined) from = Math.max(from, lowerBound(all, after + "\u0000"));
+      if (after !== undefined) from = Math.max(from, lowerBound(all, `${after}\u0000`));
       const page: string[] = [];
-      for (let i = from; i < all.length && page.length < limit && all[i].startsWith(prefix); i++) page.push(all[i]);
+      for (let i = from; i < all.length && page.length < limit && all[i].startsWith(prefix); i++)
+        page.push(all[i]);
       const next = from + page.length;
       const more = page.length === limit && next < all.length && all[next].startsWith(prefix);
       const cursor = more ? Buffer.from(page[page.length - 1]).toString("base64url") : "";
-      return json(200, { success: true, errors: [], messages: [], result: page.map((name) => ({ name })), result_info: { count: page.length, cursor } });
+      return json(200, {
+        success: true,
+        errors: [],
+        messages: [],
+        result: page.map((name) => ({ name })),
+        result_info: { count: page.length, cursor },
+      });
     }
     // get
     const key = decodeURIComponent(path!.slice("/values/".length));
@@ -230,7 +266,8 @@ export class FakeKvApi {
     }
     const expected = (JSON.parse(metaText) as { counts: { keys: number } }).counts.keys;
     const stored = [...this.store.keys()].filter((k) => k.startsWith(`v/${version}/`)).length;
-    if (stored < expected) this.violations.push(`pointer moved to ${version} with ${stored} of ${expected} keys stored`);
+    if (stored < expected)
+      this.violations.push(`pointer moved to ${version} with ${stored} of ${expected} keys stored`);
   }
 }
 

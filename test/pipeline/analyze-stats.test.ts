@@ -26,7 +26,12 @@ describe("computeStats", () => {
       // Position 0.8 × (10 − 1) = 7.2 in the sorted times: day 8 plus 0.2 of a day.
       period_split: { quantile: 0.8, at: "2022-10-08T04:48:00Z" },
       // Early = days 1..8: c1..c5; late = days 9, 10: c6, c1; c1 returns.
-      user_retention: { early_period_users: 5, late_period_users: 2, returning_users: 1, retention_rate_pct: 20 },
+      user_retention: {
+        early_period_users: 5,
+        late_period_users: 2,
+        returning_users: 1,
+        retention_rate_pct: 20,
+      },
       // Counts 4, 2, 1, 1, 1, 1: median 1, mean 10 / 6, one-time 4 / 6, 2..5: 2 / 6.
       user_behavior: {
         median_interactions_per_user: 1,
@@ -36,7 +41,12 @@ describe("computeStats", () => {
         power_users_pct: 0,
       },
       // Early products p1..p5; late p5 (day 9) and p6 (day 10); p6 is new.
-      product_churn: { early_period_products: 5, late_period_products: 2, new_products_in_test: 1, new_products_pct: 50 },
+      product_churn: {
+        early_period_products: 5,
+        late_period_products: 2,
+        new_products_in_test: 1,
+        new_products_pct: 50,
+      },
       event_distribution: {
         counts: { cart: 5, purchased: 2, rating: 1, search_keyword: 1, wishlist: 1 },
         percentages: { cart: 50, purchased: 20, rating: 10, search_keyword: 10, wishlist: 10 },
@@ -101,13 +111,19 @@ describe("audience analyze", () => {
   it("a usage error ends the real process at once (the preloaded chart worker does not hold it)", () => {
     const file = join(tempDir(), "no-header.csv");
     writeFileSync(file, '"customer_id,product_id,event,event_date\n1,2,cart,2022-10-01\n');
-    const r = spawnSync(process.execPath, ["pipeline/bin.mjs", "analyze", file, "--out", tempDir(), "--quiet"], {
-      encoding: "utf8",
-      timeout: 45_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["pipeline/bin.mjs", "analyze", file, "--out", tempDir(), "--quiet"],
+      {
+        encoding: "utf8",
+        timeout: 45_000,
+      },
+    );
     expect(r.error).toBeUndefined(); // a timeout would be an error here
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe(`audience: error: ${file}: no readable header row (a quote is never closed)`);
+    expect(r.stderr.trim()).toBe(
+      `audience: error: ${file}: no readable header row (a quote is never closed)`,
+    );
   });
 
   it("a bad config names the field and exits 2", async () => {

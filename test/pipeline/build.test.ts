@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { build } from "../../pipeline/build/build.js";
@@ -13,7 +13,10 @@ import { tempDir } from "../helpers/tmp.js";
 function readPairs(dir: string): Map<string, string> {
   const pairs = new Map<string, string>();
   for (const file of readdirSync(join(dir, "kv")).sort()) {
-    for (const { key, value } of JSON.parse(readFileSync(join(dir, "kv", file), "utf8")) as { key: string; value: string }[]) {
+    for (const { key, value } of JSON.parse(readFileSync(join(dir, "kv", file), "utf8")) as {
+      key: string;
+      value: string;
+    }[]) {
       if (pairs.has(key)) throw new Error(`duplicate key ${key}`);
       pairs.set(key, value);
     }
@@ -32,7 +35,13 @@ describe("build", () => {
     const victims = [lines[1].split(",")[0], lines[2].split(",")[0]].filter((v, i, a) => a.indexOf(v) === i);
     writeFileSync(suppress, [...victims, "999999999", "# a comment"].join("\n"));
     const config = parseConfig({ variants: [5, 10, 20], exposureCap: 0 });
-    const result = await build({ inputs: [csv], outDir: join(dir, "out"), config, suppressFile: suppress, now: new Date("2026-11-26T16:45:00Z") });
+    const result = await build({
+      inputs: [csv],
+      outDir: join(dir, "out"),
+      config,
+      suppressFile: suppress,
+      now: new Date("2026-11-26T16:45:00Z"),
+    });
     const pairs = readPairs(result.dir);
     const manifest = await readManifest(result.dir);
     const v = result.version;
@@ -66,7 +75,8 @@ describe("build", () => {
       const prefix = key.slice(0, -"20".length);
       for (const n of [5, 10]) {
         const small = JSON.parse(pairs.get(prefix + n)!) as RecommendationResponse;
-        if (JSON.stringify(small.recommendations) !== JSON.stringify(big.recommendations.slice(0, n))) problems.push(`${key}: ${n} is not a prefix`);
+        if (JSON.stringify(small.recommendations) !== JSON.stringify(big.recommendations.slice(0, n)))
+          problems.push(`${key}: ${n} is not a prefix`);
         if (small.count !== small.recommendations.length) problems.push(`${key}: count`);
       }
       big.recommendations.forEach((r, i) => {
@@ -104,7 +114,10 @@ describe("build", () => {
   it("without --evaluate the meta says evaluation: null", async () => {
     const dir = tempDir();
     const csv = join(dir, "log.csv");
-    writeFileSync(csv, "customer_id,product_id,event,event_date\n1,10,cart,2022-10-01\n2,11,purchased,2022-10-02\n");
+    writeFileSync(
+      csv,
+      "customer_id,product_id,event,event_date\n1,10,cart,2022-10-01\n2,11,purchased,2022-10-02\n",
+    );
     const result = await build({ inputs: [csv], outDir: join(dir, "out"), config: defaultConfig() });
     const meta = JSON.parse(readFileSync(join(result.dir, "meta.json"), "utf8")) as BuildMeta;
     expect(meta.evaluation).toBeNull();

@@ -26,7 +26,10 @@ interface Workflow {
 
 /** Every `npx audience <command> ...` in a text, as [command, options used]. */
 function audienceCommands(text: string): [string, string[]][] {
-  return [...text.matchAll(/npx audience ([a-z]+)([^\n`|#]*)/g)].map((m) => [m[1], m[2].match(/--[a-z][a-z-]*/g) ?? []]);
+  return [...text.matchAll(/npx audience ([a-z]+)([^\n`|#]*)/g)].map((m) => [
+    m[1],
+    m[2].match(/--[a-z][a-z-]*/g) ?? [],
+  ]);
 }
 
 function expectRealAudienceCommands(text: string): number {
@@ -38,7 +41,8 @@ function expectRealAudienceCommands(text: string): number {
     const known = command!.options.map((o) => o.long);
     for (const flag of flags) expect(known, `audience ${name} ${flag}`).toContain(flag);
     // A required option left out makes a copied command fail.
-    for (const option of command!.options.filter((o) => o.mandatory)) expect(flags, `audience ${name}`).toContain(option.long);
+    for (const option of command!.options.filter((o) => o.mandatory))
+      expect(flags, `audience ${name}`).toContain(option.long);
   }
   return found.length;
 }
@@ -63,7 +67,9 @@ describe("docs/deploy.md", () => {
 
   it("quotes the production rate limit that wrangler.toml configures", () => {
     const production = wranglerToml.slice(wranglerToml.indexOf("[env.production]"));
-    const limit = /\[\[env\.production\.ratelimits\]\][^[]*simple = \{ limit = (\d+), period = (\d+) \}/.exec(production);
+    const limit = /\[\[env\.production\.ratelimits\]\][^[]*simple = \{ limit = (\d+), period = (\d+) \}/.exec(
+      production,
+    );
     expect(limit?.slice(1)).toEqual(["600", "60"]);
     expect(guide).toContain("600 requests a minute per API key");
   });
@@ -96,12 +102,22 @@ describe("docs/refresh-workflow.yml", () => {
     expect(runs).toContain("npx audience run data --target cloudflare --env production");
     expect(runs).toContain("npm run load:smoke");
     const names = steps.map((s) => s.name);
-    expect(names.indexOf("Smoke-test the live API")).toBeGreaterThan(names.indexOf("Wait until the edge serves the new version"));
+    expect(names.indexOf("Smoke-test the live API")).toBeGreaterThan(
+      names.indexOf("Wait until the edge serves the new version"),
+    );
   });
 
   it("documents every secret and variable it reads, in its header and in the guide", () => {
-    const used = [...new Set([...workflowText.matchAll(/\$\{\{ (?:secrets|vars)\.([A-Z_]+) \}\}/g)].map((m) => m[1]))];
-    expect(used.sort()).toEqual(["AUDIENCE_API_KEY", "AUDIENCE_BASE_URL", "AUDIENCE_EXPORT_URL", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN"]);
+    const used = [
+      ...new Set([...workflowText.matchAll(/\$\{\{ (?:secrets|vars)\.([A-Z_]+) \}\}/g)].map((m) => m[1])),
+    ];
+    expect(used.sort()).toEqual([
+      "AUDIENCE_API_KEY",
+      "AUDIENCE_BASE_URL",
+      "AUDIENCE_EXPORT_URL",
+      "CLOUDFLARE_ACCOUNT_ID",
+      "CLOUDFLARE_API_TOKEN",
+    ]);
     const header = workflowText.slice(0, workflowText.indexOf("name:"));
     for (const name of used) {
       expect(header, name).toContain(name);

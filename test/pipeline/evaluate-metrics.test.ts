@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { diversity, hitRateAt, ndcgAt, precisionAt, recallAt, type Judged } from "../../pipeline/model/metrics.js";
+import {
+  diversity,
+  hitRateAt,
+  type Judged,
+  ndcgAt,
+  precisionAt,
+  recallAt,
+} from "../../pipeline/model/metrics.js";
 
-const judged = (ranked: number[], truth: number[], truthSize = truth.length): Judged => ({ ranked, truth: new Set(truth), truthSize });
+const judged = (ranked: number[], truth: number[], truthSize = truth.length): Judged => ({
+  ranked,
+  truth: new Set(truth),
+  truthSize,
+});
 
 describe("metrics", () => {
   it("a perfect ranking: every truth customer first", () => {

@@ -1,5 +1,5 @@
-import { join } from "node:path";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../pipeline/config.js";
 import { generate } from "../../pipeline/generate/generate.js";
@@ -25,7 +25,12 @@ describe("evaluate", () => {
 
   it("splits at 80% of the time span and builds the truth from customers new to each product", () => {
     const e = evaluate(interactions(rows), config(), { ks: [5] });
-    expect(e.split).toEqual({ train_share: 0.8, cutoff: "2022-10-09T00:00:00.000Z", train_rows: 4, test_rows: 5 });
+    expect(e.split).toEqual({
+      train_share: 0.8,
+      cutoff: "2022-10-09T00:00:00.000Z",
+      train_rows: 4,
+      test_rows: 5,
+    });
     expect(e.products).toEqual({ test_products: 3, evaluated: 2, coverage: 2 / 3 });
     expect(e.truth_pairs).toBe(3);
     expect(e.ceiling).toBe(2 / 3);
@@ -50,7 +55,9 @@ describe("evaluate", () => {
     expect(e.models.full.hit_rate["100"]).toBeGreaterThan(2 * e.models.random.hit_rate["100"]);
     expect(e.models.full.ndcg["100"]).toBeGreaterThan(e.models.random.ndcg["100"]);
     // And its audiences differ between products, unlike one global ranking.
-    expect(e.models.full.diversity.distinct_share).toBeGreaterThan(10 * e.models.activity.diversity.distinct_share);
+    expect(e.models.full.diversity.distinct_share).toBeGreaterThan(
+      10 * e.models.activity.diversity.distinct_share,
+    );
     expect(e.models.full.diversity.max_share).toBeLessThan(0.5);
   });
 
@@ -58,7 +65,12 @@ describe("evaluate", () => {
     const dir = tempDir();
     const csv = join(dir, "in.csv");
     const { writeFile } = await import("node:fs/promises");
-    await writeFile(csv, "customer_id,product_id,event,event_date\n" + rows.map((r) => `${r[0]},${r[1]},${r[2]},${r[3]}`).join("\n") + "\n");
+    await writeFile(
+      csv,
+      "customer_id,product_id,event,event_date\n" +
+        rows.map((r) => `${r[0]},${r[1]},${r[2]},${r[3]}`).join("\n") +
+        "\n",
+    );
     const result = await runCli("evaluate", csv, "--out", join(dir, "out"), "--k", "1,5");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\nfull\s+precision\s+1\.0000\s+0\.2000\n/);

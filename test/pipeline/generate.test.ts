@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { computeStats, type Stats } from "../../pipeline/analyze/stats.js";
 import { defaultConfig } from "../../pipeline/config.js";
 import { generate } from "../../pipeline/generate/generate.js";
-import { ingest, type Interactions } from "../../pipeline/ingest/ingest.js";
+import { type Interactions, ingest } from "../../pipeline/ingest/ingest.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -93,7 +93,15 @@ describe("generate", () => {
     expect(help.stdout).toMatch(/--rows <n>.*\(default: 500000\)/s);
     const bad = await runCli("generate", "--rows", "lots", "--out", join(dir, "x.csv"));
     expect(bad.code).toBe(2);
-    const tooSmall = await runCli("generate", "--rows", "10", "--dirty", "--out", join(dir, "x.csv"), "--quiet");
+    const tooSmall = await runCli(
+      "generate",
+      "--rows",
+      "10",
+      "--dirty",
+      "--out",
+      join(dir, "x.csv"),
+      "--quiet",
+    );
     expect(tooSmall.code).toBe(2);
     expect(tooSmall.stderr).toContain("--dirty needs --rows of at least 100");
   });

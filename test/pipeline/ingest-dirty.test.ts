@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../pipeline/config.js";
-import { generate, type GenerateResult } from "../../pipeline/generate/generate.js";
-import { ingest, type Interactions } from "../../pipeline/ingest/ingest.js";
+import { type GenerateResult, generate } from "../../pipeline/generate/generate.js";
+import { type Interactions, ingest } from "../../pipeline/ingest/ingest.js";
 import { REJECT_REASONS } from "../../pipeline/ingest/reasons.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -41,11 +41,17 @@ describe("ingest of a dirty generated export", () => {
   });
 
   it("rejected.csv holds one line per rejected row, each the file's line as read", () => {
-    const rows = parse(readFileSync(rejectedPath, "utf8"), { columns: true }) as { line: string; reason: string; raw: string }[];
+    const rows = parse(readFileSync(rejectedPath, "utf8"), { columns: true }) as {
+      line: string;
+      reason: string;
+      raw: string;
+    }[];
     const source = readFileSync(file, "utf8").split("\n");
     expect(rows.length).toBe(data.accounting.rows_read - data.accounting.rows_kept);
     for (const r of rows) expect(r.raw).toBe(source[Number(r.line) - 1]);
-    const counts = Object.fromEntries(REJECT_REASONS.map((reason) => [reason, rows.filter((r) => r.reason === reason).length]));
+    const counts = Object.fromEntries(
+      REJECT_REASONS.map((reason) => [reason, rows.filter((r) => r.reason === reason).length]),
+    );
     expect(counts).toEqual(made.injected);
   });
 

@@ -10,7 +10,11 @@ import { ingest } from "../../pipeline/ingest/ingest.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const config = defaultConfig();
-const ROWS = ["1,100,cart,2022-10-01 10:00:00,A", "2,101,purchased,2022-10-02 10:00:00,B", "3,100,wishlist,2022-10-03 10:00:00,A"];
+const ROWS = [
+  "1,100,cart,2022-10-01 10:00:00,A",
+  "2,101,purchased,2022-10-02 10:00:00,B",
+  "3,100,wishlist,2022-10-03 10:00:00,A",
+];
 const HEADER = "customer_id,product_id,event,event_date,product_name";
 
 function write(dir: string, name: string, text: string | Buffer): string {
@@ -22,20 +26,27 @@ function write(dir: string, name: string, text: string | Buffer): string {
 async function rejectedOf(files: string[]) {
   const out = join(tempDir(), "rejected.csv");
   const data = await ingest(files, { config, rejectedPath: out });
-  const rows = parse(readFileSync(out, "utf8"), { columns: true }) as { source: string; line: string; reason: string; raw: string }[];
+  const rows = parse(readFileSync(out, "utf8"), { columns: true }) as {
+    source: string;
+    line: string;
+    reason: string;
+    raw: string;
+  }[];
   return { data, rows };
 }
 
 describe("ingest inputs", () => {
   it("reads a .csv.gz like the plain file", async () => {
     const dir = tempDir();
-    const text = [HEADER, ...ROWS, "4,,cart,2022-10-04 10:00:00,C"].join("\n") + "\n";
+    const text = `${[HEADER, ...ROWS, "4,,cart,2022-10-04 10:00:00,C"].join("\n")}\n`;
     const gz = write(dir, "log.csv.gz", gzipSync(text));
     const { data, rows } = await rejectedOf([gz]);
     expect(data.accounting.rows_read).toBe(4);
     expect(data.accounting.rows_kept).toBe(3);
     expect(data.customers).toEqual(["1", "2", "3"]);
-    expect(rows).toEqual([{ source: gz, line: "5", reason: "missing_product_id", raw: "4,,cart,2022-10-04 10:00:00,C" }]);
+    expect(rows).toEqual([
+      { source: gz, line: "5", reason: "missing_product_id", raw: "4,,cart,2022-10-04 10:00:00,C" },
+    ]);
   });
 
   it("reads every .csv and .csv.gz of a folder in name order, and nothing else", async () => {
@@ -68,10 +79,22 @@ describe("ingest inputs", () => {
     ["a byte-order mark", "\uFEFFcustomer_id,product_id,event,event_date"],
     ["reordered columns", "event_date,event,product_id,customer_id"],
   ])("matches a header with %s", async (_, header) => {
-    const names = header.replace("\uFEFF", "").split(",").map((h) => h.toLowerCase().replace(/[\s_]/g, ""));
+    const names = header
+      .replace("\uFEFF", "")
+      .split(",")
+      .map((h) => h.toLowerCase().replace(/[\s_]/g, ""));
     const rows = ROWS.map((r, i) => {
       const [c, p, e, d, n] = r.split(",");
-      const byName: Record<string, string> = { customerid: c, productid: p, event: e, eventdate: d, productname: n, "": String(i), index: String(i), "unnamed:0": String(i) };
+      const byName: Record<string, string> = {
+        customerid: c,
+        productid: p,
+        event: e,
+        eventdate: d,
+        productname: n,
+        "": String(i),
+        index: String(i),
+        "unnamed:0": String(i),
+      };
       return names.map((k) => byName[k]).join(",");
     });
     const file = write(tempDir(), "h.csv", [header, ...rows].join("\n"));
@@ -84,13 +107,21 @@ describe("ingest inputs", () => {
 
   it("names the missing columns of a header", async () => {
     const file = write(tempDir(), "bad.csv", "customer,product_id,event\n1,2,cart\n");
-    await expect(ingest([file], { config })).rejects.toThrow(/missing required column\(s\) customer_id, event_date/);
+    await expect(ingest([file], { config })).rejects.toThrow(
+      /missing required column\(s\) customer_id, event_date/,
+    );
   });
 
   it("an empty file, a missing file and a corrupt gzip are one-line usage errors", async () => {
     const dir = tempDir();
-    await expect(ingest([write(dir, "empty.csv", "")], { config })).rejects.toMatchObject({ name: "UsageError", message: expect.stringMatching(/empty file/) });
-    await expect(ingest([join(dir, "nope.csv")], { config })).rejects.toMatchObject({ name: "UsageError", message: expect.stringMatching(/input not found/) });
+    await expect(ingest([write(dir, "empty.csv", "")], { config })).rejects.toMatchObject({
+      name: "UsageError",
+      message: expect.stringMatching(/empty file/),
+    });
+    await expect(ingest([join(dir, "nope.csv")], { config })).rejects.toMatchObject({
+      name: "UsageError",
+      message: expect.stringMatching(/input not found/),
+    });
     await expect(ingest([write(dir, "x.csv.gz", "this is not gzip")], { config })).rejects.toMatchObject({
       name: "UsageError",
       message: expect.stringMatching(/x\.csv\.gz: cannot read: not a valid gzip file/),
@@ -114,7 +145,7 @@ describe("ingest inputs", () => {
       '8,105,cart,2022-10-01 10:00:00,"never closed', // 11: swallows the rest
       ROWS[2],
     ];
-    const file = write(tempDir(), "broken.csv", lines.join("\n") + "\n");
+    const file = write(tempDir(), "broken.csv", `${lines.join("\n")}\n`);
     const { data, rows } = await rejectedOf([file]);
     const a = data.accounting;
     expect(a.rows_read).toBe(a.rows_kept + Object.values(a.rejected).reduce((x, y) => x + y, 0));

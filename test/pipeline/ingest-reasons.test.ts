@@ -15,7 +15,12 @@ const config = parseConfig({ botMaxPerDay: 3 });
 async function run(cfg = config) {
   const out = join(tempDir(), "rejected.csv");
   const data = await ingest([FIXTURE], { config: cfg, rejectedPath: out });
-  const rejected = parse(readFileSync(out, "utf8"), { columns: true }) as { source: string; line: string; reason: string; raw: string }[];
+  const rejected = parse(readFileSync(out, "utf8"), { columns: true }) as {
+    source: string;
+    line: string;
+    reason: string;
+    raw: string;
+  }[];
   return { data, rejected };
 }
 
@@ -81,7 +86,9 @@ describe("ingest: every row is kept or rejected for exactly one reason", () => {
   });
 
   it("unknownEvents: keep keeps the row under its own name with unknownEventWeight", async () => {
-    const { data } = await run(parseConfig({ botMaxPerDay: 3, unknownEvents: "keep", unknownEventWeight: 0.25 }));
+    const { data } = await run(
+      parseConfig({ botMaxPerDay: 3, unknownEvents: "keep", unknownEventWeight: 0.25 }),
+    );
     expect(data.accounting.rejected.unknown_event).toBe(0);
     expect(data.accounting.rows_kept).toBe(6);
     const view = data.events.indexOf("view");

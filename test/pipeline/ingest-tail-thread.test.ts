@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../pipeline/config.js";
 import { generate } from "../../pipeline/generate/generate.js";
-import { ingest, type Interactions } from "../../pipeline/ingest/ingest.js";
+import { type Interactions, ingest } from "../../pipeline/ingest/ingest.js";
 import { tailOffset } from "../../pipeline/ingest/parse-client.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -27,7 +27,11 @@ function plain(data: Interactions) {
 /** Ingests `file` on one thread and with the tail thread; returns both and whether the thread's records were used. */
 async function both(file: string) {
   const config = defaultConfig();
-  const alone = await ingest([file], { config, parseThread: false, rejectedPath: `${file}.alone.rejected.csv` });
+  const alone = await ingest([file], {
+    config,
+    parseThread: false,
+    rejectedPath: `${file}.alone.rejected.csv`,
+  });
   let used: boolean | undefined;
   const threaded = await ingest([file], {
     config,
@@ -38,7 +42,10 @@ async function both(file: string) {
   return {
     alone: plain(alone),
     threaded: plain(threaded),
-    rejected: [readFileSync(`${file}.alone.rejected.csv`, "utf8"), readFileSync(`${file}.threaded.rejected.csv`, "utf8")],
+    rejected: [
+      readFileSync(`${file}.alone.rejected.csv`, "utf8"),
+      readFileSync(`${file}.threaded.rejected.csv`, "utf8"),
+    ],
     used,
   };
 }
@@ -68,7 +75,8 @@ describe("ingest with the tail thread", () => {
 
   it("drops the thread's records when its offset falls inside a quoted field", async () => {
     const file = join(dir, "quoted.csv");
-    const row = (i: number, name: string) => `${1000 + (i % 37)},${2000 + i},cart,2023-01-0${1 + (i % 9)} 10:00:00,${name}\n`;
+    const row = (i: number, name: string) =>
+      `${1000 + (i % 37)},${2000 + i},cart,2023-01-0${1 + (i % 9)} 10:00:00,${name}\n`;
     let text = "customer_id,product_id,event,event_date,product_name\n";
     for (let i = 0; i < 200; i++) text += row(i, `Product ${i}`);
     // A name of many short lines around the middle of the file: the first newline past the
@@ -86,7 +94,9 @@ describe("ingest with the tail thread", () => {
     expect(r.used).toBe(false);
     expect(r.threaded).toEqual(r.alone);
     expect(r.alone.count).toBe(400);
-    expect(r.alone.productNames[r.alone.products.indexOf("2200")]).toBe(JSON.parse(middle.replace(/\n/g, "\\n")));
+    expect(r.alone.productNames[r.alone.products.indexOf("2200")]).toBe(
+      JSON.parse(middle.replace(/\n/g, "\\n")),
+    );
   });
 
   it("reports a bad row in the tail with its line in the file", async () => {

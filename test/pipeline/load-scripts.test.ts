@@ -6,7 +6,12 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundleK6Script, LOAD_SCRIPTS, type LoadScript, REQUIRED_EXPORTS } from "../../scripts/lib/k6-bundle.js";
+import {
+  bundleK6Script,
+  LOAD_SCRIPTS,
+  type LoadScript,
+  REQUIRED_EXPORTS,
+} from "../../scripts/lib/k6-bundle.js";
 import { failedChecks, type K6Script, loadK6Script, newShimState } from "../fakes/k6/script.js";
 import type { ShimRequest, ShimResponse, ShimState } from "../fakes/k6/state.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -36,7 +41,11 @@ const error = (status: number, code: string) => json(status, { error: { code, me
 function audience(productId: number | string, n: number, faults: Faults) {
   const known = KNOWN.includes(Number(productId));
   const size = faults.shortList ? n - 1 : n;
-  const recommendations = Array.from({ length: size }, (_, i) => ({ customer_id: 5000 + i, score: 100 - i, rank: i + 1 }));
+  const recommendations = Array.from({ length: size }, (_, i) => ({
+    customer_id: 5000 + i,
+    score: 100 - i,
+    rank: i + 1,
+  }));
   if (faults.swappedRanks && size > 1) [recommendations[0].rank, recommendations[1].rank] = [2, 1];
   return {
     product_id: productId,
@@ -53,10 +62,13 @@ function fakeApi(faults: Faults = {}): (req: ShimRequest) => ShimResponse {
   return (req) => {
     const url = new URL(req.url);
     const path = url.pathname;
-    if (path === "/health") return faults.health ?? json(200, { status: "healthy", model_loaded: true, model_version: VERSION });
-    if (faults.requireKey && req.headers.Authorization !== `Bearer ${faults.requireKey}`) return error(401, "unauthorized");
+    if (path === "/health")
+      return faults.health ?? json(200, { status: "healthy", model_loaded: true, model_version: VERSION });
+    if (faults.requireKey && req.headers.Authorization !== `Bearer ${faults.requireKey}`)
+      return error(401, "unauthorized");
     const n = Number(url.searchParams.get("n") ?? "10");
-    if (path === "/products/sample") return json(200, { sample_products: KNOWN.slice(0, n), total_available: KNOWN.length });
+    if (path === "/products/sample")
+      return json(200, { sample_products: KNOWN.slice(0, n), total_available: KNOWN.length });
     if (path === "/metrics") return json(200, { variants: [5, 10, 20, 50, 100] });
     if (path === "/recommend/batch" && req.method === "POST") {
       const body = JSON.parse(req.body ?? "{}") as { product_ids: number[]; n: number };
@@ -92,26 +104,32 @@ function load(script: LoadScript, env: Record<string, string> = {}): Promise<K6S
 const outdir = tempDir("pa-k6-test-");
 
 describe("k6 scripts build as k6 loads them", () => {
-  it.each(LOAD_SCRIPTS)("%s bundles with k6 modules external and exports default, options, setup, handleSummary", async (script) => {
-    const bundle = await bundleK6Script(`load/${script}.ts`, { outdir: join(outdir, "k6") });
-    expect(existsSync(bundle.outfile)).toBe(true);
-    expect(bundle.exports).toEqual(expect.arrayContaining([...REQUIRED_EXPORTS]));
-    const code = readFileSync(bundle.outfile, "utf8");
-    // Only modules k6 provides at run time are left to import (type-only ones like k6/options vanish).
-    const imported = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-    expect(imported).toContain("k6/http");
-    for (const name of imported) expect(name).toMatch(/^k6(\/(http|execution|metrics))?$/);
-  });
+  it.each(LOAD_SCRIPTS)(
+    "%s bundles with k6 modules external and exports default, options, setup, handleSummary",
+    async (script) => {
+      const bundle = await bundleK6Script(`load/${script}.ts`, { outdir: join(outdir, "k6") });
+      expect(existsSync(bundle.outfile)).toBe(true);
+      expect(bundle.exports).toEqual(expect.arrayContaining([...REQUIRED_EXPORTS]));
+      const code = readFileSync(bundle.outfile, "utf8");
+      // Only modules k6 provides at run time are left to import (type-only ones like k6/options vanish).
+      const imported = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+      expect(imported).toContain("k6/http");
+      for (const name of imported) expect(name).toMatch(/^k6(\/(http|execution|metrics))?$/);
+    },
+  );
 
   it("type-checks load/ against @types/k6", () => {
-    const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "load"], { encoding: "utf8" });
+    const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "load"], {
+      encoding: "utf8",
+    });
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
   });
 
   it.each(LOAD_SCRIPTS)("%s has thresholds on p95, p99, failed requests and checks", async (script) => {
     const { options } = await load(script);
-    const exprs = (metric: string) => (options.thresholds[metric] ?? []).map((t) => (typeof t === "string" ? t : t.threshold));
+    const exprs = (metric: string) =>
+      (options.thresholds[metric] ?? []).map((t) => (typeof t === "string" ? t : t.threshold));
     expect(exprs("http_req_duration").some((t) => t.startsWith("p(95)<"))).toBe(true);
     expect(exprs("http_req_duration").some((t) => t.startsWith("p(99)<"))).toBe(true);
     expect(exprs("http_req_failed")[0]).toMatch(/^rate<=/);
@@ -124,7 +142,12 @@ describe("smoke: the full tour against the fake API", () => {
     const smoke = await load("smoke");
     const state = newState();
     const data = smoke.setup();
-    expect(data).toEqual({ productIds: ["101", "102", "103", "104", "105"], numericIds: true, variants: [5, 10, 20, 50, 100], modelVersion: VERSION });
+    expect(data).toEqual({
+      productIds: ["101", "102", "103", "104", "105"],
+      numericIds: true,
+      variants: [5, 10, 20, 50, 100],
+      modelVersion: VERSION,
+    });
     smoke.default(data);
     expect(failedChecks(state)).toEqual([]);
     const urls = state.requests.map((r) => `${r.method} ${r.url.replace(BASE, "")}`);
@@ -149,21 +172,32 @@ describe("smoke: the full tour against the fake API", () => {
     const smoke = await load("smoke");
     const state = newState({ shortList: true });
     smoke.default(smoke.setup());
-    expect(failedChecks(state)).toEqual(["batch: count = n", "csv: header then n ranked rows", "recommend: count = n"]);
+    expect(failedChecks(state)).toEqual([
+      "batch: count = n",
+      "csv: header then n ranked rows",
+      "recommend: count = n",
+    ]);
   });
 
   it("fails the rank checks when ranks are out of order", async () => {
     const smoke = await load("smoke");
     const state = newState({ swappedRanks: true });
     smoke.default(smoke.setup());
-    expect(failedChecks(state)).toEqual(["batch: ranks are 1..n", "csv: header then n ranked rows", "recommend: ranks are 1..n"]);
+    expect(failedChecks(state)).toEqual([
+      "batch: ranks are 1..n",
+      "csv: header then n ranked rows",
+      "recommend: ranks are 1..n",
+    ]);
   });
 
   it("fails the fallback check when a new product's audience is not flagged", async () => {
     const smoke = await load("smoke");
     const state = newState({ hiddenFallback: true });
     smoke.default(smoke.setup());
-    expect(failedChecks(state)).toEqual(["batch: fallback flagged as expected", "recommend: fallback flagged as expected"]);
+    expect(failedChecks(state)).toEqual([
+      "batch: fallback flagged as expected",
+      "recommend: fallback flagged as expected",
+    ]);
   });
 
   it("turns a 200 that is not JSON into failed checks, never an exception", async () => {
@@ -186,8 +220,12 @@ describe("smoke: the full tour against the fake API", () => {
 describe("setup fails fast with a message an operator can act on", () => {
   it("stops when /health says nothing is published", async () => {
     const smoke = await load("smoke");
-    newState({ health: json(503, { status: "unhealthy", model_loaded: false, reason: "no model has been published" }) });
-    expect(() => smoke.setup()).toThrow(/not ready: https:\/\/audience\.test\/health is not healthy \(no model has been published\)/);
+    newState({
+      health: json(503, { status: "unhealthy", model_loaded: false, reason: "no model has been published" }),
+    });
+    expect(() => smoke.setup()).toThrow(
+      /not ready: https:\/\/audience\.test\/health is not healthy \(no model has been published\)/,
+    );
   });
 
   it("stops and asks for API_KEY when the deployment needs one", async () => {
@@ -198,14 +236,20 @@ describe("setup fails fast with a message an operator can act on", () => {
 
   it("refuses a BASE_URL that is not an http(s) URL before any request", async () => {
     newState();
-    await expect(load("smoke", { BASE_URL: "audience.test" })).rejects.toThrow(/BASE_URL must be an http\(s\) URL/);
+    await expect(load("smoke", { BASE_URL: "audience.test" })).rejects.toThrow(
+      /BASE_URL must be an http\(s\) URL/,
+    );
   });
 });
 
 describe("the traffic mix and the ramping profiles", () => {
   it("load: 300 iterations of the mix all pass and include known, new, batch and sample requests", async () => {
     const script = await load("load");
-    expect(script.options.scenarios.load).toMatchObject({ executor: "constant-arrival-rate", rate: 50, duration: "5m" });
+    expect(script.options.scenarios.load).toMatchObject({
+      executor: "constant-arrival-rate",
+      rate: 50,
+      duration: "5m",
+    });
     const state = newState();
     const data = script.setup();
     state.requests.length = 0;
@@ -223,8 +267,14 @@ describe("the traffic mix and the ramping profiles", () => {
     const scenario = stress.options.scenarios.stress;
     expect(scenario.executor).toBe("ramping-arrival-rate");
     // 10 → 500 in 8 steps: 10 + 490·i/8, rounded.
-    expect(scenario.stages!.filter((_, i) => i % 2 === 1).map((s) => s.target)).toEqual([71, 133, 194, 255, 316, 378, 439, 500]);
-    expect(stress.options.thresholds.http_req_duration).toContainEqual({ threshold: "p(95)<500", abortOnFail: true, delayAbortEval: "30s" });
+    expect(scenario.stages!.filter((_, i) => i % 2 === 1).map((s) => s.target)).toEqual([
+      71, 133, 194, 255, 316, 378, 439, 500,
+    ]);
+    expect(stress.options.thresholds.http_req_duration).toContainEqual({
+      threshold: "p(95)<500",
+      abortOnFail: true,
+      delayAbortEval: "30s",
+    });
     expect(stress.options.thresholds["http_req_duration{step:133}"]).toEqual(["max>=0"]);
 
     // 75 s in: past the first ramp (10 s) and hold (60 s), halfway up the ramp from 71 to 133.
@@ -237,7 +287,10 @@ describe("the traffic mix and the ramping profiles", () => {
 
   it("spike: tags the surge and holds the recovery phase to the normal bar", async () => {
     const spike = await load("spike", { P95_MS: "300" });
-    expect(spike.options.thresholds["http_req_duration{phase:recovery}"]).toEqual(["p(95)<300", "p(99)<1000"]);
+    expect(spike.options.thresholds["http_req_duration{phase:recovery}"]).toEqual([
+      "p(95)<300",
+      "p(99)<1000",
+    ]);
     expect(spike.options.thresholds.http_req_duration).toEqual(["p(95)<600", "p(99)<2000"]);
     const state = newState({}, 65_000); // 60 s at the base rate, then the 10 s surge
     spike.default(spike.setup());
@@ -246,11 +299,9 @@ describe("the traffic mix and the ramping profiles", () => {
 
   it("soak: one window per WINDOW of DURATION, each request tagged with its window", async () => {
     const soak = await load("soak", { DURATION: "30m", WINDOW: "10m" });
-    expect(Object.keys(soak.options.thresholds).filter((k) => k.startsWith("http_req_duration{window:"))).toEqual([
-      "http_req_duration{window:1}",
-      "http_req_duration{window:2}",
-      "http_req_duration{window:3}",
-    ]);
+    expect(
+      Object.keys(soak.options.thresholds).filter((k) => k.startsWith("http_req_duration{window:")),
+    ).toEqual(["http_req_duration{window:1}", "http_req_duration{window:2}", "http_req_duration{window:3}"]);
     const state = newState({}, 25 * 60_000);
     soak.default(soak.setup());
     expect(state.requests.at(-1)!.tags.window).toBe("3");
@@ -258,7 +309,9 @@ describe("the traffic mix and the ramping profiles", () => {
 
   it("refuses a mistyped setting instead of running with it", async () => {
     newState();
-    await expect(load("load", { RATE: "fifty" })).rejects.toThrow('RATE must be a positive number, got "fifty"');
+    await expect(load("load", { RATE: "fifty" })).rejects.toThrow(
+      'RATE must be a positive number, got "fifty"',
+    );
     await expect(load("soak", { DURATION: "1 hour" })).rejects.toThrow(/DURATION must be a k6 duration/);
   });
 });
@@ -273,11 +326,17 @@ describe("handleSummary", () => {
     },
     metrics: {
       http_reqs: { values: { count: 600, rate: 9.7 } },
-      http_req_duration: { values: { med: 20, "p(95)": 640.5, "p(99)": 900, max: 1200, count: 600 }, thresholds: { "p(95)<500": { ok: false }, "p(99)<1000": { ok: true } } },
+      http_req_duration: {
+        values: { med: 20, "p(95)": 640.5, "p(99)": 900, max: 1200, count: 600 },
+        thresholds: { "p(95)<500": { ok: false }, "p(99)<1000": { ok: true } },
+      },
       http_req_failed: { values: { rate: 0.005 }, thresholds: { "rate<=0.01": { ok: true } } },
       rate_limited: { values: { count: 3, rate: 0.05 } },
       offered_rate: { values: { value: 133, min: 10, max: 133 } },
-      "http_req_duration{step:71}": { values: { "p(95)": 40, "p(99)": 80, count: 300 }, thresholds: { "max>=0": { ok: true } } },
+      "http_req_duration{step:71}": {
+        values: { "p(95)": 40, "p(99)": 80, count: 300 },
+        thresholds: { "max>=0": { ok: true } },
+      },
       "http_req_failed{step:71}": { values: { rate: 0 }, thresholds: { "rate>=0": { ok: true } } },
     },
   };
@@ -321,7 +380,9 @@ describe("handleSummary", () => {
     expect(text).toContain("duration 12.0 s, 40 requests (3.3/s)");
     expect(text).toContain("FAIL sample: status 200: 1 of 4 failed");
     expect(text).toContain("verdict: PASS");
-    expect(smoke.handleSummary({ results: { passed: false, metrics: [] } }).stdout).toContain("verdict: FAIL");
+    expect(smoke.handleSummary({ results: { passed: false, metrics: [] } }).stdout).toContain(
+      "verdict: FAIL",
+    );
   });
 
   it("never throws on a summary of an unexpected shape", async () => {
@@ -345,11 +406,16 @@ describe("load/run.sh", () => {
   it("runs the named script with k6 run, results folder set, extra arguments passed on", () => {
     const dir = tempDir("pa-fake-k6-");
     const fake = join(dir, "k6");
-    writeFileSync(fake, `#!/usr/bin/env bash\nif [ "$1" = version ]; then echo "k6 v1.3.0 (go1.24)"; exit 0; fi\necho "$@" > "${dir}/args"\n`);
+    writeFileSync(
+      fake,
+      `#!/usr/bin/env bash\nif [ "$1" = version ]; then echo "k6 v1.3.0 (go1.24)"; exit 0; fi\necho "$@" > "${dir}/args"\n`,
+    );
     chmodSync(fake, 0o755);
     const res = run(["load", "-e", "RATE=5"], { K6: fake });
     expect(res.status, res.stderr).toBe(0);
-    expect(readFileSync(join(dir, "args"), "utf8").trim()).toBe(`run -e RESULTS_DIR=${process.cwd()}/load/results -e RATE=5 load/load.ts`);
+    expect(readFileSync(join(dir, "args"), "utf8").trim()).toBe(
+      `run -e RESULTS_DIR=${process.cwd()}/load/results -e RATE=5 load/load.ts`,
+    );
     expect(existsSync("load/results")).toBe(true);
   });
 

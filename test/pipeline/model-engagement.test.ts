@@ -11,7 +11,9 @@ describe("engagement", () => {
   it("percentile ranks: each value's mid rank among all values, on many ties and one-off values", () => {
     let seed = 3;
     const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    const values = Float64Array.from({ length: 2000 }, () => (rand() < 0.7 ? Math.floor(rand() * 4) : rand() * 100));
+    const values = Float64Array.from({ length: 2000 }, () =>
+      rand() < 0.7 ? Math.floor(rand() * 4) : rand() * 100,
+    );
     const ranks = percentileRanks(values);
     for (let c = 0; c < values.length; c++) {
       let below = 0;
@@ -27,7 +29,12 @@ describe("engagement", () => {
 
   it("scores volume, breadth, quality and intensity by percentile rank with the configured weights", () => {
     const data = interactions(THREE_CUSTOMERS);
-    const e = computeEngagement(data, config({ engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 } }));
+    const e = computeEngagement(
+      data,
+      config({
+        engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 },
+      }),
+    );
     // volume 3,1,2 → 1, 0, 0.5; breadth 3,1,1 → 1, .25, .25; quality 5,3,3 → 1, .25, .25;
     // intensity 1,1,2 → .25, .25, 1. Weighted and divided by the weights' sum, 0.95.
     expect(e.score[0]).toBeCloseTo((0.35 + 0.25 + 0.2 + 0.15 * 0.25) / 0.95, 12);

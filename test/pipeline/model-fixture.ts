@@ -1,6 +1,6 @@
 // Hand-made interaction logs for the model tests: rows in, the ingest's typed-array
 // structure out, without going through CSV.
-import { defaultConfig, parseConfig, type Config } from "../../pipeline/config.js";
+import { type Config, defaultConfig, parseConfig } from "../../pipeline/config.js";
 import type { Interactions } from "../../pipeline/ingest/ingest.js";
 import { emptyAccounting } from "../../pipeline/ingest/reasons.js";
 

@@ -3,10 +3,10 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { POINTER_KEY } from "../../worker/contract.js";
 import { CHECKPOINT_FILE } from "../../pipeline/publish/checkpoint.js";
-import { writeTinyBuild, type TinyBuild } from "../fakes/build-dir.js";
-import { cloudflareSession, runWithEnv, TOKEN, type Session } from "../fakes/cloudflare-session.js";
+import { POINTER_KEY } from "../../worker/contract.js";
+import { type TinyBuild, writeTinyBuild } from "../fakes/build-dir.js";
+import { cloudflareSession, runWithEnv, type Session, TOKEN } from "../fakes/cloudflare-session.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -94,7 +94,9 @@ describe("publish --target cloudflare", () => {
     s.fake.inject({ op: "write", kind: "unsuccessful", keys: 2, times: 100 });
     const r = await s.cli("publish", b.dir, "--quiet");
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/upload of 20261126T164500Z-3fa2c1 .* failed: 2 key\(s\) were still reported unsuccessful/);
+    expect(r.stderr).toMatch(
+      /upload of 20261126T164500Z-3fa2c1 .* failed: 2 key\(s\) were still reported unsuccessful/,
+    );
     expect(r.stderr).toContain(`the live version was not switched (still ${V1})`);
     expect(r.stderr).toMatch(/run the same command again to resume/);
     expect(s.fake.store.get(POINTER_KEY)).toBe(livePointer);
@@ -139,9 +141,14 @@ describe("publish --target cloudflare", () => {
 
   it("missing credentials: one line, exit 2, nothing sent", async () => {
     const b = writeTinyBuild(root, V2, 1, 3);
-    for (const [unset, name] of [["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_TOKEN"], ["CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ACCOUNT_ID"]]) {
+    for (const [unset, name] of [
+      ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_TOKEN"],
+      ["CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ACCOUNT_ID"],
+    ]) {
       const env = { ...s.env, [unset]: "" };
-      const r = await runWithEnv(env, () => runCli("publish", b.dir, "--target", "cloudflare", "--namespace-id", "ns0123"));
+      const r = await runWithEnv(env, () =>
+        runCli("publish", b.dir, "--target", "cloudflare", "--namespace-id", "ns0123"),
+      );
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toContain(`${name} is not set`);
@@ -207,8 +214,10 @@ describe("validation before the first write", () => {
     expect(r.stderr).toContain("cannot be published (5 problems; nothing was written)");
     expect(r.stderr).toContain(`pointer.version ${V1} is not the build's version ${V2}`);
     expect(r.stderr).toMatch(/kv\/part-0001\.json: item at index 1: key is 6\d\d bytes \(limit 512\)/);
-    expect(r.stderr).toContain("kv/part-0001.json: item at index 2: key \"meta/current\" is outside");
-    expect(r.stderr).toContain(`kv/part-0001.json: item at index 3: value of "v/${V2}/rec/1003/5" is 26214401 bytes (limit 26214400)`);
+    expect(r.stderr).toContain('kv/part-0001.json: item at index 2: key "meta/current" is outside');
+    expect(r.stderr).toContain(
+      `kv/part-0001.json: item at index 3: value of "v/${V2}/rec/1003/5" is 26214401 bytes (limit 26214400)`,
+    );
     expect(r.stderr).toContain("kv/part-0002.json: content does not match the manifest's sha256");
     expect(s.fake.requests).toHaveLength(0);
   });

@@ -5,10 +5,10 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { POINTER_KEY } from "../../worker/contract.js";
 import { CHECKPOINT_FILE } from "../../pipeline/publish/checkpoint.js";
+import { POINTER_KEY } from "../../worker/contract.js";
 import { writeTinyBuild } from "../fakes/build-dir.js";
-import { cloudflareSession, NAMESPACE, snapshot, TOKEN, type Session } from "../fakes/cloudflare-session.js";
+import { cloudflareSession, NAMESPACE, type Session, snapshot, TOKEN } from "../fakes/cloudflare-session.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const V1 = "20261120T090000Z-aaaaaa";
@@ -31,8 +31,12 @@ function confirmedParts(dir: string): string[] {
   const file = join(dir, CHECKPOINT_FILE);
   if (!existsSync(file)) return [];
   try {
-    const cp = JSON.parse(readFileSync(file, "utf8")) as { targets: Record<string, { parts: Record<string, string> }> };
-    return Object.values(cp.targets).flatMap((t) => Object.keys(t.parts)).sort();
+    const cp = JSON.parse(readFileSync(file, "utf8")) as {
+      targets: Record<string, { parts: Record<string, string> }>;
+    };
+    return Object.values(cp.targets)
+      .flatMap((t) => Object.keys(t.parts))
+      .sort();
   } catch {
     return [];
   }
@@ -59,10 +63,14 @@ describe("a publish killed mid-upload", () => {
     // The child gets two bulk writes answered; every later one hangs until it is killed.
     s.fake.hangAfterBulkWrites = s.fake.appliedBulkWrites + 2;
     let output = "";
-    const child = spawn(process.execPath, ["pipeline/bin.mjs", "publish", v2.dir, "--target", "cloudflare", "--namespace-id", NAMESPACE], {
-      env: { ...process.env, ...s.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["pipeline/bin.mjs", "publish", v2.dir, "--target", "cloudflare", "--namespace-id", NAMESPACE],
+      {
+        env: { ...process.env, ...s.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

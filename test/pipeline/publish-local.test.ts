@@ -3,9 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { CHECKPOINT_FILE } from "../../pipeline/publish/checkpoint.js";
 import { openLocalTarget } from "../../pipeline/publish/local.js";
+import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { writeTinyBuild } from "../fakes/build-dir.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -32,22 +32,32 @@ describe("publish --target local", () => {
 
     const again = await runCli("publish", realDir, ...local);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toContain(`resuming: ${manifest.parts.length} of ${manifest.parts.length} part(s) already confirmed`);
+    expect(again.stderr).toContain(
+      `resuming: ${manifest.parts.length} of ${manifest.parts.length} part(s) already confirmed`,
+    );
 
     const status = JSON.parse((await runCli("status", ...local, "--json")).stdout);
-    expect(status.live).toMatchObject({ version: real, keys: manifest.counts.keys, expected_keys: manifest.counts.keys });
+    expect(status.live).toMatchObject({
+      version: real,
+      keys: manifest.counts.keys,
+      expected_keys: manifest.counts.keys,
+    });
 
     // Two later hand-made versions with --keep 1: the real build survives the first
     // publish (it was live a moment ago) and goes with the second.
     const later = tempDir("pa-local-b-");
     const A = "20991230T000000Z-aaaaaa";
     const B = "20991231T000000Z-bbbbbb";
-    expect((await runCli("publish", writeTinyBuild(later, A, 1, 5).dir, ...local, "--keep", "1", "--quiet")).code).toBe(0);
+    expect(
+      (await runCli("publish", writeTinyBuild(later, A, 1, 5).dir, ...local, "--keep", "1", "--quiet")).code,
+    ).toBe(0);
     let s = JSON.parse((await runCli("status", ...local, "--json")).stdout);
     expect(s.versions.map((v: { version: string }) => v.version)).toEqual([real, A]);
     const published = await runCli("publish", writeTinyBuild(later, B, 1, 5).dir, ...local, "--keep", "1");
     expect(published.code, published.stderr).toBe(0);
-    expect(published.stderr).toContain(`removed old version ${real} (${manifest.counts.keys.toLocaleString("en-US")} keys)`);
+    expect(published.stderr).toContain(
+      `removed old version ${real} (${manifest.counts.keys.toLocaleString("en-US")} keys)`,
+    );
     s = JSON.parse((await runCli("status", ...local, "--json")).stdout);
     expect(s.versions).toEqual([
       { version: A, keys: 8, live: false },

@@ -12,7 +12,13 @@ import { createUploadProgress, formatUploadLine } from "../../pipeline/publish/u
 import { namespaceIdFromWranglerToml } from "../../pipeline/publish/wrangler-config.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const policy = (random: number): RetryPolicy => ({ attempts: 8, baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 120_000, random: () => random });
+const policy = (random: number): RetryPolicy => ({
+  attempts: 8,
+  baseMs: 500,
+  maxMs: 30_000,
+  maxRetryAfterMs: 120_000,
+  random: () => random,
+});
 
 describe("retry timing", () => {
   it("reads Retry-After as seconds or as an HTTP date", () => {
@@ -88,7 +94,10 @@ describe("retention plan", () => {
   const v = (d: number) => `202611${String(d).padStart(2, "0")}T000000Z-aaaaaa`;
 
   it("keeps the newest N up to the live one and deletes older ones", () => {
-    expect(planRetention([v(1), v(2), v(3), v(4)], v(4), v(3), 2)).toEqual({ keep: [v(3), v(4)], remove: [v(1), v(2)] });
+    expect(planRetention([v(1), v(2), v(3), v(4)], v(4), v(3), 2)).toEqual({
+      keep: [v(3), v(4)],
+      remove: [v(1), v(2)],
+    });
   });
 
   it("always keeps the version live just before the switch, even with N = 1", () => {
@@ -101,19 +110,31 @@ describe("retention plan", () => {
   });
 
   it("never deletes versions newer than the live one (another publish may be uploading them)", () => {
-    expect(planRetention([v(1), v(2), v(5)], v(2), undefined, 1)).toEqual({ keep: [v(2), v(5)], remove: [v(1)] });
+    expect(planRetention([v(1), v(2), v(5)], v(2), undefined, 1)).toEqual({
+      keep: [v(2), v(5)],
+      remove: [v(1)],
+    });
   });
 });
 
 describe("small formats", () => {
   it("progress reads like wrangler's, with requests in flight", () => {
-    expect(formatUploadLine(20_000, 50_000, 3)).toBe("Uploaded 40% (20,000 of 50,000 keys, 3 requests in flight)");
+    expect(formatUploadLine(20_000, 50_000, 3)).toBe(
+      "Uploaded 40% (20,000 of 50,000 keys, 3 requests in flight)",
+    );
     expect(formatUploadLine(1, 3, 1)).toBe("Uploaded 33% (1 of 3 keys, 1 request in flight)");
   });
 
   it("rewrites one line on a terminal, prints plain lines elsewhere", () => {
     const sink = (isTTY: boolean) => {
-      const out = { text: "", isTTY, write: (t: string) => ((out.text += t), true) };
+      const out = {
+        text: "",
+        isTTY,
+        write: (t: string) => {
+          out.text += t;
+          return true;
+        },
+      };
       return out;
     };
     const tty = sink(true);
@@ -125,11 +146,17 @@ describe("small formats", () => {
       "\r\x1b[2KUploaded 50% (5 of 10 keys, 2 requests in flight)\r\x1b[2KUploaded 100% (10 of 10 keys, 2 requests in flight)\ndone\n",
     );
     const plain = sink(false);
-    const q = createUploadProgress({ inFlight: () => 0, stream: plain as unknown as NodeJS.WriteStream, intervalMs: 60_000 });
+    const q = createUploadProgress({
+      inFlight: () => 0,
+      stream: plain as unknown as NodeJS.WriteStream,
+      intervalMs: 60_000,
+    });
     q.update(1, 10); // first line
     q.update(5, 10); // within the interval: skipped
     q.update(10, 10); // the end is always shown
-    expect(plain.text).toBe("Uploaded 10% (1 of 10 keys, 0 requests in flight)\nUploaded 100% (10 of 10 keys, 0 requests in flight)\n");
+    expect(plain.text).toBe(
+      "Uploaded 10% (1 of 10 keys, 0 requests in flight)\nUploaded 100% (10 of 10 keys, 0 requests in flight)\n",
+    );
   });
 
   it("ages", () => {

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
+import type { Interactions } from "../../pipeline/ingest/ingest.js";
 import { rank } from "../../pipeline/model/rank.js";
 import type { Audience } from "../../pipeline/model/types.js";
-import type { Interactions } from "../../pipeline/ingest/ingest.js";
-import { config, idsOf, interactions, THREE_CUSTOMERS, type Row } from "./model-fixture.js";
+import { config, idsOf, interactions, type Row, THREE_CUSTOMERS } from "./model-fixture.js";
 
-const noRecency = { engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 } };
+const noRecency = {
+  engagementWeights: { volume: 0.35, breadth: 0.25, quality: 0.2, intensity: 0.15, recency: 0 },
+};
 
 function audiences(data: Interactions, ranking: ReturnType<typeof rank>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [p, a] of ranking.audiences()) out.set(data.products[p], idsOf(ranking.customerIds, a.customers));
+  for (const [p, a] of ranking.audiences())
+    out.set(data.products[p], idsOf(ranking.customerIds, a.customers));
   return out;
 }
 
@@ -52,7 +55,9 @@ describe("rank", () => {
     const data = interactions(base);
     const ranking = rank(data, config(noRecency));
     expect([...ranking.customerIds].sort()).toEqual([...data.customers].sort());
-    ranking.customerIds.forEach((id, k) => expect(data.customers[ranking.customerOf[k]]).toBe(id));
+    ranking.customerIds.forEach((id, k) => {
+      expect(data.customers[ranking.customerOf[k]]).toBe(id);
+    });
   });
 
   it("breaks ties by latest activity, then by id (numerically for numeric ids)", () => {
@@ -72,7 +77,9 @@ describe("rank", () => {
     const rows: Row[] = [
       ["fan", "p1", "cart", "2022-10-01T10:00:00Z", "Acme Rocket 5 Black"],
       ["new", "p2", "cart", "2022-10-01T10:00:00Z", "Acme Rocket 7 White"],
-      ...["p3", "p4", "p5"].map((p, i): Row => ["busy", p, "purchased", `2022-10-0${i + 1}T12:00:00Z`, `Zeta Nova ${i} Red`]),
+      ...["p3", "p4", "p5"].map(
+        (p, i): Row => ["busy", p, "purchased", `2022-10-0${i + 1}T12:00:00Z`, `Zeta Nova ${i} Red`],
+      ),
       ["other", "p5", "cart", "2022-10-01T10:00:00Z"],
     ];
     const data = interactions(rows);
@@ -98,7 +105,14 @@ describe("rank", () => {
 
   it("keeps scores non-increasing and audiences at most the largest variant", () => {
     const rows: Row[] = [];
-    for (let c = 0; c < 40; c++) rows.push([`c${c}`, `p${c % 7}`, c % 3 ? "cart" : "purchased", `2022-10-${String(1 + (c % 28)).padStart(2, "0")}T10:00:00Z`, `Brand${c % 2} Model${c % 7} X`]);
+    for (let c = 0; c < 40; c++)
+      rows.push([
+        `c${c}`,
+        `p${c % 7}`,
+        c % 3 ? "cart" : "purchased",
+        `2022-10-${String(1 + (c % 28)).padStart(2, "0")}T10:00:00Z`,
+        `Brand${c % 2} Model${c % 7} X`,
+      ]);
     const data = interactions(rows);
     for (const [, a] of rank(data, config({ variants: [5, 10] })).audiences()) {
       expect(a.customers.length).toBeLessThanOrEqual(10);
@@ -114,10 +128,12 @@ describe("rank", () => {
       ["A", "p0", "cart", "2022-10-02T10:00:00Z"],
       ["A", "p0", "wishlist", "2022-10-03T10:00:00Z"],
     ];
-    for (let i = 1; i <= 11; i++) rows.push([`c${i}`, `p${i}`, "cart", `2022-10-${String(i + 3).padStart(2, "0")}T10:00:00Z`]);
+    for (let i = 1; i <= 11; i++)
+      rows.push([`c${i}`, `p${i}`, "cart", `2022-10-${String(i + 3).padStart(2, "0")}T10:00:00Z`]);
     const data = interactions(rows);
     const uncapped = audiences(data, rank(data, config({ ...noRecency, affinityBlend: 0 })));
-    const inTop10 = (got: Map<string, string[]>, id: string) => [...got.values()].filter((ids) => ids.slice(0, 10).includes(id)).length;
+    const inTop10 = (got: Map<string, string[]>, id: string) =>
+      [...got.values()].filter((ids) => ids.slice(0, 10).includes(id)).length;
     expect(inTop10(uncapped, "A")).toBe(11); // every audience but p0's own
 
     const capped = audiences(data, rank(data, config({ ...noRecency, affinityBlend: 0, exposureCap: 2 })));
@@ -140,11 +156,19 @@ describe("rank", () => {
     // Names interleave two brands; p3 has the most rows, p0 the fewest.
     const names = ["Zeta Max 1", "Acme One 2", "Zeta Max 3", "Acme One 4", "Zeta Lite 5", "Acme One 6"];
     names.forEach((name, i) => {
-      for (let k = 0; k <= (i === 3 ? 6 : i === 0 ? 0 : 2); k++) rows.push([`c${i}-${k}`, `p${i}`, "cart", `2022-10-${String(i + 1).padStart(2, "0")}T1${k}:00:00Z`, name]);
+      for (let k = 0; k <= (i === 3 ? 6 : i === 0 ? 0 : 2); k++)
+        rows.push([
+          `c${i}-${k}`,
+          `p${i}`,
+          "cart",
+          `2022-10-${String(i + 1).padStart(2, "0")}T1${k}:00:00Z`,
+          name,
+        ]);
     });
     rows.push(["c0-0", "p1", "cart", "2022-10-09T10:00:00Z", names[1]]);
     const data = interactions(rows);
-    const order = (ranking: ReturnType<typeof rank>) => Array.from(ranking.audiences(), ([p]) => data.products[p]);
+    const order = (ranking: ReturnType<typeof rank>) =>
+      Array.from(ranking.audiences(), ([p]) => data.products[p]);
     // By name: first word, then second, in the order words were first seen (zeta, max, ...,
     // acme, one, ..., lite), then index: zeta max (p0, p2), zeta lite (p4), acme one (p1, p3, p5).
     expect(order(rank(data, config()))).toEqual(["p0", "p2", "p4", "p1", "p3", "p5"]);

@@ -41,7 +41,9 @@ describe("audience rollback", () => {
 
     const none = await s.cli("rollback");
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain(`no retained version older than the live ${V1}; pass --to with one of: ${V2}`);
+    expect(none.stderr).toContain(
+      `no retained version older than the live ${V1}; pass --to with one of: ${V2}`,
+    );
 
     const forward = await s.cli("rollback", "--to", V2);
     expect(forward.code, forward.stderr).toBe(0);
@@ -72,7 +74,8 @@ describe("audience rollback", () => {
 
   it("after a rollback, the next publish keeps the version that was live; the one rolled back from goes one publish later", async () => {
     const V4 = "20261128T000000Z-ffffff";
-    for (const v of [V1, V2]) expect((await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet")).code).toBe(0);
+    for (const v of [V1, V2])
+      expect((await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet")).code).toBe(0);
     expect((await s.cli("rollback")).code).toBe(0);
     expect(live()?.version).toBe(V1);
     const r = await s.cli("publish", writeTinyBuild(root, V3, 1, 5).dir, "--keep", "2");
@@ -120,7 +123,9 @@ describe("retention", () => {
     rmSync(join(root, V2), { recursive: true });
     const V4 = "20261128T000000Z-ffffff";
     const listsBefore4 = s.fake.count("list");
-    expect((await s.cli("publish", writeTinyBuild(root, V4, 1, 5).dir, "--keep", "1", "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", writeTinyBuild(root, V4, 1, 5).dir, "--keep", "1", "--quiet")).code).toBe(
+      0,
+    );
     expect(versionKeys(V2)).toBe(0);
     expect(versionKeys(V3)).toBe(13);
     expect(s.fake.count("list") - listsBefore4).toBe(3); // probe, v/V2/ (13 keys: one page), probe
@@ -130,7 +135,10 @@ describe("retention", () => {
     const config = join(root, "config.json");
     writeFileSync(config, JSON.stringify({ retainVersions: 3 }));
     const V0 = "20261101T000000Z-dddddd";
-    for (const v of [V0, V1, V2, V3]) expect((await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet", "--config", config)).code).toBe(0);
+    for (const v of [V0, V1, V2, V3])
+      expect(
+        (await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet", "--config", config)).code,
+      ).toBe(0);
     expect([V0, V1, V2, V3].map(versionKeys)).toEqual([0, 8, 8, 8]);
   });
 });

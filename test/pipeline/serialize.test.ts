@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decideIdType, productJsonOf, Renderer, renderVariants, roundScore, valueOf } from "../../pipeline/build/serialize.js";
+import {
+  decideIdType,
+  productJsonOf,
+  Renderer,
+  renderVariants,
+  roundScore,
+  valueOf as valueAt,
+} from "../../pipeline/build/serialize.js";
 import type { RecommendationResponse } from "../../worker/contract.js";
 
 const ctx = (idType: "number" | "string") => ({
@@ -12,15 +19,24 @@ const ctx = (idType: "number" | "string") => ({
 
 describe("serialization", () => {
   it("each smaller variant is a prefix of the larger ones, ranks 1..n", () => {
-    const audience = { customers: Int32Array.from([3, 1, 0, 2]), scores: Float64Array.from([0.9, 0.8, 0.5, 0.123456]) };
-    const bodies = renderVariants(ctx("number"), "7", audience, false).map((b) => JSON.parse(b) as RecommendationResponse);
+    const audience = {
+      customers: Int32Array.from([3, 1, 0, 2]),
+      scores: Float64Array.from([0.9, 0.8, 0.5, 0.123456]),
+    };
+    const bodies = renderVariants(ctx("number"), "7", audience, false).map(
+      (b) => JSON.parse(b) as RecommendationResponse,
+    );
     expect(bodies.map((b) => b.count)).toEqual([2, 3, 4]);
     expect(bodies[2].recommendations.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
     expect(bodies[2].recommendations.map((r) => r.customer_id)).toEqual([13, 11, 10, 12]);
     expect(bodies[0].recommendations).toEqual(bodies[2].recommendations.slice(0, 2));
     expect(bodies[1].recommendations).toEqual(bodies[2].recommendations.slice(0, 3));
     expect(bodies[2].recommendations[3].score).toBe(0.1235);
-    expect(bodies[0]).toMatchObject({ product_id: 7, fallback: false, model_version: "20261126T164500Z-3fa2c1" });
+    expect(bodies[0]).toMatchObject({
+      product_id: 7,
+      fallback: false,
+      model_version: "20261126T164500Z-3fa2c1",
+    });
   });
 
   it("string ids stay strings", () => {
@@ -45,15 +61,29 @@ describe("serialization", () => {
   });
 
   it("the escaped form (for the bulk files) is exactly the JSON-string escape of the plain value, and bytes are the plain size", () => {
-    const audience = { customers: Int32Array.from([2, 0, 3, 1]), scores: Float64Array.from([0.98765, 0.5, 0.25, 0]) };
+    const audience = {
+      customers: Int32Array.from([2, 0, 3, 1]),
+      scores: Float64Array.from([0.98765, 0.5, 0.25, 0]),
+    };
     for (const idType of ["number", "string"] as const) {
-      for (const [productId, fallback] of [["77", false], [null, true]] as const) {
+      for (const [productId, fallback] of [
+        ["77", false],
+        [null, true],
+      ] as const) {
         const c = ctx(idType);
-        const plain = new Renderer(c, '"').render(productId === null ? "null" : productJsonOf(productId, idType, '"'), audience, fallback);
-        const escaped = new Renderer(c, '\\"').render(productId === null ? "null" : productJsonOf(productId, idType, '\\"'), audience, fallback);
+        const plain = new Renderer(c, '"').render(
+          productId === null ? "null" : productJsonOf(productId, idType, '"'),
+          audience,
+          fallback,
+        );
+        const escaped = new Renderer(c, '\\"').render(
+          productId === null ? "null" : productJsonOf(productId, idType, '\\"'),
+          audience,
+          fallback,
+        );
         c.variants.forEach((_, i) => {
-          const value = valueOf(plain, i);
-          expect(valueOf(escaped, i)).toBe(JSON.stringify(value).slice(1, -1));
+          const value = valueAt(plain, i);
+          expect(valueAt(escaped, i)).toBe(JSON.stringify(value).slice(1, -1));
           expect(plain.bytes[i]).toBe(Buffer.byteLength(value));
           expect(escaped.bytes[i]).toBe(Buffer.byteLength(value));
         });
@@ -62,7 +92,12 @@ describe("serialization", () => {
   });
 
   it("an empty audience still renders every variant with count 0", () => {
-    const bodies = renderVariants(ctx("number"), "7", { customers: new Int32Array(0), scores: new Float64Array(0) }, false);
+    const bodies = renderVariants(
+      ctx("number"),
+      "7",
+      { customers: new Int32Array(0), scores: new Float64Array(0) },
+      false,
+    );
     expect(bodies.map((b) => (JSON.parse(b) as RecommendationResponse).count)).toEqual([0, 0, 0]);
   });
 });

@@ -34,7 +34,13 @@ describe("audience status", () => {
     expect(j.code, j.stderr).toBe(0);
     const status = JSON.parse(j.stdout);
     // V2: 20 rec keys + sample + fallback + meta = 23; V1: 5 + 3 = 8
-    expect(status.live).toMatchObject({ version: V2, generated_at: "2026-11-26T16:45:00Z", keys: 23, expected_keys: 23, products: 20 });
+    expect(status.live).toMatchObject({
+      version: V2,
+      generated_at: "2026-11-26T16:45:00Z",
+      keys: 23,
+      expected_keys: 23,
+      products: 20,
+    });
     const age = (Date.now() - Date.parse("2026-11-26T16:45:00Z")) / 1000;
     expect(Math.abs(status.live.age_seconds - age)).toBeLessThan(5);
     expect(status.versions).toEqual([

@@ -7,7 +7,7 @@ import { generate } from "../../pipeline/generate/generate.js";
 import { MS_PER_DAY } from "../../pipeline/ingest/dates.js";
 import { ingest } from "../../pipeline/ingest/ingest.js";
 import { gather, groupRows, newestFirst } from "../../pipeline/model/groups.js";
-import { BestPerToken, tokenLists, type TokenListInput } from "../../pipeline/model/token-lists.js";
+import { BestPerToken, type TokenListInput, tokenLists } from "../../pipeline/model/token-lists.js";
 import { tokenizeProducts } from "../../pipeline/model/tokens.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -21,17 +21,41 @@ function run(offers: [number, number, number][], k: number): number[] {
 describe("BestPerToken", () => {
   it("keeps the k largest x, best first", () => {
     const xs = [1, 5, 3, 0.5, 4, 2];
-    expect(run(xs.map((x, c) => [c, x, c]), 3)).toEqual([1, 4, 2]);
+    expect(
+      run(
+        xs.map((x, c) => [c, x, c]),
+        3,
+      ),
+    ).toEqual([1, 4, 2]);
   });
 
   it("breaks equal x by the earlier engagement position, whatever the offer order", () => {
     const positions = [2, 0, 1];
-    expect(run([0, 1, 2].map((c) => [c, 7, positions[c]]), 2)).toEqual([1, 2]);
-    expect(run([2, 0, 1].map((c) => [c, 7, positions[c]]), 2)).toEqual([1, 2]);
+    expect(
+      run(
+        [0, 1, 2].map((c) => [c, 7, positions[c]]),
+        2,
+      ),
+    ).toEqual([1, 2]);
+    expect(
+      run(
+        [2, 0, 1].map((c) => [c, 7, positions[c]]),
+        2,
+      ),
+    ).toEqual([1, 2]);
   });
 
   it("never lets a late full tie (suppressed customers share position -1) displace a kept one", () => {
-    expect(run([[3, 4, -1], [1, 4, -1], [2, 4, -1]], 2)).toEqual([3, 1]);
+    expect(
+      run(
+        [
+          [3, 4, -1],
+          [1, 4, -1],
+          [2, 4, -1],
+        ],
+        2,
+      ),
+    ).toEqual([3, 1]);
   });
 
   it("keeps tokens apart and returns fewer than k when fewer were offered", () => {
@@ -57,13 +81,18 @@ function byDefinition(input: TokenListInput) {
         if (!tokens.tokens.subarray(tokens.start[p], tokens.start[p + 1]).includes(t)) continue;
         for (let j = byProduct.start[p]; j < byProduct.start[p + 1]; j++) {
           const r = byProduct.rows[j];
-          const w = (data.eventWeights[data.event[r]] / maxWeight) * Math.exp(-(now - data.time[r]) / MS_PER_DAY / input.recencyDecayDays);
+          const w =
+            (data.eventWeights[data.event[r]] / maxWeight) *
+            Math.exp(-(now - data.time[r]) / MS_PER_DAY / input.recencyDecayDays);
           x.set(data.customer[r], (x.get(data.customer[r]) ?? 0) + w);
         }
       }
     }
     const kept = [...x].sort((a, b) => b[1] - a[1] || position[a[0]] - position[b[0]]).slice(0, perToken);
-    lists.push({ customers: kept.map(([c]) => c), strength: kept.map(([, v]) => Math.fround(1 - Math.exp(-v))) });
+    lists.push({
+      customers: kept.map(([c]) => c),
+      strength: kept.map(([, v]) => Math.fround(1 - Math.exp(-v))),
+    });
   }
   return lists;
 }
@@ -77,7 +106,9 @@ describe("tokenLists", () => {
     const byCustomer = groupRows(data.customer, order, data.customers.length);
     const byProduct = groupRows(data.product, order, data.products.length);
     // A scrambled engagement order with every 7th customer suppressed (position -1).
-    const position = Int32Array.from({ length: data.customers.length }, (_, c) => (c % 7 === 3 ? -1 : (c * 7919) % 100_003));
+    const position = Int32Array.from({ length: data.customers.length }, (_, c) =>
+      c % 7 === 3 ? -1 : (c * 7919) % 100_003,
+    );
     const input: TokenListInput = {
       data,
       byCustomer,

@@ -20,7 +20,15 @@ function byDefinition(names: string[]) {
 
 describe("tokenizeProducts", () => {
   it("splits words, adds adjacent pairs, and lists a repeated word or pair once", () => {
-    expect(nameTokens("Samsung Galaxy S21 128GB")).toEqual(["samsung", "galaxy", "s21", "128gb", "samsung galaxy", "galaxy s21", "s21 128gb"]);
+    expect(nameTokens("Samsung Galaxy S21 128GB")).toEqual([
+      "samsung",
+      "galaxy",
+      "s21",
+      "128gb",
+      "samsung galaxy",
+      "galaxy s21",
+      "s21 128gb",
+    ]);
     const t = tokenizeProducts(["a b a b", "b a"]);
     // a, b, "a b", "b a" ("a b" twice in the first name, once listed); then b, a, "b a".
     expect(Array.from(t.tokens)).toEqual([0, 1, 2, 3, 1, 0, 3]);
@@ -29,10 +37,27 @@ describe("tokenizeProducts", () => {
   });
 
   it("numbers every token as the definition does, on names with repeats, punctuation, case and Unicode", () => {
-    const words = ["Black", "black", "XL", "2-Pack", "Ölfilter", "東京", "64GB", "Pro", "pro", "Max", "", "  ", "a.b", "ÉTÉ"];
+    const words = [
+      "Black",
+      "black",
+      "XL",
+      "2-Pack",
+      "Ölfilter",
+      "東京",
+      "64GB",
+      "Pro",
+      "pro",
+      "Max",
+      "",
+      "  ",
+      "a.b",
+      "ÉTÉ",
+    ];
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
-    const names = Array.from({ length: 3000 }, () => Array.from({ length: rand(7) }, () => words[rand(words.length)]).join(rand(3) === 0 ? " / " : " "));
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const names = Array.from({ length: 3000 }, () =>
+      Array.from({ length: rand(7) }, () => words[rand(words.length)]).join(rand(3) === 0 ? " / " : " "),
+    );
     names.push("", "same same same", "same same same");
     const t = tokenizeProducts(names);
     const d = byDefinition(names);

@@ -19,12 +19,20 @@ describe("auth", () => {
       expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
       expect(await errorOf(res)).toMatchObject({ code: "missing_api_key" });
     }
-    const batch = await call("/recommend/batch", { method: "POST", headers: { "content-type": "application/json" }, body: '{"product_ids":[42]}' }, KEYS);
+    const batch = await call(
+      "/recommend/batch",
+      { method: "POST", headers: { "content-type": "application/json" }, body: '{"product_ids":[42]}' },
+      KEYS,
+    );
     expect(batch.status).toBe(401);
   });
 
   it("accepts either configured key as Bearer or X-API-Key", async () => {
-    const variants: Record<string, string>[] = [{ authorization: "Bearer k-alpha-1" }, { authorization: "bearer k-beta-2" }, { "x-api-key": "k-beta-2" }];
+    const variants: Record<string, string>[] = [
+      { authorization: "Bearer k-alpha-1" },
+      { authorization: "bearer k-beta-2" },
+      { "x-api-key": "k-beta-2" },
+    ];
     for (const headers of variants) {
       const res = await call(`/recommend/${KNOWN}`, { headers }, KEYS);
       expect(res.status, JSON.stringify(headers)).toBe(200);
@@ -38,7 +46,11 @@ describe("auth", () => {
       expect(res.status, key).toBe(401);
       expect((await errorOf(res)).code).toBe("invalid_api_key");
     }
-    const basic = await call(`/recommend/${KNOWN}`, { headers: { authorization: "Basic azphbHBoYS0x" } }, KEYS);
+    const basic = await call(
+      `/recommend/${KNOWN}`,
+      { headers: { authorization: "Basic azphbHBoYS0x" } },
+      KEYS,
+    );
     expect((await errorOf(basic)).code).toBe("missing_api_key");
   });
 
@@ -69,22 +81,41 @@ describe("rate limit", () => {
   it("counts per key when auth is on, never naming the key itself", async () => {
     const { limiter, keys } = stubLimiter(100);
     const env = { ...KEYS, RATE_LIMITER: limiter };
-    await call(`/recommend/${KNOWN}`, { headers: { "x-api-key": "k-beta-2", "cf-connecting-ip": "203.0.113.9" } }, env);
-    await call(`/recommend/${KNOWN}`, { headers: { authorization: "Bearer k-alpha-1", "cf-connecting-ip": "203.0.113.9" } }, env);
+    await call(
+      `/recommend/${KNOWN}`,
+      { headers: { "x-api-key": "k-beta-2", "cf-connecting-ip": "203.0.113.9" } },
+      env,
+    );
+    await call(
+      `/recommend/${KNOWN}`,
+      { headers: { authorization: "Bearer k-alpha-1", "cf-connecting-ip": "203.0.113.9" } },
+      env,
+    );
     expect(keys).toEqual(["key:1", "key:0"]);
   });
 
   it("counts per client IP when open", async () => {
     const { limiter, keys } = stubLimiter(100);
-    await call(`/recommend/${KNOWN}`, { headers: { "cf-connecting-ip": "203.0.113.9" } }, { RATE_LIMITER: limiter });
-    await call("/products/sample", { headers: { "cf-connecting-ip": "198.51.100.4" } }, { RATE_LIMITER: limiter });
+    await call(
+      `/recommend/${KNOWN}`,
+      { headers: { "cf-connecting-ip": "203.0.113.9" } },
+      { RATE_LIMITER: limiter },
+    );
+    await call(
+      "/products/sample",
+      { headers: { "cf-connecting-ip": "198.51.100.4" } },
+      { RATE_LIMITER: limiter },
+    );
     expect(keys).toEqual(["ip:203.0.113.9", "ip:198.51.100.4"]);
   });
 
   it("does not count /health, / or /openapi.json, nor requests refused by auth", async () => {
     const { limiter, keys } = stubLimiter(0);
-    for (const path of ["/health", "/", "/openapi.json"]) expect((await call(path, undefined, { RATE_LIMITER: limiter })).status).toBe(200);
-    expect((await call(`/recommend/${KNOWN}`, undefined, { ...KEYS, RATE_LIMITER: limiter })).status).toBe(401);
+    for (const path of ["/health", "/", "/openapi.json"])
+      expect((await call(path, undefined, { RATE_LIMITER: limiter })).status).toBe(200);
+    expect((await call(`/recommend/${KNOWN}`, undefined, { ...KEYS, RATE_LIMITER: limiter })).status).toBe(
+      401,
+    );
     expect(keys).toEqual([]);
   });
 
@@ -95,6 +126,8 @@ describe("rate limit", () => {
 
   it("works through the real [[ratelimits]] binding of wrangler.toml", async () => {
     // The configured limit is 1000 a minute: one request passes and is counted.
-    expect((await call(`/recommend/${KNOWN}`, { headers: { "cf-connecting-ip": "192.0.2.1" } })).status).toBe(200);
+    expect((await call(`/recommend/${KNOWN}`, { headers: { "cf-connecting-ip": "192.0.2.1" } })).status).toBe(
+      200,
+    );
   });
 });

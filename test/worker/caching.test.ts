@@ -84,7 +84,10 @@ describe("KV failure", () => {
       [`/recommend/${KNOWN}`, undefined],
       ["/products/sample", undefined],
       ["/metrics", undefined],
-      ["/recommend/batch", { method: "POST", headers: { "content-type": "application/json" }, body: '{"product_ids":[42]}' }],
+      [
+        "/recommend/batch",
+        { method: "POST", headers: { "content-type": "application/json" }, body: '{"product_ids":[42]}' },
+      ],
     ] as const) {
       const res = await call(path, init, { RECS: failingKv });
       expect(res.status, path).toBe(503);
@@ -99,9 +102,15 @@ describe("KV failure", () => {
     await seed();
     const bulkFails = {
       get: (key: string | string[], options?: unknown) =>
-        Array.isArray(key) ? Promise.reject(new Error("bulk failed")) : (env.RECS.get as (k: unknown, o: unknown) => Promise<unknown>)(key, options),
+        Array.isArray(key)
+          ? Promise.reject(new Error("bulk failed"))
+          : (env.RECS.get as (k: unknown, o: unknown) => Promise<unknown>)(key, options),
     } as unknown as KVNamespace;
-    const res = await call("/recommend/batch", { method: "POST", headers: { "content-type": "application/json" }, body: '{"product_ids":[42]}' }, { RECS: bulkFails });
+    const res = await call(
+      "/recommend/batch",
+      { method: "POST", headers: { "content-type": "application/json" }, body: '{"product_ids":[42]}' },
+      { RECS: bulkFails },
+    );
     expect(res.status).toBe(503);
   });
 
@@ -117,7 +126,9 @@ describe("KV failure", () => {
     expect(line).toMatchObject({ level: "error", request_id: res.headers.get("x-request-id") });
     vi.restoreAllMocks();
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ error: { code: "internal_error", message: "Internal error; quote the X-Request-Id when reporting it." } });
+    expect(JSON.parse(text)).toEqual({
+      error: { code: "internal_error", message: "Internal error; quote the X-Request-Id when reporting it." },
+    });
     expect(text).not.toMatch(/SyntaxError|JSON/);
   });
 });
@@ -130,7 +141,11 @@ describe("ETag and HTTP caching", () => {
     expect(first.headers.get("etag")).toBe(`"${VERSION}/42/5"`);
     expect(first.headers.get("cache-control")).toBe("public, max-age=60");
     const { kv, reads } = countingKv();
-    const again = await call(`/recommend/${KNOWN}?n=5`, { headers: { "if-none-match": `"other", W/"${VERSION}/42/5"` } }, { RECS: kv });
+    const again = await call(
+      `/recommend/${KNOWN}?n=5`,
+      { headers: { "if-none-match": `"other", W/"${VERSION}/42/5"` } },
+      { RECS: kv },
+    );
     expect(again.status).toBe(304);
     expect(await again.text()).toBe("");
     expect(again.headers.get("etag")).toBe(`"${VERSION}/42/5"`);
@@ -140,9 +155,19 @@ describe("ETag and HTTP caching", () => {
   });
 
   it("answers 200 when the tag differs (another n, another version, CSV)", async () => {
-    expect((await call(`/recommend/${KNOWN}?n=10`, { headers: { "if-none-match": `"${VERSION}/42/5"` } })).status).toBe(200);
-    expect((await call(`/recommend/${KNOWN}?n=5`, { headers: { "if-none-match": `"20250101T000000Z-000000/42/5"` } })).status).toBe(200);
-    const csv = await call(`/recommend/${KNOWN}?n=5&format=csv`, { headers: { "if-none-match": `"${VERSION}/42/5"` } });
+    expect(
+      (await call(`/recommend/${KNOWN}?n=10`, { headers: { "if-none-match": `"${VERSION}/42/5"` } })).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(`/recommend/${KNOWN}?n=5`, {
+          headers: { "if-none-match": `"20250101T000000Z-000000/42/5"` },
+        })
+      ).status,
+    ).toBe(200);
+    const csv = await call(`/recommend/${KNOWN}?n=5&format=csv`, {
+      headers: { "if-none-match": `"${VERSION}/42/5"` },
+    });
     expect(csv.status).toBe(200);
     expect(csv.headers.get("etag")).toBe(`"${VERSION}/42/5/csv"`);
   });
@@ -163,18 +188,37 @@ describe("CORS, security headers, request ids", () => {
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://crm.example.com");
     expect(ok.headers.get("access-control-expose-headers")).toContain("X-Model-Version");
     expect(ok.headers.get("vary")).toBe("Origin, Accept");
-    const other = await call(`/recommend/${KNOWN}`, { headers: { origin: "https://evil.example.net" } }, only);
+    const other = await call(
+      `/recommend/${KNOWN}`,
+      { headers: { origin: "https://evil.example.net" } },
+      only,
+    );
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
-    const any = await call(`/recommend/${KNOWN}`, { headers: { origin: "https://anyone.example.org" } }, { CORS_ORIGINS: "*" });
+    const any = await call(
+      `/recommend/${KNOWN}`,
+      { headers: { origin: "https://anyone.example.org" } },
+      { CORS_ORIGINS: "*" },
+    );
     expect(any.headers.get("access-control-allow-origin")).toBe("*");
-    const off = await call(`/recommend/${KNOWN}`, { headers: { origin: "https://crm.example.com" } }, { CORS_ORIGINS: "" });
+    const off = await call(
+      `/recommend/${KNOWN}`,
+      { headers: { origin: "https://crm.example.com" } },
+      { CORS_ORIGINS: "" },
+    );
     expect(off.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("answers a preflight without a key, even when keys are required", async () => {
     const res = await call(
       `/recommend/${KNOWN}`,
-      { method: "OPTIONS", headers: { origin: "https://crm.example.com", "access-control-request-method": "GET", "access-control-request-headers": "x-api-key" } },
+      {
+        method: "OPTIONS",
+        headers: {
+          origin: "https://crm.example.com",
+          "access-control-request-method": "GET",
+          "access-control-request-headers": "x-api-key",
+        },
+      },
       { CORS_ORIGINS: "https://crm.example.com", API_KEYS: "k1" },
     );
     expect(res.status).toBe(204);

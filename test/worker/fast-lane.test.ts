@@ -9,10 +9,17 @@ import type { Bindings } from "../../worker/env.js";
 import { fastLane, plainRecommendUrl } from "../../worker/fast-lane.js";
 import { call, errorOf, KNOWN, request, seed, stubLimiter, VERSION } from "./fixtures.js";
 
-const bindings = (overrides: Partial<Bindings> = {}): Bindings => ({ ...(env as unknown as Bindings), ...overrides });
+const bindings = (overrides: Partial<Bindings> = {}): Bindings => ({
+  ...(env as unknown as Bindings),
+  ...overrides,
+});
 
 /** The fast lane's answer, or undefined when it left the request to the app. */
-async function viaFastLane(path: string, init: RequestInit | undefined, b: Bindings): Promise<Response | undefined> {
+async function viaFastLane(
+  path: string,
+  init: RequestInit | undefined,
+  b: Bindings,
+): Promise<Response | undefined> {
   return await fastLane(request(path, init), b);
 }
 
@@ -27,9 +34,21 @@ async function warm(path: string, b: Bindings, init?: RequestInit): Promise<void
 
 describe("plainRecommendUrl", () => {
   it("reads the id, n and format of a plain URL", () => {
-    expect(plainRecommendUrl("http://worker/recommend/42")).toEqual({ productId: "42", n: undefined, format: undefined });
-    expect(plainRecommendUrl("https://api.example.com:8443/recommend/SKU-9_a.b?n=20")).toEqual({ productId: "SKU-9_a.b", n: "20", format: undefined });
-    expect(plainRecommendUrl("http://worker/recommend/42?format=csv&n=5")).toEqual({ productId: "42", n: "5", format: "csv" });
+    expect(plainRecommendUrl("http://worker/recommend/42")).toEqual({
+      productId: "42",
+      n: undefined,
+      format: undefined,
+    });
+    expect(plainRecommendUrl("https://api.example.com:8443/recommend/SKU-9_a.b?n=20")).toEqual({
+      productId: "SKU-9_a.b",
+      n: "20",
+      format: undefined,
+    });
+    expect(plainRecommendUrl("http://worker/recommend/42?format=csv&n=5")).toEqual({
+      productId: "42",
+      n: "5",
+      format: "csv",
+    });
   });
 
   it("leaves every other URL to the app", () => {
@@ -84,11 +103,23 @@ describe("fast lane", () => {
       ["/recommend/777?n=10", {}],
       ["/recommend/SKU-x?n=5", {}],
     ];
-    const configs: Partial<Bindings>[] = [{}, { CORS_ORIGINS: "" }, { CORS_ORIGINS: "https://a.example" }, { API_KEYS: "k-1", CACHE_MAX_AGE_SECONDS: "5" }];
+    const configs: Partial<Bindings>[] = [
+      {},
+      { CORS_ORIGINS: "" },
+      { CORS_ORIGINS: "https://a.example" },
+      { API_KEYS: "k-1", CACHE_MAX_AGE_SECONDS: "5" },
+    ];
     for (const overrides of configs) {
       const b = bindings(overrides);
       for (const [path, headers] of cases) {
-        const init = { headers: { ...headers, "x-request-id": "fixed-id", origin: "https://a.example", "x-api-key": "k-1" } };
+        const init = {
+          headers: {
+            ...headers,
+            "x-request-id": "fixed-id",
+            origin: "https://a.example",
+            "x-api-key": "k-1",
+          },
+        };
         // Warmed through the app first, so that the fast lane and the app see the same cache.
         await warm(path, b, init);
         const fast = await viaFastLane(path, init, b);
@@ -102,14 +133,28 @@ describe("fast lane", () => {
   it("leaves an n above the largest variant, another method and a missing or wrong key to the app", async () => {
     const b = bindings({ API_KEYS: "k-1" });
     await warm(`/recommend/${KNOWN}`, bindings());
-    expect(await viaFastLane(`/recommend/${KNOWN}?n=21`, { headers: { "x-api-key": "k-1" } }, b)).toBeUndefined();
-    expect(await viaFastLane(`/recommend/${KNOWN}`, { method: "HEAD", headers: { "x-api-key": "k-1" } }, b)).toBeUndefined();
+    expect(
+      await viaFastLane(`/recommend/${KNOWN}?n=21`, { headers: { "x-api-key": "k-1" } }, b),
+    ).toBeUndefined();
+    expect(
+      await viaFastLane(`/recommend/${KNOWN}`, { method: "HEAD", headers: { "x-api-key": "k-1" } }, b),
+    ).toBeUndefined();
     expect(await viaFastLane(`/recommend/${KNOWN}`, undefined, b)).toBeUndefined();
     expect(await viaFastLane(`/recommend/${KNOWN}`, { headers: { "x-api-key": "k-2" } }, b)).toBeUndefined();
-    expect(await viaFastLane(`/recommend/${KNOWN}`, { headers: { "x-api-key": "k-1" } }, b)).toBeInstanceOf(Response);
+    expect(await viaFastLane(`/recommend/${KNOWN}`, { headers: { "x-api-key": "k-1" } }, b)).toBeInstanceOf(
+      Response,
+    );
     // Through the worker, the app then answers as the contract says.
-    expect((await errorOf(await call(`/recommend/${KNOWN}?n=21`, { headers: { "x-api-key": "k-1" } }, { API_KEYS: "k-1" }))).code).toBe("invalid_n");
-    expect((await call(`/recommend/${KNOWN}`, { headers: { "x-api-key": "k-2" } }, { API_KEYS: "k-1" })).status).toBe(401);
+    expect(
+      (
+        await errorOf(
+          await call(`/recommend/${KNOWN}?n=21`, { headers: { "x-api-key": "k-1" } }, { API_KEYS: "k-1" }),
+        )
+      ).code,
+    ).toBe("invalid_n");
+    expect(
+      (await call(`/recommend/${KNOWN}`, { headers: { "x-api-key": "k-2" } }, { API_KEYS: "k-1" })).status,
+    ).toBe(401);
   });
 
   it("leaves a stored value that does not parse to the app, whose error body names it", async () => {
@@ -128,7 +173,11 @@ describe("fast lane", () => {
     const overrides = { RATE_LIMITER: limiter };
     await warm(`/recommend/${KNOWN}`, bindings());
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await call(`/recommend/${KNOWN}`, { headers: { "cf-connecting-ip": "203.0.113.9" } }, overrides)).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (await call(`/recommend/${KNOWN}`, { headers: { "cf-connecting-ip": "203.0.113.9" } }, overrides))
+          .status,
+      );
     expect(statuses).toEqual([200, 200, 429]);
     expect(keys).toEqual(["ip:203.0.113.9", "ip:203.0.113.9", "ip:203.0.113.9"]);
   });
@@ -137,8 +186,12 @@ describe("fast lane", () => {
     const { limiter, keys } = stubLimiter(10);
     const b = bindings({ API_KEYS: "k-1, k-2", RATE_LIMITER: limiter });
     await warm(`/recommend/${KNOWN}`, bindings());
-    expect((await viaFastLane(`/recommend/${KNOWN}`, { headers: { authorization: "Bearer k-2" } }, b))?.status).toBe(200);
-    expect(await viaFastLane(`/recommend/${KNOWN}`, { headers: { authorization: "Bearer nope" } }, b)).toBeUndefined();
+    expect(
+      (await viaFastLane(`/recommend/${KNOWN}`, { headers: { authorization: "Bearer k-2" } }, b))?.status,
+    ).toBe(200);
+    expect(
+      await viaFastLane(`/recommend/${KNOWN}`, { headers: { authorization: "Bearer nope" } }, b),
+    ).toBeUndefined();
     expect(keys).toEqual(["key:1"]);
   });
 });

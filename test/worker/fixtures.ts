@@ -1,9 +1,9 @@
 // A small published build for the worker tests, and ways to call the worker with the
 // real bindings or with a modified env (API keys on, a failing KV, a stub limiter).
 import { env } from "cloudflare:workers";
-import worker from "../../worker/index.js";
 import { keys, POINTER_KEY, type Pointer } from "../../worker/contract.js";
 import type { Bindings, RateLimiter } from "../../worker/env.js";
+import worker from "../../worker/index.js";
 import { resetStoreCache } from "../../worker/store.js";
 
 export const VERSION = "20261126T164500Z-3fa2c1";
@@ -12,13 +12,23 @@ export const KNOWN = "42";
 export const OTHER_KNOWN = "43";
 
 export function pointerFor(generatedAt: Date, variants = VARIANTS): Pointer {
-  return { version: VERSION, generated_at: generatedAt.toISOString(), variants, products: 2, id_type: "number" };
+  return {
+    version: VERSION,
+    generated_at: generatedAt.toISOString(),
+    variants,
+    products: 2,
+    id_type: "number",
+  };
 }
 
 /** Customers 100, 101, … with scores 1, 0.99, … (fallback: customers 900, 901, …). */
 export function storedBody(productId: number | null, n: number): string {
   const first = productId === null ? 900 : productId === 43 ? 500 : 100;
-  const recs = Array.from({ length: n }, (_, i) => ({ customer_id: first + i, score: 1 - i / 100, rank: i + 1 }));
+  const recs = Array.from({ length: n }, (_, i) => ({
+    customer_id: first + i,
+    score: 1 - i / 100,
+    rank: i + 1,
+  }));
   return JSON.stringify({
     product_id: productId,
     recommendations: recs,
@@ -47,7 +57,11 @@ export function request(path: string, init?: RequestInit): Request {
 }
 
 /** Calls the worker with the test bindings, overridden by `overrides`. */
-export async function call(path: string, init?: RequestInit, overrides: Partial<Bindings> = {}): Promise<Response> {
+export async function call(
+  path: string,
+  init?: RequestInit,
+  overrides: Partial<Bindings> = {},
+): Promise<Response> {
   const bindings: Bindings = { ...(env as unknown as Bindings), ...overrides };
   return worker.fetch(request(path, init), bindings);
 }

@@ -2,12 +2,50 @@
 // the zod schemas. It must never accept what the schemas refuse, and it must accept the
 // ordinary requests (else the hot path silently falls back to the schemas every time).
 import { beforeEach, describe, expect, it } from "vitest";
-import { plainRecommendInput, ProductParams, RecommendQuery } from "../../worker/schemas.js";
+import { ProductParams, plainRecommendInput, RecommendQuery } from "../../worker/schemas.js";
 import { call, errorOf, KNOWN, seed } from "./fixtures.js";
 
-const ids = ["42", "a", "A-b_c.9", "a".repeat(64), "a".repeat(65), "", "a/b", "../meta", "4 2", "42\n", "é", "%2F", "a:b"];
-const ns: (string[] | undefined)[] = [undefined, ["1"], ["5"], ["20"], ["999999"], ["0"], ["-1"], ["1.5"], ["1e1"], ["0x10"], [""], [" 5"], ["1000000"], ["5", "10"], ["٣"]];
-const formats: (string[] | undefined)[] = [undefined, ["json"], ["csv"], ["xml"], ["JSON"], [""], ["csv", "json"]];
+const ids = [
+  "42",
+  "a",
+  "A-b_c.9",
+  "a".repeat(64),
+  "a".repeat(65),
+  "",
+  "a/b",
+  "../meta",
+  "4 2",
+  "42\n",
+  "é",
+  "%2F",
+  "a:b",
+];
+const ns: (string[] | undefined)[] = [
+  undefined,
+  ["1"],
+  ["5"],
+  ["20"],
+  ["999999"],
+  ["0"],
+  ["-1"],
+  ["1.5"],
+  ["1e1"],
+  ["0x10"],
+  [""],
+  [" 5"],
+  ["1000000"],
+  ["5", "10"],
+  ["٣"],
+];
+const formats: (string[] | undefined)[] = [
+  undefined,
+  ["json"],
+  ["csv"],
+  ["xml"],
+  ["JSON"],
+  [""],
+  ["csv", "json"],
+];
 
 describe("plainRecommendInput", () => {
   it("accepts only what ProductParams and RecommendQuery accept, with the same values", () => {
@@ -26,7 +64,11 @@ describe("plainRecommendInput", () => {
           const parsed = RecommendQuery.safeParse(query);
           expect(params.success, what).toBe(true);
           expect(parsed.success, what).toBe(true);
-          expect(plain, what).toEqual({ productId: params.data?.productId, n: parsed.data?.n, format: parsed.data?.format });
+          expect(plain, what).toEqual({
+            productId: params.data?.productId,
+            n: parsed.data?.n,
+            format: parsed.data?.format,
+          });
         }
       }
     }
@@ -35,8 +77,16 @@ describe("plainRecommendInput", () => {
   });
 
   it("takes the ordinary requests", () => {
-    expect(plainRecommendInput("1004", ["10"], undefined)).toEqual({ productId: "1004", n: "10", format: undefined });
-    expect(plainRecommendInput("sku-9.x_1", undefined, ["csv"])).toEqual({ productId: "sku-9.x_1", n: undefined, format: "csv" });
+    expect(plainRecommendInput("1004", ["10"], undefined)).toEqual({
+      productId: "1004",
+      n: "10",
+      format: undefined,
+    });
+    expect(plainRecommendInput("sku-9.x_1", undefined, ["csv"])).toEqual({
+      productId: "sku-9.x_1",
+      n: undefined,
+      format: "csv",
+    });
   });
 
   it("leaves every bad or repeated value to the schemas", () => {

@@ -1,8 +1,9 @@
 // The audience route builds its responses from one plain header record (plainResponse);
 // every other response gets the same record added after the route. Both ways must give
 // every response the request id, the security headers and CORS.
-import { beforeEach, describe, expect, it } from "vitest";
+
 import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
 import { POINTER_KEY } from "../../worker/contract.js";
 import { resetStoreCache } from "../../worker/store.js";
 import { call, KNOWN, seed, VERSION } from "./fixtures.js";
@@ -16,7 +17,8 @@ const SECURITY = {
 };
 
 function expectBase(res: Response, what: string): void {
-  for (const [name, value] of Object.entries(SECURITY)) expect(res.headers.get(name), `${what}: ${name}`).toBe(value);
+  for (const [name, value] of Object.entries(SECURITY))
+    expect(res.headers.get(name), `${what}: ${name}`).toBe(value);
   // Left out on purpose: it would change nothing for CORS reads (docs/api.md).
   expect(res.headers.get("cross-origin-resource-policy"), what).toBeNull();
   expect(res.headers.get("x-request-id"), what).toMatch(/^[0-9a-f-]{36}$/);
@@ -33,7 +35,9 @@ describe("headers on every response of GET /recommend", () => {
     expect(ok.headers.get("etag")).toBe(`"${VERSION}/42/5"`);
     expect(ok.headers.get("vary")).toBe("Accept");
 
-    const notModified = await call(`/recommend/${KNOWN}?n=5`, { headers: { "if-none-match": `"${VERSION}/42/5"` } });
+    const notModified = await call(`/recommend/${KNOWN}?n=5`, {
+      headers: { "if-none-match": `"${VERSION}/42/5"` },
+    });
     expect(notModified.status).toBe(304);
     expectBase(notModified, "304");
     expect(notModified.headers.get("x-model-version")).toBe(VERSION);
@@ -61,15 +65,27 @@ describe("headers on every response of GET /recommend", () => {
   });
 
   it("echoes a sane incoming request id on an audience, and replaces a hostile one", async () => {
-    expect((await call(`/recommend/${KNOWN}`, { headers: { "x-request-id": "job-7=retry" } })).headers.get("x-request-id")).toBe("job-7=retry");
+    expect(
+      (await call(`/recommend/${KNOWN}`, { headers: { "x-request-id": "job-7=retry" } })).headers.get(
+        "x-request-id",
+      ),
+    ).toBe("job-7=retry");
     const long = "a".repeat(129);
-    expect((await call(`/recommend/${KNOWN}`, { headers: { "x-request-id": long } })).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(
+      (await call(`/recommend/${KNOWN}`, { headers: { "x-request-id": long } })).headers.get("x-request-id"),
+    ).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("adds CORS to audiences as configured", async () => {
-    const any = await call(`/recommend/${KNOWN}`, { headers: { origin: "https://a.example" } }, { CORS_ORIGINS: "*" });
+    const any = await call(
+      `/recommend/${KNOWN}`,
+      { headers: { origin: "https://a.example" } },
+      { CORS_ORIGINS: "*" },
+    );
     expect(any.headers.get("access-control-allow-origin")).toBe("*");
-    expect(any.headers.get("access-control-expose-headers")).toBe("ETag,X-Model-Version,X-Request-Id,Retry-After,Content-Disposition");
+    expect(any.headers.get("access-control-expose-headers")).toBe(
+      "ETag,X-Model-Version,X-Request-Id,Retry-After,Content-Disposition",
+    );
     expect(any.headers.get("vary")).toBe("Accept");
   });
 });
@@ -90,7 +106,10 @@ describe("headers on the other responses", () => {
   it("a preflight carries the security headers and a request id", async () => {
     const res = await call(
       `/recommend/${KNOWN}`,
-      { method: "OPTIONS", headers: { origin: "https://crm.example.com", "access-control-request-method": "GET" } },
+      {
+        method: "OPTIONS",
+        headers: { origin: "https://crm.example.com", "access-control-request-method": "GET" },
+      },
       { CORS_ORIGINS: "https://crm.example.com" },
     );
     expect(res.status).toBe(204);

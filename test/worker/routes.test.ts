@@ -51,7 +51,9 @@ describe("GET /recommend/:productId", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="audience-42-5.csv"');
-    expect(await res.text()).toBe("customer_id,score,rank\n100,1,1\n101,0.99,2\n102,0.98,3\n103,0.97,4\n104,0.96,5\n");
+    expect(await res.text()).toBe(
+      "customer_id,score,rank\n100,1,1\n101,0.99,2\n102,0.98,3\n103,0.97,4\n104,0.96,5\n",
+    );
   });
 
   it("downloads CSV for Accept: text/csv, and a fallback as CSV too", async () => {
@@ -62,7 +64,11 @@ describe("GET /recommend/:productId", () => {
 
   it("treats a pointer that breaks the contract as no model, reading no key from it", async () => {
     const { kv, reads } = countingKv();
-    for (const bad of ['{"version":"../../x","variants":[5],"generated_at":"x","products":1,"id_type":"number"}', '{"version":"20261126T164500Z-3fa2c1","variants":[]}', "not json"]) {
+    for (const bad of [
+      '{"version":"../../x","variants":[5],"generated_at":"x","products":1,"id_type":"number"}',
+      '{"version":"20261126T164500Z-3fa2c1","variants":[]}',
+      "not json",
+    ]) {
       await env.RECS.put(POINTER_KEY, bad);
       resetStoreCache();
       reads.length = 0;
@@ -87,7 +93,11 @@ describe("POST /recommend/batch", () => {
   beforeEach(() => seed());
 
   const post = (body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
-    call("/recommend/batch", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+    call("/recommend/batch", {
+      method: "POST",
+      headers,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
 
   it("mixes known and unknown products, in order, string or number ids", async () => {
     const res = await post({ product_ids: [42, "777", "43"], n: 5 });
@@ -107,12 +117,20 @@ describe("POST /recommend/batch", () => {
     const { kv, reads } = countingKv();
     const res = await call(
       "/recommend/batch",
-      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ product_ids: [42, "777", 42, 777], n: 5 }) },
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ product_ids: [42, "777", 42, 777], n: 5 }),
+      },
       { RECS: kv },
     );
     const { results } = (await res.json()) as { results: RecommendationResponse[] };
     expect(results.map((r) => r.product_id)).toEqual([42, 777, 42, 777]);
-    expect(reads).toEqual(["meta/current", [keys.rec(VERSION, "42", 5), keys.rec(VERSION, "777", 5)], keys.fallback(VERSION, 5)]);
+    expect(reads).toEqual([
+      "meta/current",
+      [keys.rec(VERSION, "42", 5), keys.rec(VERSION, "777", 5)],
+      keys.fallback(VERSION, 5),
+    ]);
   });
 
   it("joins the stored bodies byte for byte for an exact variant", async () => {
@@ -121,9 +139,13 @@ describe("POST /recommend/batch", () => {
   });
 
   it("defaults n to 10 and cuts other n", async () => {
-    const { results } = (await (await post({ product_ids: ["42"] })).json()) as { results: RecommendationResponse[] };
+    const { results } = (await (await post({ product_ids: ["42"] })).json()) as {
+      results: RecommendationResponse[];
+    };
     expect(results[0].count).toBe(10);
-    const cut = (await (await post({ product_ids: ["42"], n: 3 })).json()) as { results: RecommendationResponse[] };
+    const cut = (await (await post({ product_ids: ["42"], n: 3 })).json()) as {
+      results: RecommendationResponse[];
+    };
     expect(cut.results[0].recommendations.map((r) => r.customer_id)).toEqual([100, 101, 102]);
   });
 });
@@ -132,8 +154,14 @@ describe("GET /products/sample", () => {
   beforeEach(() => seed());
 
   it("lists stored sample ids and the product count", async () => {
-    expect(await (await call("/products/sample?n=1")).json()).toEqual({ sample_products: [42], total_available: 2 });
-    expect(await (await call("/products/sample")).json()).toEqual({ sample_products: [42, 43], total_available: 2 });
+    expect(await (await call("/products/sample?n=1")).json()).toEqual({
+      sample_products: [42],
+      total_available: 2,
+    });
+    expect(await (await call("/products/sample")).json()).toEqual({
+      sample_products: [42, 43],
+      total_available: 2,
+    });
   });
 });
 
@@ -143,7 +171,15 @@ describe("GET /health", () => {
     const res = await call("/health");
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: "healthy", model_loaded: true, model_version: VERSION, products: 2, stale: false, stale_after_days: 10, auth: "open" });
+    expect(body).toMatchObject({
+      status: "healthy",
+      model_loaded: true,
+      model_version: VERSION,
+      products: 2,
+      stale: false,
+      stale_after_days: 10,
+      auth: "open",
+    });
     expect(body.age_seconds).toBeGreaterThanOrEqual(3600);
     expect(body.age_seconds).toBeLessThan(3700);
   });
@@ -153,7 +189,10 @@ describe("GET /health", () => {
     const body = (await (await call("/health")).json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: "healthy", stale: true });
     expect(body.reason).toContain("older than 10 days");
-    const stricter = (await (await call("/health", undefined, { STALE_AFTER_DAYS: "20" })).json()) as Record<string, unknown>;
+    const stricter = (await (await call("/health", undefined, { STALE_AFTER_DAYS: "20" })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(stricter).toMatchObject({ stale: false, stale_after_days: 20 });
   });
 
@@ -163,7 +202,11 @@ describe("GET /health", () => {
     const none = await call("/health");
     expect(none.status).toBe(503);
     expect(none.headers.get("retry-after")).toBe("60");
-    expect(await none.json()).toMatchObject({ status: "unhealthy", model_loaded: false, reason: "no model has been published" });
+    expect(await none.json()).toMatchObject({
+      status: "unhealthy",
+      model_loaded: false,
+      reason: "no model has been published",
+    });
     const down = await call("/health", undefined, { RECS: failingKv });
     expect(down.status).toBe(503);
     expect(down.headers.get("retry-after")).toBe("5");
@@ -194,7 +237,14 @@ describe("GET /", () => {
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     const body = (await res.json()) as { model_version: string; endpoints: Record<string, string> };
     expect(body.model_version).toBe(VERSION);
-    expect(Object.keys(body.endpoints)).toEqual(["recommend", "batch", "sample", "health", "metrics", "openapi"]);
+    expect(Object.keys(body.endpoints)).toEqual([
+      "recommend",
+      "batch",
+      "sample",
+      "health",
+      "metrics",
+      "openapi",
+    ]);
   });
 
   it("serves the demo page to browsers, with a nonce CSP that matches the page's inline script", async () => {
@@ -212,11 +262,21 @@ describe("GET /openapi.json", () => {
   it("documents every route with the schemas that validate them", async () => {
     const doc = (await (await call("/openapi.json")).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { parameters?: { name: string; schema: Record<string, unknown> }[] }>>;
+      paths: Record<
+        string,
+        Record<string, { parameters?: { name: string; schema: Record<string, unknown> }[] }>
+      >;
       components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
     };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/", "/health", "/metrics", "/products/sample", "/recommend/batch", "/recommend/{productId}"]);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/",
+      "/health",
+      "/metrics",
+      "/products/sample",
+      "/recommend/batch",
+      "/recommend/{productId}",
+    ]);
     const idParam = doc.paths["/recommend/{productId}"].get.parameters?.find((p) => p.name === "productId");
     expect(idParam?.schema.pattern).toBe("^[A-Za-z0-9._-]{1,64}$");
     expect(doc.components.schemas.BatchRequest.properties.product_ids.maxItems).toBe(100);
@@ -225,7 +285,11 @@ describe("GET /openapi.json", () => {
 
 describe("unknown routes and methods", () => {
   it("are JSON 404s", async () => {
-    for (const [method, path] of [["GET", "/nope"], ["DELETE", "/health"], ["POST", "/recommend/42"]]) {
+    for (const [method, path] of [
+      ["GET", "/nope"],
+      ["DELETE", "/health"],
+      ["POST", "/recommend/42"],
+    ]) {
       const res = await call(path, { method });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(await errorOf(res)).toMatchObject({ code: "not_found" });

@@ -61,7 +61,9 @@ describe("n validation", () => {
   }
 
   it("names the build's largest variant as the limit", async () => {
-    expect((await errorOf(await call(`/recommend/${KNOWN}?n=21`))).message).toBe("n must be an integer from 1 to 20");
+    expect((await errorOf(await call(`/recommend/${KNOWN}?n=21`))).message).toBe(
+      "n must be an integer from 1 to 20",
+    );
   });
 
   it("accepts 1 and the largest variant", async () => {
@@ -89,15 +91,27 @@ describe("batch validation", () => {
   beforeEach(() => seed());
 
   const post = (body: string, contentType: string | null = "application/json") =>
-    call("/recommend/batch", { method: "POST", headers: contentType ? { "content-type": contentType } : {}, body });
+    call("/recommend/batch", {
+      method: "POST",
+      headers: contentType ? { "content-type": contentType } : {},
+      body,
+    });
 
   it("answers 413 for more than 100 product ids, and takes exactly 100", async () => {
-    const ids = (count: number) => JSON.stringify({ product_ids: Array.from({ length: count }, (_, i) => String(i)), n: 5 });
+    const ids = (count: number) =>
+      JSON.stringify({ product_ids: Array.from({ length: count }, (_, i) => String(i)), n: 5 });
     const tooMany = await post(ids(101));
     expect(tooMany.status).toBe(413);
-    expect(await errorOf(tooMany)).toEqual({ code: "too_many_products", message: "at most 100 product ids per batch" });
+    expect(await errorOf(tooMany)).toEqual({
+      code: "too_many_products",
+      message: "at most 100 product ids per batch",
+    });
     const { kv, reads } = countingKv();
-    const full = await call("/recommend/batch", { method: "POST", headers: { "content-type": "application/json" }, body: ids(100) }, { RECS: kv });
+    const full = await call(
+      "/recommend/batch",
+      { method: "POST", headers: { "content-type": "application/json" }, body: ids(100) },
+      { RECS: kv },
+    );
     expect(full.status).toBe(200);
     expect(((await full.json()) as { results: unknown[] }).results).toHaveLength(100);
     // The pointer, one bulk get of the 100 audiences, then the fallback: three reads.
@@ -129,7 +143,11 @@ describe("batch validation", () => {
     const { kv, reads } = countingKv();
     const res = await call(
       "/recommend/batch",
-      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ product_ids: ["42", "../x", 7, "a/b", -1, 1.5] }) },
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ product_ids: ["42", "../x", 7, "a/b", -1, 1.5] }),
+      },
       { RECS: kv },
     );
     expect(res.status).toBe(422);
@@ -166,7 +184,11 @@ describe("error bodies", () => {
       await call("/nope"),
       await call("/recommend/a%2Fb"),
       await call(`/recommend/${KNOWN}?n=0`),
-      await call("/recommend/batch", { method: "POST", headers: { "content-type": "application/json" }, body: "{" }),
+      await call("/recommend/batch", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{",
+      }),
     ];
     for (const res of responses) {
       const text = await res.text();

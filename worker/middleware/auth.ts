@@ -32,7 +32,10 @@ export async function matchKey(keys: string[], presented: string): Promise<numbe
   return match;
 }
 
-export function presentedKey(authorization: string | null | undefined, apiKeyHeader: string | null | undefined): string | undefined {
+export function presentedKey(
+  authorization: string | null | undefined,
+  apiKeyHeader: string | null | undefined,
+): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
   const key = bearer?.[1] ?? apiKeyHeader;
   const trimmed = key?.trim();
@@ -55,7 +58,11 @@ async function checkKey(c: Context<AppEnv>, apiKeys: string[], next: Next): Prom
   if (index < 0) {
     c.header("WWW-Authenticate", 'Bearer realm="product-audience"');
     throw key === undefined
-      ? new ApiError(401, "missing_api_key", "An API key is required: send Authorization: Bearer <key> or X-API-Key: <key>.")
+      ? new ApiError(
+          401,
+          "missing_api_key",
+          "An API key is required: send Authorization: Bearer <key> or X-API-Key: <key>.",
+        )
       : new ApiError(401, "invalid_api_key", "The API key is not valid.");
   }
   c.set("client", keyClient(index));

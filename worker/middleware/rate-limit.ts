@@ -20,11 +20,17 @@ export const ipClient = (ip: string | null | undefined) => `ip:${ip ?? "unknown"
 export const refusedByLimiter = new WeakSet<Request>();
 
 /** Whether the limiter lets `client` through. A broken limiter must not take the API down with it: allow, and say so in the log. */
-export async function limitAllows(limiter: RateLimiter, client: string, origin: () => LogOrigin): Promise<boolean> {
+export async function limitAllows(
+  limiter: RateLimiter,
+  client: string,
+  origin: () => LogOrigin,
+): Promise<boolean> {
   try {
     return (await limiter.limit({ key: client })).success;
   } catch (err) {
-    logLine(origin(), "warn", "rate limiter unavailable; request allowed", { error: err instanceof Error ? err.message : String(err) });
+    logLine(origin(), "warn", "rate limiter unavailable; request allowed", {
+      error: err instanceof Error ? err.message : String(err),
+    });
     return true;
   }
 }
@@ -40,8 +46,17 @@ async function limit(c: Context<AppEnv>, limiter: RateLimiter, next: Next): Prom
   const refused = refusedByLimiter.has(c.req.raw);
   if (!refused) {
     const client = c.get("client") ?? ipClient(c.req.header("cf-connecting-ip"));
-    const allowed = await limitAllows(limiter, client, () => ({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path }));
+    const allowed = await limitAllows(limiter, client, () => ({
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+    }));
     if (allowed) return next();
   }
-  throw new ApiError(429, "rate_limited", "Too many requests; slow down and retry later.", RATE_LIMIT_PERIOD_SECONDS);
+  throw new ApiError(
+    429,
+    "rate_limited",
+    "Too many requests; slow down and retry later.",
+    RATE_LIMIT_PERIOD_SECONDS,
+  );
 }

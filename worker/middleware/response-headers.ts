@@ -8,7 +8,7 @@
 // the route chose (the demo page's own CSP). Preflights go to hono/cors.
 import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { configOf, type Config } from "../config.js";
+import { type Config, configOf } from "../config.js";
 import type { AppEnv } from "../env.js";
 
 /**
@@ -90,7 +90,12 @@ function preflight(config: Config): MiddlewareHandler<AppEnv> {
  * complete: the middleware then leaves it alone. Only for handlers that set nothing
  * through c.header (Hono would not carry those over to a Response built here).
  */
-export function plainResponse(c: Context<AppEnv>, body: string | null, status: number, headers: Record<string, string>): Response {
+export function plainResponse(
+  c: Context<AppEnv>,
+  body: string | null,
+  status: number,
+  headers: Record<string, string>,
+): Response {
   c.set("headersComplete", true);
   return new Response(body, { status, headers });
 }
@@ -115,6 +120,10 @@ export const responseHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
     const value = base[name];
     const current = headers.get(name);
     if (current === null) headers.set(name, value);
-    else if (name === "Vary" && !current.split(",").some((v) => v.trim().toLowerCase() === value.toLowerCase())) headers.set(name, `${value}, ${current}`);
+    else if (
+      name === "Vary" &&
+      !current.split(",").some((v) => v.trim().toLowerCase() === value.toLowerCase())
+    )
+      headers.set(name, `${value}, ${current}`);
   }
 };

@@ -38,7 +38,12 @@ export function renderDemoPage(options: DemoPageOptions): string {
   const n = Math.min(DEFAULT_N, maxN);
   const version = options.modelVersion ? escapeHtml(options.modelVersion) : "none published yet";
   const nonce = options.nonce ? ` nonce="${escapeHtml(options.nonce)}"` : "";
-  const config = scriptJson({ maxN, authRequired: options.authRequired, idPattern: ID_PATTERN.source, sampleSize: SAMPLE_SIZE });
+  const config = scriptJson({
+    maxN,
+    authRequired: options.authRequired,
+    idPattern: ID_PATTERN.source,
+    sampleSize: SAMPLE_SIZE,
+  });
 
   return `<!doctype html>
 <html lang="en">

@@ -13,28 +13,42 @@ const healthRoute = createRoute({
   summary: "Liveness, model age and staleness",
   responses: {
     200: { description: "A model is published", content: { "application/json": { schema: HealthResponse } } },
-    503: { description: "Nothing published, or KV unavailable (Retry-After)", content: { "application/json": { schema: HealthResponse } } },
+    503: {
+      description: "Nothing published, or KV unavailable (Retry-After)",
+      content: { "application/json": { schema: HealthResponse } },
+    },
   },
 });
 
 export const health = createRouter().openapi(healthRoute, async (c) => {
   const config = configOf(c.env);
-  const base = { stale_after_days: config.staleAfterDays, auth: config.apiKeys.length > 0 ? ("required" as const) : ("open" as const) };
+  const base = {
+    stale_after_days: config.staleAfterDays,
+    auth: config.apiKeys.length > 0 ? ("required" as const) : ("open" as const),
+  };
   c.header("Cache-Control", "no-store");
-  let pointer;
+  let pointer: Awaited<ReturnType<typeof readPointer>>;
   try {
     pointer = await readPointer(c.env.RECS, config);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     c.header("Retry-After", String(KV_RETRY_AFTER_SECONDS));
-    return c.json({ status: "unhealthy" as const, model_loaded: false, reason: "KV is unavailable", ...base }, 503);
+    return c.json(
+      { status: "unhealthy" as const, model_loaded: false, reason: "KV is unavailable", ...base },
+      503,
+    );
   }
   if (!pointer) {
     c.header("Retry-After", String(NO_MODEL_RETRY_AFTER_SECONDS));
-    return c.json({ status: "unhealthy" as const, model_loaded: false, reason: "no model has been published", ...base }, 503);
+    return c.json(
+      { status: "unhealthy" as const, model_loaded: false, reason: "no model has been published", ...base },
+      503,
+    );
   }
   const generated = Date.parse(pointer.generated_at);
-  const ageSeconds = Number.isFinite(generated) ? Math.max(0, Math.round((Date.now() - generated) / 1000)) : undefined;
+  const ageSeconds = Number.isFinite(generated)
+    ? Math.max(0, Math.round((Date.now() - generated) / 1000))
+    : undefined;
   // An unreadable build date counts as stale: nobody can say how old the audiences are.
   const stale = ageSeconds === undefined || ageSeconds > config.staleAfterSeconds;
   return c.json(
@@ -47,7 +61,9 @@ export const health = createRouter().openapi(healthRoute, async (c) => {
       age_seconds: ageSeconds,
       stale,
       ...base,
-      ...(stale ? { reason: `the live build is older than ${config.staleAfterDays} days: run the pipeline` } : {}),
+      ...(stale
+        ? { reason: `the live build is older than ${config.staleAfterDays} days: run the pipeline` }
+        : {}),
     },
     200,
   );

@@ -11,7 +11,10 @@ const metricsRoute = createRoute({
   summary: "Model type and version, cached recommendations, available products, variants",
   security: secured,
   responses: {
-    200: { description: "Figures of the live build", content: { "application/json": { schema: MetricsResponse } } },
+    200: {
+      description: "Figures of the live build",
+      content: { "application/json": { schema: MetricsResponse } },
+    },
     ...errorResponses,
   },
 });

@@ -1,7 +1,7 @@
 // GET /products/sample: product ids to try, from the build's stored sample.
 import { createRoute } from "@hono/zod-openapi";
 import { cacheControl, configOf } from "../config.js";
-import { DEFAULT_N, keys, type JsonId } from "../contract.js";
+import { DEFAULT_N, type JsonId, keys } from "../contract.js";
 import { createRouter } from "../router.js";
 import { errorResponses, SampleQuery, SampleResponse, secured } from "../schemas.js";
 import { readValue, requirePointer } from "../store.js";
@@ -32,5 +32,11 @@ export const products = createRouter().openapi(sampleRoute, async (c) => {
   }
   c.header("Cache-Control", cacheControl(config));
   c.header("X-Model-Version", pointer.version);
-  return c.json({ sample_products: all.slice(0, n === undefined ? DEFAULT_N : Number(n)), total_available: pointer.products }, 200);
+  return c.json(
+    {
+      sample_products: all.slice(0, n === undefined ? DEFAULT_N : Number(n)),
+      total_available: pointer.products,
+    },
+    200,
+  );
 });

@@ -13,11 +13,11 @@ import {
   BatchBody,
   BatchResponse,
   errorResponses,
-  plainRecommendInput,
   ProductParams,
+  plainRecommendInput,
   RecommendationResponse,
-  RecommendQuery,
   type RecommendInput,
+  RecommendQuery,
   secured,
 } from "../schemas.js";
 import { cachedPointer, cachedValue, readValue, readValues, requirePointer } from "../store.js";
@@ -56,13 +56,20 @@ const batchRoute = createRoute({
     bodyLimit({
       maxSize: MAX_BATCH_BYTES,
       onError: () => {
-        throw new ApiError(413, "payload_too_large", `The request body is larger than ${MAX_BATCH_BYTES} bytes.`);
+        throw new ApiError(
+          413,
+          "payload_too_large",
+          `The request body is larger than ${MAX_BATCH_BYTES} bytes.`,
+        );
       },
     }),
   ] as const,
   request: { body: { required: true, content: { "application/json": { schema: BatchBody } } } },
   responses: {
-    200: { description: "One result per requested id, in order", content: { "application/json": { schema: BatchResponse } } },
+    200: {
+      description: "One result per requested id, in order",
+      content: { "application/json": { schema: BatchResponse } },
+    },
     400: { description: "Malformed JSON", content: errorResponses[422].content },
     413: { description: "More than 100 product ids", content: errorResponses[422].content },
     ...errorResponses,
@@ -88,23 +95,26 @@ function recommendInput(c: Context<AppEnv>): RecommendInput {
   return { productId: params.data.productId, n: query.data.n, format: query.data.format };
 }
 
-export const recommend = createRouter()
-  .openapi(batchRoute, async (c) => {
-    const config = configOf(c.env);
-    const body = c.req.valid("json");
-    const pointer = await requirePointer(c.env.RECS, config);
-    const n = resolveN(pointer, body.n);
-    const requests = body.product_ids.map((id) => audienceRequest(pointer, String(id), n));
-    const stored = await readValues(c.env.RECS, config, requests.map((r) => r.recKey));
-    const needsFallback = requests.some((r) => stored.get(r.recKey) === null);
-    const fallback = needsFallback ? await readValue(c.env.RECS, config, requests[0].fallbackKey) : null;
-    const results = requests.map((r) => audienceBody(pointer, r, stored.get(r.recKey) ?? null, fallback));
-    c.header("Cache-Control", "no-store");
-    c.header("X-Model-Version", pointer.version);
-    c.header("Content-Type", "application/json; charset=utf-8");
-    // Each result is a stored body already: join them rather than parse and re-serialize.
-    return c.body(`{"results":[${results.join(",")}]}`, 200) as never;
-  });
+export const recommend = createRouter().openapi(batchRoute, async (c) => {
+  const config = configOf(c.env);
+  const body = c.req.valid("json");
+  const pointer = await requirePointer(c.env.RECS, config);
+  const n = resolveN(pointer, body.n);
+  const requests = body.product_ids.map((id) => audienceRequest(pointer, String(id), n));
+  const stored = await readValues(
+    c.env.RECS,
+    config,
+    requests.map((r) => r.recKey),
+  );
+  const needsFallback = requests.some((r) => stored.get(r.recKey) === null);
+  const fallback = needsFallback ? await readValue(c.env.RECS, config, requests[0].fallbackKey) : null;
+  const results = requests.map((r) => audienceBody(pointer, r, stored.get(r.recKey) ?? null, fallback));
+  c.header("Cache-Control", "no-store");
+  c.header("X-Model-Version", pointer.version);
+  c.header("Content-Type", "application/json; charset=utf-8");
+  // Each result is a stored body already: join them rather than parse and re-serialize.
+  return c.body(`{"results":[${results.join(",")}]}`, 200) as never;
+});
 
 // Documented from the same schemas that validate it (recommendInput), served by a plain
 // route so that a valid request skips the schema machinery.

@@ -1,5 +1,5 @@
 // `k6/http`: get and post answered by the test's handler; expectedStatuses kept as data.
-import { shim, type ShimResponse } from "./state.js";
+import { type ShimResponse, shim } from "./state.js";
 
 interface Params {
   headers?: Record<string, string>;
@@ -7,7 +7,12 @@ interface Params {
   responseCallback?: unknown;
 }
 
-function request(method: string, url: string, body: string | undefined, params: Params = {}): ShimResponse & { headers: Record<string, string> } {
+function request(
+  method: string,
+  url: string,
+  body: string | undefined,
+  params: Params = {},
+): ShimResponse & { headers: Record<string, string> } {
   const req = { method, url, body, headers: params.headers ?? {}, tags: params.tags ?? {} };
   shim().requests.push(req);
   const res = shim().handle(req);

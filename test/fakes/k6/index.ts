@@ -1,7 +1,11 @@
 // `k6`: check, fail, group, sleep.
 import { shim } from "./state.js";
 
-export function check<T>(value: T, sets: Record<string, (v: T) => boolean>, tags: Record<string, string> = {}): boolean {
+export function check<T>(
+  value: T,
+  sets: Record<string, (v: T) => boolean>,
+  tags: Record<string, string> = {},
+): boolean {
   let all = true;
   for (const [name, fn] of Object.entries(sets)) {
     const ok = Boolean(fn(value));

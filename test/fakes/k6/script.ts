@@ -20,7 +20,10 @@ type Threshold = string | { threshold: string; abortOnFail?: boolean; delayAbort
 
 export interface K6Script {
   options: {
-    scenarios: Record<string, Record<string, unknown> & { executor: string; stages?: { duration: string; target: number }[] }>;
+    scenarios: Record<
+      string,
+      Record<string, unknown> & { executor: string; stages?: { duration: string; target: number }[] }
+    >;
     thresholds: Record<string, Threshold[]>;
   };
   setup(): SetupData;
@@ -34,7 +37,10 @@ let imports = 0;
 
 export async function loadK6Script(script: LoadScript, env: Record<string, string>): Promise<K6Script> {
   if (!bundles.has(script)) {
-    bundles.set(script, bundleK6Script(`load/${script}.ts`, { outdir, k6Modules: K6_SHIM_MODULES }).then((b) => b.outfile));
+    bundles.set(
+      script,
+      bundleK6Script(`load/${script}.ts`, { outdir, k6Modules: K6_SHIM_MODULES }).then((b) => b.outfile),
+    );
   }
   const file = await bundles.get(script)!;
   (globalThis as { __ENV?: Record<string, string> }).__ENV = env;
@@ -43,7 +49,13 @@ export async function loadK6Script(script: LoadScript, env: Record<string, strin
 
 /** A fresh record of requests, checks and samples; `elapsedMs` is how far into the scenario. */
 export function newShimState(handle: (req: ShimRequest) => ShimResponse, elapsedMs = 0): ShimState {
-  const state: ShimState = { handle, requests: [], checks: [], samples: [], scenarioStartTime: Date.now() - elapsedMs };
+  const state: ShimState = {
+    handle,
+    requests: [],
+    checks: [],
+    samples: [],
+    scenarioStartTime: Date.now() - elapsedMs,
+  };
   (globalThis as { __k6shim?: ShimState }).__k6shim = state;
   return state;
 }

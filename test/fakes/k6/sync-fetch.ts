@@ -35,7 +35,10 @@ export function syncFetcher(bufferBytes = 4 * 1024 * 1024): SyncFetcher {
     request(req) {
       const shared = new SharedArrayBuffer(bufferBytes);
       const flag = new Int32Array(shared, 0, 2);
-      worker.postMessage({ req: { method: req.method, url: req.url, headers: req.headers, body: req.body }, shared });
+      worker.postMessage({
+        req: { method: req.method, url: req.url, headers: req.headers, body: req.body },
+        shared,
+      });
       if (Atomics.wait(flag, 0, 0, 10_000) === "timed-out") return { status: 0, body: null };
       const text = new TextDecoder().decode(new Uint8Array(shared, 8, flag[1]));
       return JSON.parse(text) as ShimResponse;
