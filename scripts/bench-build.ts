@@ -10,9 +10,9 @@ import { existsSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "../pipeline/build/build.js";
 import { defaultConfig } from "../pipeline/config.js";
 import { generate } from "../pipeline/generate/generate.js";
+import { build } from "../pipeline/serialize/build.js";
 import { machineLine, table, writeBenchSection } from "./lib/bench-report.js";
 
 const DIR = process.env.BENCH_BUILD_DIR ?? "/tmp/audience-bench";

@@ -4,8 +4,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { build, buildFingerprint, buildsDir, findBuildByFingerprint } from "../pipeline/build/build.js";
-import { readManifest } from "../pipeline/build/manifest.js";
 import { defaultConfig } from "../pipeline/config.js";
 import { generate } from "../pipeline/generate/generate.js";
 import { resolveInputs } from "../pipeline/ingest/sources.js";
@@ -13,6 +11,8 @@ import { createProgress, formatCount } from "../pipeline/progress.js";
 import { openLocalTarget } from "../pipeline/publish/local.js";
 import { publishBuild, readPart, readPointer } from "../pipeline/publish/publish.js";
 import { namespaceIdFromWranglerToml } from "../pipeline/publish/wrangler-config.js";
+import { build, buildFingerprint, buildsDir, findBuildByFingerprint } from "../pipeline/serialize/build.js";
+import { readManifest } from "../pipeline/serialize/manifest.js";
 
 const OUT = "out";
 const SAMPLE = process.env.START_INPUT ?? join(OUT, "sample.csv");

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { computeStats, preloadRenderer, writeAnalysis } from "../analyze/analyze.js";
-import { type BuildResult, build } from "../build/build.js";
 import { loadConfig } from "../config.js";
 import { evaluate } from "../model/evaluate.js";
 import { createProgress, formatCount } from "../progress.js";
+import { type BuildResult, build } from "../serialize/build.js";
 import { DEFAULT_OUT } from "./options.js";
 
 export interface BuildCommandOptions {

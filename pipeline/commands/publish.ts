@@ -1,7 +1,5 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { buildsDir, listBuilds } from "../build/build.js";
-import { readManifest } from "../build/manifest.js";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { formatCount } from "../progress.js";
@@ -12,6 +10,8 @@ import { publish } from "../publish/publish.js";
 import { withRedaction } from "../publish/redact.js";
 import { createUploadProgress } from "../publish/upload-progress.js";
 import { validateBuild } from "../publish/validate.js";
+import { buildsDir, listBuilds } from "../serialize/build.js";
+import { readManifest } from "../serialize/manifest.js";
 import { DEFAULT_OUT, positiveInt } from "./options.js";
 
 export { openTarget, type TargetOptions } from "../publish/open-target.js";

@@ -2,8 +2,9 @@
 // `kv bulk` commands use). Bulk writes of ≤10,000 pairs and ≤100 MB, a few requests in
 // flight, paced inside the account budget, retried with backoff on 429/5xx/network
 // errors, and keys the API reports as unsuccessful are sent again.
-import type { KvPair } from "../build/serialize.js";
+
 import { RunError, UsageError } from "../errors.js";
+import type { KvPair } from "../serialize/serialize.js";
 import { CLOUDFLARE_RATE, type RateLimitOptions, RequestGate } from "./rate-limit.js";
 import { redact } from "./redact.js";
 import {

@@ -1,6 +1,6 @@
 // `publish --dry-run`: what a publish would send and what it would cost, from the build
 // alone (after validating it). Nothing is written anywhere.
-import type { Manifest } from "../build/manifest.js";
+import type { Manifest } from "../serialize/manifest.js";
 import type { CheckedPart } from "./validate.js";
 
 /** Workers KV: $5.00 per million writes (deletes are billed the same; list $5.00/M too). */

@@ -2,7 +2,7 @@
 // namespace id from wrangler.toml), driven through Miniflare.
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
-import type { KvPair } from "../build/serialize.js";
+import type { KvPair } from "../serialize/serialize.js";
 import { collectKeys, type KvTarget } from "./target.js";
 
 export const DEFAULT_LOCAL_PERSIST = ".wrangler/state/v3/kv";

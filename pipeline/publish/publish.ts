@@ -5,9 +5,9 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
-import { type Manifest, readManifest } from "../build/manifest.js";
-import type { KvPair } from "../build/serialize.js";
 import { RunError, UsageError } from "../errors.js";
+import { type Manifest, readManifest } from "../serialize/manifest.js";
+import type { KvPair } from "../serialize/serialize.js";
 import { Checkpoint } from "./checkpoint.js";
 import { applyRetention, type RetentionPlan } from "./retention.js";
 import type { KvTarget } from "./target.js";

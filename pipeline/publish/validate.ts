@@ -5,9 +5,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
-import type { Manifest, ManifestPart } from "../build/manifest.js";
-import type { KvPair } from "../build/serialize.js";
 import { UsageError } from "../errors.js";
+import type { Manifest, ManifestPart } from "../serialize/manifest.js";
+import type { KvPair } from "../serialize/serialize.js";
 import { MAX_BULK_BYTES, MAX_BULK_PAIRS } from "./cloudflare.js";
 
 /** Workers KV limits (developers.cloudflare.com/kv/platform/limits). */

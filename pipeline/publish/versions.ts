@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type BuildMeta, keys, POINTER_KEY, type Pointer, versionOfKey } from "../../worker/contract.js";
-import { readManifest } from "../build/manifest.js";
+import { readManifest } from "../serialize/manifest.js";
 import type { KvTarget } from "./target.js";
 
 export interface StoredVersion {

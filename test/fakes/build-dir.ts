@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Manifest } from "../../pipeline/build/manifest.js";
+import type { Manifest } from "../../pipeline/serialize/manifest.js";
 import { type BuildMeta, keys, type Pointer } from "../../worker/contract.js";
 
 export interface TinyBuild {

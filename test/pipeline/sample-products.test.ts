@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { sampleProducts } from "../../pipeline/build/build.js";
 import type { Interactions } from "../../pipeline/ingest/ingest.js";
+import { sampleProducts } from "../../pipeline/serialize/build.js";
 
 // Only products, product and count matter to sampleProducts.
 function withCounts(counts: Record<string, number>): Interactions {

@@ -6,7 +6,7 @@ import {
   renderVariants,
   roundScore,
   valueOf as valueAt,
-} from "../../pipeline/build/serialize.js";
+} from "../../pipeline/serialize/serialize.js";
 import type { RecommendationResponse } from "../../worker/contract.js";
 
 const ctx = (idType: "number" | "string") => ({
