@@ -1,6 +1,6 @@
 // The edge API as a Hono app: composes middleware and one router per resource. Handlers
 // only read pre-serialized values from KV (store.ts); nothing is computed on the hot path.
-// The worker's entry (index.ts) lets the fast lane answer the hot route before it.
+// Every route, the hot one included, is answered here.
 import { ApiError, errorResponse, toApiError } from "./errors.js";
 import { log } from "./log.js";
 import { auth } from "./middleware/auth.js";
@@ -11,7 +11,8 @@ import { health } from "./routes/health.js";
 import { metrics } from "./routes/metrics.js";
 import { products } from "./routes/products.js";
 import { recommend } from "./routes/recommend.js";
-import { root, SERVICE_VERSION } from "./routes/root.js";
+import { root } from "./routes/root.js";
+import { SERVICE_VERSION } from "./version.js";
 
 const app = createRouter();
 

@@ -9,7 +9,7 @@ import {
   toJsonId,
   variantFor,
 } from "./contract.js";
-import { ApiError } from "./errors.js";
+import { ApiError, invalidN } from "./errors.js";
 
 /** The pipeline stores the fallback with a null product id, filled per request here. */
 const FALLBACK_PREFIX = '{"product_id":null';
@@ -25,8 +25,7 @@ export interface AudienceRequest {
 
 export function audienceRequest(pointer: Pointer, productId: string, n: number): AudienceRequest {
   const variant = variantFor(n, pointer.variants);
-  if (variant === undefined)
-    throw new ApiError(422, "invalid_n", `n must be an integer from 1 to ${Math.max(...pointer.variants)}`);
+  if (variant === undefined) throw invalidN(Math.max(...pointer.variants));
   return {
     productId,
     n,

@@ -1,12 +1,7 @@
-// A small TTL cache for the isolate: the pointer and hot KV values, so a hot product is
-// served from memory instead of a KV round trip. Misses (null) are cached too, which
-// keeps unknown products (the fallback path) just as cheap. Bounded by characters held;
-// when full, the oldest entries go first.
-
-interface Entry {
-  value: string | null;
-  expires: number;
-}
+// The isolate's memory of KV values. Versioned values never change once published, so an
+// entry stays until the cache needs its room (no expiry): the least recently used entries
+// go first when the characters held pass the bound. Misses (null) are kept too, which
+// keeps unknown products (the fallback path) just as cheap.
 
 export interface CacheStats {
   entries: number;
@@ -16,37 +11,32 @@ export interface CacheStats {
 }
 
 export class IsolateCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, string | null>();
   private chars = 0;
   hits = 0;
   misses = 0;
 
   constructor(private readonly maxChars: number) {}
 
-  /** The cached value (possibly null), or undefined when absent or expired. */
-  get(key: string, now: number): string | null | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined || entry.expires <= now) {
+  /** The cached value (possibly null), or undefined when absent. A hit becomes the most recent entry. */
+  get(key: string): string | null | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) {
       this.misses++;
       return undefined;
     }
     this.hits++;
-    return entry.value;
+    // Map keeps insertion order: re-inserting makes this the last entry to be evicted.
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
   }
 
-  /** As get, but an absent key is not counted: the caller reads it through get next. */
-  peek(key: string, now: number): string | null | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined || entry.expires <= now) return undefined;
-    this.hits++;
-    return entry.value;
-  }
-
-  set(key: string, value: string | null, expires: number): void {
+  set(key: string, value: string | null): void {
     this.delete(key);
     const size = key.length + (value?.length ?? 0);
     if (size > this.maxChars) return;
-    this.entries.set(key, { value, expires });
+    this.entries.set(key, value);
     this.chars += size;
     for (const [oldest] of this.entries) {
       if (this.chars <= this.maxChars) break;
@@ -55,10 +45,10 @@ export class IsolateCache {
   }
 
   delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
+    const value = this.entries.get(key);
+    if (value === undefined) return;
     this.entries.delete(key);
-    this.chars -= key.length + (entry.value?.length ?? 0);
+    this.chars -= key.length + (value?.length ?? 0);
   }
 
   clear(): void {

@@ -2,8 +2,11 @@
 // (an isolate sees the same env on every request, so this runs once per isolate).
 import type { Bindings } from "./env.js";
 
+/** API keys off (no API_KEYS), on, or set without one usable key: then nothing protected is served. */
+export type AuthMode = "open" | "required" | "misconfigured";
+
 export interface Config {
-  /** Isolate cache TTL for the pointer and hot values, 0..60 s. */
+  /** Age after which the isolate refreshes the pointer in the background, 0..60 s; 0 = no isolate cache. */
   cacheTtlMs: number;
   /** KV `cacheTtl` for the pointer: short, it is the switch between versions. */
   pointerKvCacheTtl: number;
@@ -14,14 +17,19 @@ export interface Config {
   maxAgeSeconds: number;
   /** "*" or an allow-list; empty = CORS off. */
   corsOrigins: "*" | string[];
+  auth: AuthMode;
   apiKeys: string[];
-  /** Cache-Control of served data (see cacheControl), made once per config. */
+  /** The rate limiter's window: how long a refused client waits at most (Retry-After). */
+  rateLimitPeriodSeconds: number;
+  /** Cache-Control of served data: private unless the API is open, max-age from config. */
   dataCacheControl: string;
 }
 
 const MAX_ISOLATE_TTL_SECONDS = 60;
 // Workers KV refuses a cacheTtl below 30 seconds.
 const MIN_KV_CACHE_TTL_SECONDS = 30;
+// The Rate Limiting binding's windows are 10 or 60 seconds.
+const DEFAULT_RATE_LIMIT_PERIOD_SECONDS = 60;
 
 function number(
   raw: string | undefined,
@@ -47,6 +55,9 @@ export function parseConfig(env: Bindings): Config {
   const staleAfterDays = number(env.STALE_AFTER_DAYS, 10, 0);
   const origins = list(env.CORS_ORIGINS);
   const apiKeys = list(env.API_KEYS);
+  // A secret entered wrong (blank, only commas) must never make the API public.
+  const auth: AuthMode =
+    env.API_KEYS === undefined ? "open" : apiKeys.length > 0 ? "required" : "misconfigured";
   const maxAgeSeconds = Math.round(number(env.CACHE_MAX_AGE_SECONDS, 60, 0));
   return {
     cacheTtlMs: cacheTtlSeconds * 1000,
@@ -56,9 +67,13 @@ export function parseConfig(env: Bindings): Config {
     staleAfterDays,
     maxAgeSeconds,
     corsOrigins: origins.includes("*") ? "*" : origins,
+    auth,
     apiKeys,
+    rateLimitPeriodSeconds: Math.round(
+      number(env.RATE_LIMIT_PERIOD_SECONDS, DEFAULT_RATE_LIMIT_PERIOD_SECONDS, 1),
+    ),
     // Behind API keys a shared cache must not hand one client's response to another.
-    dataCacheControl: `${apiKeys.length > 0 ? "private" : "public"}, max-age=${maxAgeSeconds}`,
+    dataCacheControl: `${auth === "open" ? "public" : "private"}, max-age=${maxAgeSeconds}`,
   };
 }
 
@@ -71,9 +86,4 @@ export function configOf(env: Bindings): Config {
     configs.set(env, config);
   }
   return config;
-}
-
-/** Cache-Control of served data: private behind API keys, else public; max-age from config. */
-export function cacheControl(config: Config): string {
-  return config.dataCacheControl;
 }

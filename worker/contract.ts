@@ -5,7 +5,6 @@
 
 /** Customer and product ids are opaque tokens; anything else is rejected. */
 export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-export const MAX_ID_LENGTH = 64;
 
 export function isValidId(id: string): boolean {
   return ID_PATTERN.test(id);
@@ -22,6 +21,8 @@ export type JsonId = number | string;
 
 export const DEFAULT_VARIANTS: readonly number[] = [5, 10, 20, 50, 100];
 export const DEFAULT_N = 10;
+/** The largest n a build with the default variants serves. */
+export const DEFAULT_MAX_N = Math.max(...DEFAULT_VARIANTS);
 export const MAX_BATCH_PRODUCTS = 100;
 export const MAX_SAMPLE_PRODUCTS = 1000;
 export const SAMPLE_N_MAX = 100;

@@ -37,8 +37,20 @@ export const kvUnavailable = () =>
 export const noModel = () =>
   new ApiError(503, "no_model", "No audience model is published yet.", NO_MODEL_RETRY_AFTER_SECONDS);
 
+/** The one wording of a too-large n; the schemas say the same without the build's limit. */
 export const invalidN = (max: number) =>
   new ApiError(422, "invalid_n", `n must be an integer from 1 to ${max}`);
+
+export const AUTH_MISCONFIGURED_RETRY_AFTER_SECONDS = 300;
+
+/** API_KEYS is set but holds no usable key: fail closed rather than serve everyone. */
+export const authMisconfigured = () =>
+  new ApiError(
+    503,
+    "auth_misconfigured",
+    "The API's keys are misconfigured (API_KEYS is set but holds no usable key); nothing protected is served until it is fixed.",
+    AUTH_MISCONFIGURED_RETRY_AFTER_SECONDS,
+  );
 
 /** Hono's own exceptions (malformed JSON, wrong media type, body too large) in our shape. */
 const HTTP_CODES: Partial<Record<number, string>> = {
@@ -68,7 +80,8 @@ const FIELD_CODES: Record<string, string> = {
 
 /**
  * A failed schema check as one error: every problem with its field (and index) in one
- * message. Too many batch items is 413, as the contract says; anything else is 422.
+ * message, each said once (two checks of one value may fail with the same words). Too many
+ * batch items is 413, as the contract says; anything else is 422.
  */
 export function validationError(error: ZodError): ApiError {
   const issues = error.issues;
@@ -78,15 +91,13 @@ export function validationError(error: ZodError): ApiError {
   if (tooMany) return new ApiError(413, "too_many_products", tooMany.message);
   const first = issues[0]?.path[0];
   const code = (typeof first === "string" && FIELD_CODES[first]) || "invalid_request";
-  const message = issues
-    .slice(0, 10)
-    .map((i) => {
-      const field = i.path.reduce<string>(
-        (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-        "",
-      );
-      return field ? `${field}: ${i.message}` : i.message;
-    })
-    .join("; ");
+  const problems = issues.map((i) => {
+    const field = i.path.reduce<string>(
+      (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+      "",
+    );
+    return field ? `${field}: ${i.message}` : i.message;
+  });
+  const message = [...new Set(problems)].slice(0, 10).join("; ");
   return new ApiError(422, code, message);
 }

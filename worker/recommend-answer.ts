@@ -1,6 +1,5 @@
 // GET /recommend/{productId} once its input is valid and the pointer is known: the one
-// place that decides n, format, ETag, headers and body. The Hono route (routes/recommend.ts)
-// and the fast lane (fast-lane.ts) both answer through it, so they cannot answer differently.
+// place that decides n, ETag, headers and body (routes/recommend.ts answers through it).
 import {
   type AudienceRequest,
   audienceBody,
@@ -8,15 +7,16 @@ import {
   audienceEtag,
   audienceRequest,
 } from "./audience.js";
-import { type Config, cacheControl } from "./config.js";
+import type { Config } from "./config.js";
 import { DEFAULT_N, type Pointer } from "./contract.js";
 import { invalidN } from "./errors.js";
-import type { RecommendInput } from "./schemas.js";
 import { maxVariant } from "./store.js";
+
+export type AudienceFormat = "json" | "csv";
 
 export interface AudiencePlan {
   pointer: Pointer;
-  format: "json" | "csv";
+  format: AudienceFormat;
   etag: string;
   /** Every header of the answer but the body's own (audienceContent adds those). */
   headers: Record<string, string>;
@@ -31,8 +31,6 @@ export function resolveN(pointer: Pointer, asked: number | undefined): number {
   return asked;
 }
 
-const wantsCsv = (accept: string | null | undefined) => accept?.includes("text/csv");
-
 /**
  * What the answer will be, before any audience is read. `base` is the request's
  * baseHeaders record, which becomes the answer's headers. Throws invalid_n for an n above
@@ -41,19 +39,19 @@ const wantsCsv = (accept: string | null | undefined) => accept?.includes("text/c
 export function planAudience(
   pointer: Pointer,
   config: Config,
-  input: RecommendInput,
-  accept: string | null | undefined,
+  productId: string,
+  askedN: number | undefined,
+  format: AudienceFormat,
   base: Record<string, string>,
 ): AudiencePlan {
-  const n = resolveN(pointer, input.n === undefined ? undefined : Number(input.n));
-  const format = input.format ?? (wantsCsv(accept) ? "csv" : "json");
-  const etag = audienceEtag(pointer.version, input.productId, n, format);
+  const n = resolveN(pointer, askedN);
+  const etag = audienceEtag(pointer.version, productId, n, format);
   const headers = base;
-  headers["Cache-Control"] = cacheControl(config);
+  headers["Cache-Control"] = config.dataCacheControl;
   headers.ETag = etag;
   headers.Vary = headers.Vary === undefined ? "Accept" : `${headers.Vary}, Accept`;
   headers["X-Model-Version"] = pointer.version;
-  return { pointer, format, etag, headers, req: audienceRequest(pointer, input.productId, n) };
+  return { pointer, format, etag, headers, req: audienceRequest(pointer, productId, n) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The request and response schemas. The same objects validate requests (via
 // @hono/zod-openapi) and generate /openapi.json, so the document cannot drift.
 import { z } from "@hono/zod-openapi";
-import { DEFAULT_N, ID_PATTERN, isValidId, MAX_BATCH_PRODUCTS, SAMPLE_N_MAX } from "./contract.js";
+import { DEFAULT_MAX_N, DEFAULT_N, ID_PATTERN, MAX_BATCH_PRODUCTS, SAMPLE_N_MAX } from "./contract.js";
 
 const ID_RULE = "must be 1 to 64 characters of A-Z a-z 0-9 . _ -";
 const N_RULE = "must be an integer from 1 to the largest variant";
@@ -29,9 +29,9 @@ export const RecommendQuery = z.object({
       param: { name: "n", in: "query" },
       type: "integer",
       minimum: 1,
-      maximum: 100,
+      maximum: DEFAULT_MAX_N,
       default: DEFAULT_N,
-      description: "Audience size, 1 to the build's largest variant (100 by default).",
+      description: `Audience size, 1 to the build's largest variant (${DEFAULT_MAX_N} by default).`,
     }),
   format: z
     .enum(["json", "csv"], { message: "must be json or csv" })
@@ -41,28 +41,6 @@ export const RecommendQuery = z.object({
       description: "csv downloads customer_id,score,rank rows (as does Accept: text/csv).",
     }),
 });
-
-export type RecommendInput = { productId: string; n?: string; format?: "json" | "csv" };
-
-/**
- * The hot path's check of GET /recommend/{productId}: the same rules as ProductParams and
- * RecommendQuery (the contract's id rule, the same integer test), so it accepts nothing
- * they refuse, without zod building its result objects per request. Undefined means "not
- * plainly valid": the caller then runs the schemas, which own the error messages.
- * `n` and `format` are every value the query holds for them (a repeated key is an array
- * for the schemas, so it is left to them).
- */
-export function plainRecommendInput(
-  productId: string,
-  n: string[] | undefined,
-  format: string[] | undefined,
-): RecommendInput | undefined {
-  if (!isValidId(productId)) return undefined;
-  if (n !== undefined && (n.length !== 1 || !isQueryInt(n[0]))) return undefined;
-  if (format !== undefined && (format.length !== 1 || (format[0] !== "json" && format[0] !== "csv")))
-    return undefined;
-  return { productId, n: n?.[0], format: format?.[0] as RecommendInput["format"] };
-}
 
 export const SampleQuery = z.object({
   n: queryInt(`must be an integer from 1 to ${SAMPLE_N_MAX}`)
@@ -131,7 +109,7 @@ export const HealthResponse = z
     age_seconds: z.number().int().optional(),
     stale: z.boolean().optional(),
     stale_after_days: z.number(),
-    auth: z.enum(["required", "open"]),
+    auth: z.enum(["required", "open", "misconfigured"]),
     reason: z.string().optional(),
   })
   .openapi("Health");
@@ -173,7 +151,10 @@ export const errorResponses = {
   401: { description: "Missing or bad API key", content: errorContent },
   422: { description: "Invalid parameter", content: errorContent },
   429: { description: "Rate limited (Retry-After)", content: errorContent },
-  503: { description: "No model published, or KV unavailable (Retry-After)", content: errorContent },
+  503: {
+    description: "No model published, KV unavailable, or API_KEYS misconfigured (Retry-After)",
+    content: errorContent,
+  },
 } as const;
 
 /** Routes behind API_KEYS (when it is set). */

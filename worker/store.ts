@@ -1,17 +1,38 @@
-// Reads of the KV contract through the isolate cache: the pointer and the versioned
-// values. Keys come only from contract.ts, and only after the inputs were validated.
+// Reads of the KV contract through the isolate's memory. Keys come only from contract.ts,
+// and only after the inputs were validated.
+//
+// Versioned values (`v/<version>/…`) never change once published: they are kept until the
+// cache needs the room (cache.ts). The pointer is the one key that changes: it is served
+// from memory and, once older than CACHE_TTL_SECONDS, refreshed in the background while
+// the current one is still served (stale-while-revalidate, through waitUntil), so no
+// request waits for KV once the isolate is warm. Concurrent misses of one key share one
+// KV read (single flight), so a cold isolate under load reads each key once.
 
 import { IsolateCache } from "./cache.js";
 import type { Config } from "./config.js";
 import { isValidVersion, POINTER_KEY, type Pointer } from "./contract.js";
 import { kvUnavailable, noModel } from "./errors.js";
 
+/** Hands work that must outlive the response to the runtime (ExecutionContext.waitUntil). */
+export type Defer = (work: Promise<unknown>) => void;
+
 // ~16 M characters: a few thousand hot audiences, well inside an isolate's 128 MB.
 const cache = new IsolateCache(16_000_000);
+/** Reads in flight, by scoped key: a second miss of the same key waits for the first read. */
+const inFlight = new Map<string, Promise<string | null>>();
 
-/** Test hook: forget everything the isolate cached. */
+interface PointerState {
+  pointer: Pointer | null;
+  readAt: number;
+}
+/** The pointer each namespace was last read as, and when. */
+const pointers = new Map<string, PointerState>();
+const pointerReads = new Map<string, Promise<Pointer | null>>();
+
+/** Test hook: forget everything the isolate holds. */
 export function resetStoreCache(): void {
   cache.clear();
+  pointers.clear();
 }
 
 export function storeCacheStats() {
@@ -38,79 +59,76 @@ async function kvGet(kv: KVNamespace, key: string, cacheTtl: number): Promise<st
   }
 }
 
+/** One read per scoped key at a time: callers that miss together share the promise. */
+function sharedRead(scoped: string, read: () => Promise<string | null>): Promise<string | null> {
+  let pending = inFlight.get(scoped);
+  if (pending === undefined) {
+    pending = read().finally(() => inFlight.delete(scoped));
+    inFlight.set(scoped, pending);
+  }
+  return pending;
+}
+
 /**
- * A value the isolate holds fresh (possibly null), or undefined: lets the hot path skip
- * the promise machinery of readValue when nothing needs to be read.
+ * One versioned value: synchronously when the isolate holds it (the hot path then needs no
+ * promise), else a promise of the KV read, shared with any concurrent miss of the key.
+ * CACHE_TTL_SECONDS = 0 turns the isolate cache off: every call reads KV.
  */
-export function cachedValue(kv: KVNamespace, key: string): string | null | undefined {
-  return cache.peek(scope(kv) + key, Date.now());
+export function value(kv: KVNamespace, config: Config, key: string): string | null | Promise<string | null> {
+  const scoped = scope(kv) + key;
+  if (config.cacheTtlMs === 0) return kvGet(kv, key, config.valueKvCacheTtl);
+  const hit = cache.get(scoped);
+  if (hit !== undefined) return hit;
+  return sharedRead(scoped, async () => {
+    const read = await kvGet(kv, key, config.valueKvCacheTtl);
+    cache.set(scoped, read);
+    return read;
+  });
 }
 
-/** One value, from the isolate cache when fresh. */
-export async function readValue(
-  kv: KVNamespace,
-  config: Config,
-  key: string,
-  cacheTtl = config.valueKvCacheTtl,
-): Promise<string | null> {
-  const now = Date.now();
-  const cacheKey = scope(kv) + key;
-  const hit = cache.get(cacheKey, now);
-  if (hit !== undefined) return hit;
-  const value = await kvGet(kv, key, cacheTtl);
-  if (config.cacheTtlMs > 0) cache.set(cacheKey, value, now + config.cacheTtlMs);
-  return value;
+export async function readValue(kv: KVNamespace, config: Config, key: string): Promise<string | null> {
+  return value(kv, config, key);
 }
 
 /**
- * Many values at once: cached ones from memory, the rest in one KV bulk get (a Map)
- * where the runtime has it, else one get per key. At most 100 keys per call (KV's limit).
+ * Many values at once: cached ones from memory, the rest in one KV bulk get (a Map) where
+ * the runtime has it, else one get per key. At most 100 keys per call (KV's limit).
  */
 export async function readValues(
   kv: KVNamespace,
   config: Config,
   keys: string[],
 ): Promise<Map<string, string | null>> {
-  const now = Date.now();
   const prefix = scope(kv);
+  const useCache = config.cacheTtlMs > 0;
   const found = new Map<string, string | null>();
-  const absent = new Set<string>();
+  const missing = new Set<string>();
   for (const key of keys) {
-    if (found.has(key) || absent.has(key)) continue;
-    const hit = cache.get(prefix + key, now);
-    if (hit === undefined) absent.add(key);
+    if (found.has(key) || missing.has(key)) continue;
+    const hit = useCache ? cache.get(prefix + key) : undefined;
+    if (hit === undefined) missing.add(key);
     else found.set(key, hit);
   }
-  const missing = [...absent];
-  if (missing.length > 0) {
-    let fetched: unknown;
-    try {
-      fetched = await kv.get(missing, { type: "text", cacheTtl: config.valueKvCacheTtl });
-    } catch {
-      throw kvUnavailable();
-    }
-    const bulk = fetched instanceof Map ? (fetched as Map<string, string | null>) : undefined;
-    for (const key of missing) {
-      const value = bulk ? (bulk.get(key) ?? null) : await kvGet(kv, key, config.valueKvCacheTtl);
-      found.set(key, value);
-      if (config.cacheTtlMs > 0) cache.set(prefix + key, value, now + config.cacheTtlMs);
-    }
+  if (missing.size === 0) return found;
+  const list = [...missing];
+  let fetched: unknown;
+  try {
+    fetched = await kv.get(list, { type: "text", cacheTtl: config.valueKvCacheTtl });
+  } catch {
+    throw kvUnavailable();
+  }
+  const bulk = fetched instanceof Map ? (fetched as Map<string, string | null>) : undefined;
+  for (const key of list) {
+    const read = bulk ? (bulk.get(key) ?? null) : await kvGet(kv, key, config.valueKvCacheTtl);
+    found.set(key, read);
+    if (useCache) cache.set(prefix + key, read);
   }
   return found;
 }
 
-/** The live pointer, or null when nothing is published (or it is unreadable). */
-export async function readPointer(kv: KVNamespace, config: Config): Promise<Pointer | null> {
-  const text = await readValue(kv, config, POINTER_KEY, config.pointerKvCacheTtl);
+/** The pointer as the contract shapes it, or null (absent or unreadable). */
+function parsePointer(text: string | null): Pointer | null {
   if (!text) return null;
-  return parsePointer(text);
-}
-
-// Parsed pointers by their text, so a cached pointer is parsed once, not per request.
-let lastPointer: { text: string; pointer: Pointer | null } | undefined;
-function parsePointer(text: string): Pointer | null {
-  if (lastPointer?.text === text) return lastPointer.pointer;
-  let pointer: Pointer | null = null;
   try {
     const value = JSON.parse(text) as Partial<Pointer>;
     if (
@@ -121,23 +139,57 @@ function parsePointer(text: string): Pointer | null {
       value.variants.length > 0 &&
       value.variants.every((v) => Number.isInteger(v) && v > 0)
     ) {
-      pointer = value as Pointer;
+      return value as Pointer;
     }
   } catch {
-    pointer = null;
+    // Unreadable: as if nothing were published.
   }
-  lastPointer = { text, pointer };
-  return pointer;
+  return null;
 }
 
-/** The live pointer when the isolate holds it fresh and valid, else undefined (then use requirePointer). */
-export function cachedPointer(kv: KVNamespace): Pointer | undefined {
-  const text = cachedValue(kv, POINTER_KEY);
-  return text ? (parsePointer(text) ?? undefined) : undefined;
+function loadPointer(kv: KVNamespace, config: Config, id: string): Promise<Pointer | null> {
+  let pending = pointerReads.get(id);
+  if (pending === undefined) {
+    const readAt = Date.now();
+    pending = kvGet(kv, POINTER_KEY, config.pointerKvCacheTtl)
+      .then((text) => {
+        const pointer = parsePointer(text);
+        if (config.cacheTtlMs > 0) pointers.set(id, { pointer, readAt });
+        return pointer;
+      })
+      .finally(() => pointerReads.delete(id));
+    pointerReads.set(id, pending);
+  }
+  return pending;
 }
 
-export async function requirePointer(kv: KVNamespace, config: Config): Promise<Pointer> {
-  const pointer = await readPointer(kv, config);
+/**
+ * The live pointer (null when nothing is published): synchronously when the isolate holds
+ * one, refreshed in the background through `defer` once it is CACHE_TTL_SECONDS old; a
+ * promise only on a cold isolate (or with the cache off). A failed background refresh
+ * keeps the current pointer and is tried again by the next request.
+ */
+export function livePointer(
+  kv: KVNamespace,
+  config: Config,
+  defer?: Defer,
+): Pointer | null | Promise<Pointer | null> {
+  const id = scope(kv);
+  const state = pointers.get(id);
+  if (state === undefined || config.cacheTtlMs === 0) return loadPointer(kv, config, id);
+  if (Date.now() - state.readAt >= config.cacheTtlMs && !pointerReads.has(id)) {
+    const refresh = loadPointer(kv, config, id).catch(() => null);
+    defer?.(refresh);
+  }
+  return state.pointer;
+}
+
+export async function readPointer(kv: KVNamespace, config: Config, defer?: Defer): Promise<Pointer | null> {
+  return livePointer(kv, config, defer);
+}
+
+export async function requirePointer(kv: KVNamespace, config: Config, defer?: Defer): Promise<Pointer> {
+  const pointer = await livePointer(kv, config, defer);
   if (!pointer) throw noModel();
   return pointer;
 }

@@ -1,10 +1,25 @@
 // The isolate cache, KV failure, ETag/304, Cache-Control, CORS, security headers and the
 // exact-variant path that never parses JSON.
+import { waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { keys } from "../../worker/contract.js";
+import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { resetStoreCache } from "../../worker/store.js";
-import { call, countingKv, errorOf, failingKv, KNOWN, seed, VERSION } from "./fixtures.js";
+import {
+  call,
+  callInContext,
+  countingKv,
+  errorOf,
+  failingKv,
+  gatedKv,
+  KNOWN,
+  pointerFor,
+  seed,
+  storedBody,
+  VERSION,
+} from "./fixtures.js";
+
+const NEXT_VERSION = "20261127T100000Z-0a0b0c";
 
 describe("exact variant", () => {
   beforeEach(() => seed());
@@ -58,7 +73,7 @@ describe("isolate cache", () => {
     expect(reads).toHaveLength(4);
   });
 
-  it("expires entries after the TTL", async () => {
+  it("keeps a versioned value with no expiry: an hour later only the pointer is read again", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
       vi.setSystemTime(new Date("2026-11-27T10:00:00Z"));
@@ -66,13 +81,65 @@ describe("isolate cache", () => {
       await call(`/recommend/${KNOWN}?n=5`, undefined, { RECS: kv, CACHE_TTL_SECONDS: "10" });
       vi.setSystemTime(new Date("2026-11-27T10:00:09Z"));
       await call(`/recommend/${KNOWN}?n=5`, undefined, { RECS: kv, CACHE_TTL_SECONDS: "10" });
-      expect(reads).toHaveLength(2);
-      vi.setSystemTime(new Date("2026-11-27T10:00:11Z"));
-      await call(`/recommend/${KNOWN}?n=5`, undefined, { RECS: kv, CACHE_TTL_SECONDS: "10" });
-      expect(reads).toHaveLength(4);
+      expect(reads).toEqual(["meta/current", keys.rec(VERSION, KNOWN, 5)]);
+      vi.setSystemTime(new Date("2026-11-27T11:00:00Z"));
+      const { response, ctx } = await callInContext(`/recommend/${KNOWN}?n=5`, undefined, {
+        RECS: kv,
+        CACHE_TTL_SECONDS: "10",
+      });
+      expect(response.status).toBe(200);
+      await waitOnExecutionContext(ctx);
+      expect(reads).toEqual(["meta/current", keys.rec(VERSION, KNOWN, 5), "meta/current"]);
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("serves the current pointer while a stale one is refreshed in the background (waitUntil)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(new Date("2026-11-27T10:00:00Z"));
+      const gated = gatedKv();
+      const settings = { RECS: gated.kv, CACHE_TTL_SECONDS: "10" };
+      expect(
+        (await call(`/recommend/${KNOWN}?n=5`, undefined, settings)).headers.get("x-model-version"),
+      ).toBe(VERSION);
+      // A new build goes live in KV, and KV turns slow.
+      await env.RECS.put(keys.rec(NEXT_VERSION, KNOWN, 5), storedBody(42, 5));
+      await env.RECS.put(POINTER_KEY, JSON.stringify({ ...pointerFor(new Date()), version: NEXT_VERSION }));
+      gated.close();
+      vi.setSystemTime(new Date("2026-11-27T10:00:11Z"));
+      const pending = callInContext(`/recommend/${KNOWN}?n=5`, undefined, settings);
+      const answered = await Promise.race([
+        pending,
+        new Promise<"waited for KV">((resolve) => setTimeout(() => resolve("waited for KV"), 2000)),
+      ]);
+      if (answered === "waited for KV") throw new Error("the request waited for the pointer's refresh");
+      expect(answered.response.headers.get("x-model-version")).toBe(VERSION);
+      // The refresh is under way, and in the runtime's hands so that it outlives the response.
+      expect(gated.reads.at(-1)).toBe("meta/current");
+      expect(answered.deferred).toHaveLength(1);
+      gated.open();
+      await waitOnExecutionContext(answered.ctx);
+      const next = await call(`/recommend/${KNOWN}?n=5`, undefined, settings);
+      expect(next.headers.get("x-model-version")).toBe(NEXT_VERSION);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("lets concurrent misses of one key share one KV read", async () => {
+    const gated = gatedKv();
+    gated.close();
+    const pending = Array.from({ length: 20 }, () =>
+      call(`/recommend/${KNOWN}?n=5`, undefined, { RECS: gated.kv }),
+    );
+    // Let every request reach its read of the pointer before KV answers.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gated.open();
+    const responses = await Promise.all(pending);
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(gated.reads).toEqual(["meta/current", keys.rec(VERSION, KNOWN, 5)]);
   });
 });
 

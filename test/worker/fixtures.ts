@@ -1,5 +1,6 @@
 // A small published build for the worker tests, and ways to call the worker with the
 // real bindings or with a modified env (API keys on, a failing KV, a stub limiter).
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { keys, POINTER_KEY, type Pointer } from "../../worker/contract.js";
 import type { Bindings, RateLimiter } from "../../worker/env.js";
@@ -64,6 +65,58 @@ export async function call(
 ): Promise<Response> {
   const bindings: Bindings = { ...(env as unknown as Bindings), ...overrides };
   return worker.fetch(request(path, init), bindings);
+}
+
+/**
+ * As call, with an ExecutionContext: `ctx` holds what the worker handed to waitUntil
+ * (settle it with waitOnExecutionContext from cloudflare:test), `deferred` lists it.
+ */
+export async function callInContext(
+  path: string,
+  init?: RequestInit,
+  overrides: Partial<Bindings> = {},
+): Promise<{ response: Response; ctx: ExecutionContext; deferred: Promise<unknown>[] }> {
+  const bindings: Bindings = { ...(env as unknown as Bindings), ...overrides };
+  const ctx = createExecutionContext();
+  const deferred: Promise<unknown>[] = [];
+  const recording = {
+    waitUntil: (work: Promise<unknown>) => {
+      deferred.push(work);
+      ctx.waitUntil(work);
+    },
+    passThroughOnException: () => ctx.passThroughOnException(),
+    props: ctx.props,
+  } as ExecutionContext;
+  const response = await worker.fetch(request(path, init), bindings, recording);
+  return { response, ctx, deferred };
+}
+
+/**
+ * A KV binding that records every key read and passes it on to the real one once `open()`
+ * was called: reads started before wait for it, as reads of a slow KV would.
+ */
+export function gatedKv(): { kv: KVNamespace; reads: string[]; open: () => void; close: () => void } {
+  const reads: string[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  let release = () => {};
+  const real = env.RECS;
+  const kv = {
+    get: async (key: string, options?: unknown) => {
+      reads.push(key);
+      await gate;
+      return (real.get as (k: unknown, o: unknown) => Promise<unknown>)(key, options);
+    },
+  } as unknown as KVNamespace;
+  return {
+    kv,
+    reads,
+    open: () => release(),
+    close: () => {
+      gate = new Promise((resolve) => {
+        release = resolve;
+      });
+    },
+  };
 }
 
 /** A KV binding that records every key read and passes the read on to the real one. */

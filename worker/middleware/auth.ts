@@ -1,11 +1,12 @@
 // API keys: when the API_KEYS secret is set, every route but the open ones needs
 // `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys are compared as SHA-256
 // digests with crypto.subtle.timingSafeEqual, so neither the content nor the length of
-// a configured key leaks through timing.
+// a configured key leaks through timing. API_KEYS set without one usable key fails closed:
+// every protected route answers 503 auth_misconfigured (and /health says why).
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { configOf } from "../config.js";
 import type { AppEnv } from "../env.js";
-import { ApiError } from "../errors.js";
+import { ApiError, authMisconfigured } from "../errors.js";
 
 /** Monitors, the demo page and the API description stay reachable without a key. */
 export const OPEN_PATHS: ReadonlySet<string> = new Set(["/", "/health", "/openapi.json"]);
@@ -22,7 +23,7 @@ async function digestsOf(keys: string[]): Promise<ArrayBuffer[]> {
 }
 
 /** Index of the matching configured key, or -1. Checks every key: no early exit. */
-export async function matchKey(keys: string[], presented: string): Promise<number> {
+async function matchKey(keys: string[], presented: string): Promise<number> {
   const expected = await digestsOf(keys);
   const digest = await sha256(presented);
   let match = -1;
@@ -32,9 +33,9 @@ export async function matchKey(keys: string[], presented: string): Promise<numbe
   return match;
 }
 
-export function presentedKey(
-  authorization: string | null | undefined,
-  apiKeyHeader: string | null | undefined,
+function presentedKey(
+  authorization: string | undefined,
+  apiKeyHeader: string | undefined,
 ): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
   const key = bearer?.[1] ?? apiKeyHeader;
@@ -42,14 +43,12 @@ export function presentedKey(
   return trimmed ? trimmed : undefined;
 }
 
-/** Who the rate limit counts against: the key's index names it without copying the secret. */
-export const keyClient = (index: number) => `key:${index}`;
-
 // Not async itself: an open API (or an open path) passes straight on, with no extra promise.
 export const auth: MiddlewareHandler<AppEnv> = (c, next) => {
-  const { apiKeys } = configOf(c.env);
-  if (apiKeys.length === 0 || OPEN_PATHS.has(c.req.path)) return next();
-  return checkKey(c, apiKeys, next);
+  const config = configOf(c.env);
+  if (config.auth === "open" || OPEN_PATHS.has(c.req.path)) return next();
+  if (config.auth === "misconfigured") throw authMisconfigured();
+  return checkKey(c, config.apiKeys, next);
 };
 
 async function checkKey(c: Context<AppEnv>, apiKeys: string[], next: Next): Promise<void> {
@@ -65,6 +64,7 @@ async function checkKey(c: Context<AppEnv>, apiKeys: string[], next: Next): Prom
         )
       : new ApiError(401, "invalid_api_key", "The API key is not valid.");
   }
-  c.set("client", keyClient(index));
+  // The key's index names the client to the rate limit without copying the secret.
+  c.set("client", `key:${index}`);
   await next();
 }

@@ -1,11 +1,12 @@
 // What every response carries: the request id, the security headers and (for configured
-// origins) CORS. They are worked out once per request as a plain record. The audience
-// route builds its Response with that record and its own headers in one plain object
-// (plainResponse): workerd copies a plain object into a Response far more cheaply than a
-// Headers object filled by one native set() per header, which is how Hono's c.header
-// works and most of what the API cost over a bare worker. Every other response (other
-// routes, errors, 404s) gets the record added afterwards, without overwriting a header
-// the route chose (the demo page's own CSP). Preflights go to hono/cors.
+// origins) CORS. They are worked out once per request as a plain record (baseHeaders). The
+// audience route builds its Response from that record and its own headers in one plain
+// object: workerd copies a plain object into a Response far more cheaply than a Headers
+// object filled by one native set() per header, which is how Hono's c.header works. Every
+// other response (other routes, errors, 404s) gets the record added afterwards, without
+// overwriting a header the route chose (the demo page's own CSP). A response that already
+// carries this request's id was built from the record and is left alone. Preflights go to
+// hono/cors.
 import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { type Config, configOf } from "../config.js";
@@ -85,21 +86,6 @@ function preflight(config: Config): MiddlewareHandler<AppEnv> {
   return handler;
 }
 
-/**
- * A response whose headers (baseHeaders plus the route's own, in one plain object) are
- * complete: the middleware then leaves it alone. Only for handlers that set nothing
- * through c.header (Hono would not carry those over to a Response built here).
- */
-export function plainResponse(
-  c: Context<AppEnv>,
-  body: string | null,
-  status: number,
-  headers: Record<string, string>,
-): Response {
-  c.set("headersComplete", true);
-  return new Response(body, { status, headers });
-}
-
 export const responseHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   const config = configOf(c.env);
   const id = requestIdFor(c.req.raw.headers.get("x-request-id"));
@@ -112,7 +98,7 @@ export const responseHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
     return preflight(config)(c, next);
   }
   await next();
-  if (c.get("headersComplete")) return;
+  if (c.res.headers.get("x-request-id") === id) return;
   // Any other response: add the record, keeping what the route set (Vary is merged).
   const base = baseHeaders(c);
   const headers = c.res.headers;

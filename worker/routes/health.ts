@@ -1,8 +1,15 @@
-// GET /health: is a model published, how old is it, is KV answering. Always open.
-// It reads the pointer through the isolate cache, so it reports what this isolate serves.
+// GET /health: is a model published, how old is it, is KV answering, are the API keys
+// usable. Always open. It reads the pointer through the isolate cache, so it reports what
+// this isolate serves.
 import { createRoute } from "@hono/zod-openapi";
 import { configOf } from "../config.js";
-import { ApiError, KV_RETRY_AFTER_SECONDS, NO_MODEL_RETRY_AFTER_SECONDS } from "../errors.js";
+import { deferOf } from "../defer.js";
+import {
+  ApiError,
+  AUTH_MISCONFIGURED_RETRY_AFTER_SECONDS,
+  KV_RETRY_AFTER_SECONDS,
+  NO_MODEL_RETRY_AFTER_SECONDS,
+} from "../errors.js";
 import { createRouter } from "../router.js";
 import { HealthResponse } from "../schemas.js";
 import { readPointer } from "../store.js";
@@ -24,12 +31,25 @@ export const health = createRouter().openapi(healthRoute, async (c) => {
   const config = configOf(c.env);
   const base = {
     stale_after_days: config.staleAfterDays,
-    auth: config.apiKeys.length > 0 ? ("required" as const) : ("open" as const),
+    auth: config.auth,
   };
   c.header("Cache-Control", "no-store");
+  if (config.auth === "misconfigured") {
+    c.header("Retry-After", String(AUTH_MISCONFIGURED_RETRY_AFTER_SECONDS));
+    return c.json(
+      {
+        status: "unhealthy" as const,
+        model_loaded: false,
+        reason:
+          "API_KEYS is set but holds no usable key: every protected route answers 503 until it is fixed",
+        ...base,
+      },
+      503,
+    );
+  }
   let pointer: Awaited<ReturnType<typeof readPointer>>;
   try {
-    pointer = await readPointer(c.env.RECS, config);
+    pointer = await readPointer(c.env.RECS, config, deferOf(c));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     c.header("Retry-After", String(KV_RETRY_AFTER_SECONDS));

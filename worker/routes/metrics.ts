@@ -1,6 +1,8 @@
-// GET /metrics: what the live build holds and how the isolate cache is doing.
+// GET /metrics: what the live build holds and how the isolate cache is doing
+// (ttl_seconds: how old the pointer may grow before a background refresh).
 import { createRoute } from "@hono/zod-openapi";
 import { configOf } from "../config.js";
+import { deferOf } from "../defer.js";
 import { createRouter } from "../router.js";
 import { errorResponses, MetricsResponse, secured } from "../schemas.js";
 import { requirePointer, storeCacheStats } from "../store.js";
@@ -21,7 +23,7 @@ const metricsRoute = createRoute({
 
 export const metrics = createRouter().openapi(metricsRoute, async (c) => {
   const config = configOf(c.env);
-  const pointer = await requirePointer(c.env.RECS, config);
+  const pointer = await requirePointer(c.env.RECS, config, deferOf(c));
   c.header("Cache-Control", "no-store");
   return c.json(
     {

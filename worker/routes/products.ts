@@ -1,7 +1,8 @@
 // GET /products/sample: product ids to try, from the build's stored sample.
 import { createRoute } from "@hono/zod-openapi";
-import { cacheControl, configOf } from "../config.js";
+import { configOf } from "../config.js";
 import { DEFAULT_N, type JsonId, keys } from "../contract.js";
+import { deferOf } from "../defer.js";
 import { createRouter } from "../router.js";
 import { errorResponses, SampleQuery, SampleResponse, secured } from "../schemas.js";
 import { readValue, requirePointer } from "../store.js";
@@ -21,7 +22,7 @@ const sampleRoute = createRoute({
 export const products = createRouter().openapi(sampleRoute, async (c) => {
   const config = configOf(c.env);
   const { n } = c.req.valid("query");
-  const pointer = await requirePointer(c.env.RECS, config);
+  const pointer = await requirePointer(c.env.RECS, config, deferOf(c));
   const text = await readValue(c.env.RECS, config, keys.sample(pointer.version));
   let all: JsonId[] = [];
   try {
@@ -30,7 +31,7 @@ export const products = createRouter().openapi(sampleRoute, async (c) => {
   } catch {
     all = [];
   }
-  c.header("Cache-Control", cacheControl(config));
+  c.header("Cache-Control", config.dataCacheControl);
   c.header("X-Model-Version", pointer.version);
   return c.json(
     {

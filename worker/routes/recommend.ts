@@ -1,26 +1,26 @@
 // GET /recommend/:productId and POST /recommend/batch: pre-serialized audiences from KV.
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { accepts } from "hono/accepts";
 import { bodyLimit } from "hono/body-limit";
 import { audienceBody, audienceRequest, etagMatches } from "../audience.js";
 import { configOf } from "../config.js";
+import { deferOf } from "../defer.js";
 import type { AppEnv } from "../env.js";
-import { ApiError, validationError } from "../errors.js";
-import { baseHeaders, plainResponse } from "../middleware/response-headers.js";
-import { audienceContent, planAudience, resolveN } from "../recommend-answer.js";
+import { ApiError, noModel } from "../errors.js";
+import { baseHeaders } from "../middleware/response-headers.js";
+import { type AudienceFormat, audienceContent, planAudience, resolveN } from "../recommend-answer.js";
 import { createRouter } from "../router.js";
 import {
   BatchBody,
   BatchResponse,
   errorResponses,
   ProductParams,
-  plainRecommendInput,
   RecommendationResponse,
-  type RecommendInput,
   RecommendQuery,
   secured,
 } from "../schemas.js";
-import { cachedPointer, cachedValue, readValue, readValues, requirePointer } from "../store.js";
+import { livePointer, readValue, readValues, requirePointer, value } from "../store.js";
 
 // 100 ids of 64 characters fit in ~7 KB; anything far bigger is not a batch request.
 const MAX_BATCH_BYTES = 64 * 1024;
@@ -76,29 +76,10 @@ const batchRoute = createRoute({
   },
 });
 
-/**
- * GET's input. Nearly every request is plainly valid and takes the plain check (the same
- * rules as the schemas, see plainRecommendInput); anything else goes through the schemas,
- * which name the problem, in the order the route's validators would run them (query, then
- * path) and with the values they would see (a repeated query key as an array).
- */
-function recommendInput(c: Context<AppEnv>): RecommendInput {
-  const productId = c.req.param("productId") ?? "";
-  const queries = c.req.queries();
-  const plain = plainRecommendInput(productId, queries.n, queries.format);
-  if (plain) return plain;
-  const values = Object.entries(queries).map(([key, all]) => [key, all.length === 1 ? all[0] : all]);
-  const query = RecommendQuery.safeParse(Object.fromEntries(values));
-  if (!query.success) throw validationError(query.error);
-  const params = ProductParams.safeParse({ productId });
-  if (!params.success) throw validationError(params.error);
-  return { productId: params.data.productId, n: query.data.n, format: query.data.format };
-}
-
 export const recommend = createRouter().openapi(batchRoute, async (c) => {
   const config = configOf(c.env);
   const body = c.req.valid("json");
-  const pointer = await requirePointer(c.env.RECS, config);
+  const pointer = await requirePointer(c.env.RECS, config, deferOf(c));
   const n = resolveN(pointer, body.n);
   const requests = body.product_ids.map((id) => audienceRequest(pointer, String(id), n));
   const stored = await readValues(
@@ -116,23 +97,45 @@ export const recommend = createRouter().openapi(batchRoute, async (c) => {
   return c.body(`{"results":[${results.join(",")}]}`, 200) as never;
 });
 
-// Documented from the same schemas that validate it (recommendInput), served by a plain
-// route so that a valid request skips the schema machinery.
-recommend.openAPIRegistry.registerPath(getRoute);
-recommend.get("/:productId", async (c) => {
+// The route that carries the load: validated by the same schemas that document it, then
+// one plain record of headers and one Response (see middleware/response-headers.ts).
+recommend.openapi(getRoute, async (c) => {
   const config = configOf(c.env);
-  const input = recommendInput(c);
+  const { productId } = c.req.valid("param");
+  const query = c.req.valid("query");
   const kv = c.env.RECS;
-  const pointer = cachedPointer(kv) ?? (await requirePointer(kv, config));
-  // One plain record, one Response (see plainResponse): this is the route that carries the load.
-  const plan = planAudience(pointer, config, input, c.req.header("accept"), baseHeaders(c));
+  let pointer = livePointer(kv, config, deferOf(c));
+  if (pointer instanceof Promise) pointer = await pointer;
+  if (pointer === null) throw noModel();
+  const plan = planAudience(
+    pointer,
+    config,
+    productId,
+    query.n === undefined ? undefined : Number(query.n),
+    query.format ?? negotiatedFormat(c),
+    baseHeaders(c),
+  );
   // Decided from the pointer alone: a revalidation costs no read of the audience.
-  if (etagMatches(c.req.header("if-none-match"), plan.etag)) return plainResponse(c, null, 304, plan.headers);
-  let stored = cachedValue(kv, plan.req.recKey);
-  if (stored === undefined) stored = await readValue(kv, config, plan.req.recKey);
-  const fallback = stored === null ? await readValue(kv, config, plan.req.fallbackKey) : null;
-  return plainResponse(c, audienceContent(plan, stored, fallback), 200, plan.headers);
+  if (etagMatches(c.req.header("if-none-match"), plan.etag))
+    return new Response(null, { status: 304, headers: plan.headers });
+  let stored = value(kv, config, plan.req.recKey);
+  if (stored instanceof Promise) stored = await stored;
+  const fallback = stored === null ? await value(kv, config, plan.req.fallbackKey) : null;
+  return new Response(audienceContent(plan, stored, fallback), {
+    status: 200,
+    headers: plan.headers,
+  }) as never;
 });
+
+/** CSV when the Accept header prefers it (q-values honoured: text/csv;q=0 is a refusal), else JSON. */
+function negotiatedFormat(c: Context<AppEnv>): AudienceFormat {
+  const type = accepts(c, {
+    header: "Accept",
+    supports: ["application/json", "text/csv"],
+    default: "application/json",
+  });
+  return type === "text/csv" ? "csv" : "json";
+}
 
 // Anything deeper than one segment (an unencoded "/" in an id) or an empty id: the
 // same 422 as any other bad id, never a KV key.

@@ -1,15 +1,13 @@
 // GET /: the demo page for browsers (Accept: text/html), else a JSON index of the API.
 import { createRoute } from "@hono/zod-openapi";
 import { configOf } from "../config.js";
+import { DEFAULT_MAX_N } from "../contract.js";
+import { deferOf } from "../defer.js";
 import { renderDemoPage } from "../page/index.js";
 import { createRouter } from "../router.js";
 import { RootResponse } from "../schemas.js";
 import { maxVariant, readPointer } from "../store.js";
-
-export const SERVICE_VERSION = "0.1.0";
-
-// Without a published build the page still needs a limit for its n field.
-const DEFAULT_MAX_N = 100;
+import { SERVICE_VERSION } from "../version.js";
 
 /** A fresh nonce per page: only the page's own inline style and script may run. */
 function pageNonce(): string {
@@ -44,7 +42,7 @@ const rootRoute = createRoute({
 export const root = createRouter().openapi(rootRoute, async (c) => {
   const config = configOf(c.env);
   // The index must answer even when KV does not: it is how people find /health.
-  const pointer = await readPointer(c.env.RECS, config).catch(() => null);
+  const pointer = await readPointer(c.env.RECS, config, deferOf(c)).catch(() => null);
   c.header("Vary", "Accept", { append: true });
   c.header("Cache-Control", "no-cache");
   if (c.req.header("accept")?.includes("text/html")) {
@@ -54,8 +52,9 @@ export const root = createRouter().openapi(rootRoute, async (c) => {
     c.header("Referrer-Policy", "no-referrer");
     return c.html(
       renderDemoPage({
+        // Without a published build the page still needs a limit for its n field.
         maxN: pointer ? maxVariant(pointer) : DEFAULT_MAX_N,
-        authRequired: config.apiKeys.length > 0,
+        authRequired: config.auth !== "open",
         modelVersion: pointer?.version ?? null,
         nonce,
       }),
