@@ -3,7 +3,7 @@
 // go first when the characters held pass the bound. Misses (null) are kept too, which
 // keeps unknown products (the fallback path) just as cheap.
 
-export interface CacheStats {
+interface CacheStats {
   entries: number;
   chars: number;
   hits: number;

@@ -3,7 +3,7 @@
 import type { Bindings } from "./env.js";
 
 /** API keys off (no API_KEYS), on, or set without one usable key: then nothing protected is served. */
-export type AuthMode = "open" | "required" | "misconfigured";
+type AuthMode = "open" | "required" | "misconfigured";
 
 export interface Config {
   /** Age after which the isolate refreshes the pointer in the background, 0..60 s; 0 = no isolate cache. */

@@ -16,7 +16,7 @@ export type Bindings = Pick<Cloudflare.Env, "RECS"> &
     API_KEYS?: string;
   };
 
-export interface Variables {
+interface Variables {
   requestId: string;
   /** Who the rate limit counts against: `key:<index>` when a key was checked. */
   client?: string;

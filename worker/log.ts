@@ -3,33 +3,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "./env.js";
 
-export type LogLevel = "info" | "warn" | "error";
-
-/** Where a log line comes from: the request id the client was given, method and path. */
-export interface LogOrigin {
-  requestId: string;
-  method: string;
-  path: string;
-}
-
-export function logLine(
-  origin: LogOrigin,
-  level: LogLevel,
-  message: string,
-  fields: Record<string, unknown> = {},
-): void {
-  const line = JSON.stringify({
-    level,
-    request_id: origin.requestId,
-    method: origin.method,
-    path: origin.path,
-    message,
-    ...fields,
-  });
-  if (level === "error") console.error(line);
-  else if (level === "warn") console.warn(line);
-  else console.log(line);
-}
+type LogLevel = "info" | "warn" | "error";
 
 export function log(
   c: Context<AppEnv>,
@@ -37,5 +11,15 @@ export function log(
   message: string,
   fields: Record<string, unknown> = {},
 ): void {
-  logLine({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path }, level, message, fields);
+  const line = JSON.stringify({
+    level,
+    request_id: c.get("requestId"),
+    method: c.req.method,
+    path: c.req.path,
+    message,
+    ...fields,
+  });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
 }

@@ -7,7 +7,7 @@ const ID_RULE = "must be 1 to 64 characters of A-Z a-z 0-9 . _ -";
 const N_RULE = "must be an integer from 1 to the largest variant";
 
 /** A path or body id by the contract's id rule: the only ids that ever reach a KV key. */
-export const ProductId = z.string().regex(ID_PATTERN, ID_RULE);
+const ProductId = z.string().regex(ID_PATTERN, ID_RULE);
 
 export const ProductParams = z.object({
   productId: ProductId.openapi({
@@ -142,7 +142,7 @@ export const RootResponse = z
   })
   .openapi("Root");
 
-export const ErrorResponse = z
+const ErrorResponse = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi("Error");
 

@@ -131,3 +131,58 @@ describe("rate limit", () => {
     );
   });
 });
+
+describe("API_KEYS set without a usable key", () => {
+  beforeEach(() => seed());
+
+  for (const value of [" , ", "", ",,", "   "]) {
+    it(`fails closed for ${JSON.stringify(value)}: 503 on every protected route, and /health says why`, async () => {
+      const broken = { API_KEYS: value };
+      for (const path of [`/recommend/${KNOWN}`, "/products/sample", "/metrics"]) {
+        const asked: Record<string, string>[] = [
+          {},
+          { "x-api-key": "anything" },
+          { authorization: "Bearer  " },
+        ];
+        for (const headers of asked) {
+          const res = await call(path, { headers }, broken);
+          expect(res.status, path).toBe(503);
+          expect(res.headers.get("retry-after")).toBe("300");
+          expect((await errorOf(res)).code).toBe("auth_misconfigured");
+        }
+      }
+      const batch = await call(
+        "/recommend/batch",
+        { method: "POST", headers: { "content-type": "application/json" }, body: '{"product_ids":[42]}' },
+        broken,
+      );
+      expect(batch.status).toBe(503);
+      const health = await call("/health", undefined, broken);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({
+        status: "unhealthy",
+        auth: "misconfigured",
+        reason: expect.stringContaining("API_KEYS"),
+      });
+    });
+  }
+
+  it("still serves the open paths", async () => {
+    expect((await call("/openapi.json", undefined, { API_KEYS: " , " })).status).toBe(200);
+    expect((await call("/", undefined, { API_KEYS: " , " })).status).toBe(200);
+  });
+});
+
+describe("rate limit period", () => {
+  beforeEach(() => seed());
+
+  it("is the 429's Retry-After, as RATE_LIMIT_PERIOD_SECONDS states it", async () => {
+    const { limiter } = stubLimiter(0);
+    const res = await call(`/recommend/${KNOWN}`, undefined, {
+      RATE_LIMITER: limiter,
+      RATE_LIMIT_PERIOD_SECONDS: "10",
+    });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("10");
+  });
+});

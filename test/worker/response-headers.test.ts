@@ -1,4 +1,4 @@
-// The audience route builds its responses from one plain header record (plainResponse);
+// The audience route builds its responses from one plain header record (baseHeaders);
 // every other response gets the same record added after the route. Both ways must give
 // every response the request id, the security headers and CORS.
 

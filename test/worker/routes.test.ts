@@ -62,6 +62,21 @@ describe("GET /recommend/:productId", () => {
     expect((await res.text()).split("\n")[1]).toBe("900,1,1");
   });
 
+  it("negotiates the format by Accept's q-values: a refused or less preferred CSV is JSON", async () => {
+    const typeFor = async (accept: string) =>
+      (await call(`/recommend/${KNOWN}?n=5`, { headers: { accept } })).headers.get("content-type");
+    const json = "application/json; charset=utf-8";
+    const csv = "text/csv; charset=utf-8";
+    expect(await typeFor("text/csv;q=0")).toBe(json);
+    expect(await typeFor("text/csv;q=0, */*")).toBe(json);
+    expect(await typeFor("text/csv;q=0.2, application/json")).toBe(json);
+    expect(await typeFor("application/json;q=0.5, text/csv")).toBe(csv);
+    expect(await typeFor("text/html,application/xhtml+xml,*/*;q=0.8")).toBe(json);
+    // ?format decides over Accept.
+    const res = await call(`/recommend/${KNOWN}?n=5&format=json`, { headers: { accept: "text/csv" } });
+    expect(res.headers.get("content-type")).toBe(json);
+  });
+
   it("treats a pointer that breaks the contract as no model, reading no key from it", async () => {
     const { kv, reads } = countingKv();
     for (const bad of [

@@ -60,6 +60,17 @@ describe("n validation", () => {
     });
   }
 
+  it("says each problem once, though two checks of the value fail", async () => {
+    for (const path of [`/recommend/${KNOWN}?n=abc`, `/recommend/${KNOWN}?n=0`]) {
+      expect((await errorOf(await call(path))).message, path).toBe(
+        "n: must be an integer from 1 to the largest variant",
+      );
+    }
+    expect((await errorOf(await call("/products/sample?n=x"))).message).toBe(
+      "n: must be an integer from 1 to 100",
+    );
+  });
+
   it("names the build's largest variant as the limit", async () => {
     expect((await errorOf(await call(`/recommend/${KNOWN}?n=21`))).message).toBe(
       "n must be an integer from 1 to 20",

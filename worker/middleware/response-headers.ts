@@ -24,7 +24,7 @@ import type { AppEnv } from "../env.js";
  * origins) is what a response without it already allows; every header costs each request
  * (see docs/api.md), so one that changes nothing is left out.
  */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
   "Strict-Transport-Security": "max-age=15552000; includeSubDomains",
   "X-Content-Type-Options": "nosniff",
@@ -32,12 +32,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** Headers a cross-origin caller may read. */
-export const EXPOSED_HEADERS = "ETag,X-Model-Version,X-Request-Id,Retry-After,Content-Disposition";
+const EXPOSED_HEADERS = "ETag,X-Model-Version,X-Request-Id,Retry-After,Content-Disposition";
 
 /** An incoming X-Request-Id is kept when it is short and plain, so callers can trace. */
 const SANE_REQUEST_ID = /^[\w\-=]{1,128}$/;
 
-export function requestIdFor(incoming: string | null): string {
+function requestIdFor(incoming: string | null): string {
   return incoming !== null && SANE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
 }
 
@@ -47,7 +47,7 @@ export function requestIdFor(incoming: string | null): string {
  * stores: V8's cheapest way to build it. `request` is read only for its Origin, and only when
  * CORS has an allow-list.
  */
-export function baseHeadersFor(config: Config, requestId: string, request: Request): Record<string, string> {
+function baseHeadersFor(config: Config, requestId: string, request: Request): Record<string, string> {
   const headers: Record<string, string> = { ...SECURITY_HEADERS, "X-Request-Id": requestId };
   const origins = config.corsOrigins;
   if (origins === "*") {
