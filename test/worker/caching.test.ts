@@ -89,6 +89,8 @@ describe("isolate cache", () => {
       });
       expect(response.status).toBe(200);
       await waitOnExecutionContext(ctx);
+      // The refreshed pointer names the same version: its values are still held.
+      await call(`/recommend/${KNOWN}?n=5`, undefined, { RECS: kv, CACHE_TTL_SECONDS: "10" });
       expect(reads).toEqual(["meta/current", keys.rec(VERSION, KNOWN, 5), "meta/current"]);
     } finally {
       vi.useRealTimers();
