@@ -32,9 +32,13 @@ export function writeBenchSection(name: string, markdown: string, file = BENCH_F
 }
 
 /** A markdown table from rows of cells. */
+/** A markdown table from rows of cells, padded as the formatter pads it, so a fresh run passes lint. */
 export function table(head: string[], rows: (string | number)[][]): string {
-  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+  const all = [head, ...rows].map((cells) => cells.map(String));
+  const widths = head.map((_, i) => Math.max(3, ...all.map((cells) => (cells[i] ?? "").length)));
+  const line = (cells: string[]) => `| ${widths.map((w, i) => (cells[i] ?? "").padEnd(w)).join(" | ")} |`;
+  const rule = `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`;
+  return [line(all[0]), rule, ...all.slice(1).map(line)].join("\n");
 }
 
 export function peakRssMb(): number {
