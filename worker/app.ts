@@ -6,6 +6,7 @@ import { log } from "./log.js";
 import { auth } from "./middleware/auth.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { responseHeaders } from "./middleware/response-headers.js";
+import { favicon } from "./page/favicon.js";
 import { createRouter } from "./router.js";
 import { health } from "./routes/health.js";
 import { metrics } from "./routes/metrics.js";
@@ -26,6 +27,7 @@ app.route("/products", products);
 app.route("/health", health);
 app.route("/metrics", metrics);
 app.route("/", root);
+app.get("/favicon.ico", favicon);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {

@@ -1,7 +1,8 @@
-// The demo page in headless Chromium against the real worker on workerd, serving a sample
-// that the pipeline generated, built and published into a local KV. Expected audiences come
-// from the API itself (the page must show what the API answers), expected words from the
-// contract: DESIGN.md's default variants and the fallback note.
+// The demo page in headless Chromium against the real worker on workerd (bundled as wrangler
+// deploys it), serving a sample that the pipeline generated, built and published into a local
+// KV. Expected audiences come from the API itself (the page must show what the API answers),
+// expected words from the contract: the default variants and the fallback note. Any console
+// error fails a test unless the test provokes it on purpose.
 import { readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { Miniflare } from "miniflare";
@@ -36,18 +37,40 @@ afterEach(async () => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-async function openPage(
-  base: URL,
-  viewport: ViewportSize = { width: 1200, height: 900 },
-  bypassCSP = false,
-): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, bypassCSP });
+interface PageOptions {
+  viewport?: ViewportSize;
+  /** Only so the axe audit script can be injected; the page itself is unchanged. */
+  bypassCSP?: boolean;
+  /**
+   * Console errors the test provokes on purpose, matched against "text @ url": Chromium reports
+   * every API answer that is not 2xx as "Failed to load resource".
+   */
+  expectedErrors?: RegExp[];
+}
+
+/** Chromium's console line for an answer with one of these statuses from paths starting so. */
+function failedLoads(pathPattern: string, ...statuses: number[]): RegExp {
+  return new RegExp(
+    `^Failed to load resource: the server responded with a status of (${statuses.join("|")}) .* @ http://[^/]+${pathPattern}`,
+  );
+}
+
+const API_PATHS = "/(products|recommend|metrics|health)/?";
+
+async function openPage(base: URL, options: PageOptions = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1200, height: 900 },
+    acceptDownloads: true,
+    bypassCSP: options.bypassCSP ?? false,
+  });
   contexts.push(context);
   const page = await context.newPage();
   page.on("pageerror", (err) => pageErrors.push(err.message));
-  // The worker sends a nonce-based CSP with the page; anything it blocks is a bug here.
+  // A blocked inline script (CSP), a missing icon, a failed request nobody meant: all bugs.
   page.on("console", (msg) => {
-    if (msg.type() === "error" && msg.text().includes("Content Security Policy")) pageErrors.push(msg.text());
+    if (msg.type() !== "error") return;
+    const line = `${msg.text()} @ ${msg.location().url}`;
+    if (!options.expectedErrors?.some((pattern) => pattern.test(line))) pageErrors.push(line);
   });
   const res = await page.goto(base.href);
   expect(res?.status()).toBe(200);
@@ -79,6 +102,14 @@ function tableRows(page: Page): Promise<string[][]> {
 async function waitForRows(page: Page, count: number): Promise<string[][]> {
   await expect.poll(() => page.locator("#audience-rows tr").count(), { timeout: 10_000 }).toBe(count);
   return tableRows(page);
+}
+
+/** The part of HTMLImageElement the icon check uses (the Node-side tsconfig has no DOM types). */
+interface HTMLImageLike {
+  src: string;
+  naturalWidth: number;
+  naturalHeight: number;
+  decode(): Promise<void>;
 }
 
 const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -124,13 +155,28 @@ describe("the demo page, open API", () => {
       fromApi.sample_products.map(String),
     );
 
-    // DESIGN.md: default variants 5, 10, 20, 50, 100, so n goes up to 100.
+    // The contract's default variants are 5, 10, 20, 50, 100, so n goes up to 100.
     expect(await page.locator("#n-number").getAttribute("max")).toBe("100");
     expect(await page.locator("#n-range").getAttribute("max")).toBe("100");
 
     await expect.poll(() => page.locator("#health").textContent()).toContain("healthy");
     expect(await page.locator("#health").textContent()).toContain(sample.version);
     await expect.poll(() => page.locator("#metrics").textContent()).toContain("5, 10, 20, 50, 100");
+  });
+
+  it("serves its icon, so a visit logs no 404", async () => {
+    const res = await fetch(new URL("/favicon.ico", open.url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/x-icon");
+    const page = await openPage(open.url);
+    // Chromium decodes it as a 16x16 image (an undecodable icon would reject here).
+    const size = await page.evaluate(async () => {
+      const img = new (globalThis as unknown as { Image: new () => HTMLImageLike }).Image();
+      img.src = "/favicon.ico";
+      await img.decode();
+      return [img.naturalWidth, img.naturalHeight];
+    });
+    expect(size).toEqual([16, 16]);
   });
 
   it("shows a picked sample product's audience, and n sets the number of rows", async () => {
@@ -229,7 +275,12 @@ describe("the demo page, open API", () => {
   });
 
   it("explains bad input and API failures in words, never raw JSON", async () => {
-    const page = await openPage(open.url);
+    const page = await openPage(open.url, {
+      expectedErrors: [
+        failedLoads("/recommend/", 422, 429, 500, 503),
+        /^Failed to load resource: net::ERR_CONNECTION_REFUSED @ http:\/\/[^/]+\/recommend\//,
+      ],
+    });
     const error = page.locator("#error");
 
     await page.locator("#product-id").fill("not an id!");
@@ -357,7 +408,7 @@ describe("the demo page, open API", () => {
 
   it("passes axe-core's WCAG A/AA checks with an audience and the fallback notice on screen", async () => {
     // bypassCSP only so the audit script can be injected; the page itself is unchanged.
-    const page = await openPage(open.url, { width: 1200, height: 900 }, true);
+    const page = await openPage(open.url, { bypassCSP: true });
     await firstSampleId(page);
     await page.locator("#product-id").fill("brand-new-product-0001");
     await page.locator("#product-id").press("Enter");
@@ -367,7 +418,7 @@ describe("the demo page, open API", () => {
   });
 
   it("fits a phone screen without sideways scrolling", async () => {
-    const page = await openPage(open.url, { width: 360, height: 740 });
+    const page = await openPage(open.url, { viewport: { width: 360, height: 740 } });
     await firstSampleId(page);
     await page.locator("#samples button").first().click();
     await waitForRows(page, 10);
@@ -404,8 +455,15 @@ describe("the demo page, API keys on", () => {
     await secured?.mf.dispose();
   });
 
+  it("serves the page and its icon without a key", async () => {
+    for (const path of ["/", "/favicon.ico"]) {
+      const res = await fetch(new URL(path, secured.url), { headers: { Accept: "text/html" } });
+      expect(res.status, path).toBe(200);
+    }
+  });
+
   it("asks for a key, sends it as X-API-Key, and keeps it in sessionStorage only", async () => {
-    const page = await openPage(secured.url);
+    const page = await openPage(secured.url, { expectedErrors: [failedLoads(API_PATHS, 401)] });
     const keyField = page.getByRole("textbox", { name: "API key" });
     expect(await keyField.isVisible()).toBe(true);
     expect(await page.locator("#samples-state").textContent()).toBe(
@@ -469,7 +527,11 @@ describe("the demo page, API keys on", () => {
   });
 
   it("passes axe-core's WCAG A/AA checks at phone width with the key prompt and an error shown", async () => {
-    const page = await openPage(secured.url, { width: 360, height: 740 }, true);
+    const page = await openPage(secured.url, {
+      viewport: { width: 360, height: 740 },
+      bypassCSP: true,
+      expectedErrors: [failedLoads(API_PATHS, 401)],
+    });
     await page.locator("#product-id").fill("p1");
     await page.locator("#product-id").press("Enter");
     await expect
@@ -490,7 +552,7 @@ describe("the demo page before anything is published", () => {
   });
 
   it("says so in words in every part of the page", async () => {
-    const page = await openPage(empty.url);
+    const page = await openPage(empty.url, { expectedErrors: [failedLoads(API_PATHS, 503)] });
     expect(await page.locator("#model-version").textContent()).toBe("none published yet");
     await expect
       .poll(() => page.locator("#samples-state").textContent())

@@ -8,8 +8,8 @@ import { configOf } from "../config.js";
 import type { AppEnv } from "../env.js";
 import { ApiError, authMisconfigured } from "../errors.js";
 
-/** Monitors, the demo page and the API description stay reachable without a key. */
-export const OPEN_PATHS: ReadonlySet<string> = new Set(["/", "/health", "/openapi.json"]);
+/** Monitors, the demo page (with its icon) and the API description stay reachable without a key. */
+export const OPEN_PATHS: ReadonlySet<string> = new Set(["/", "/favicon.ico", "/health", "/openapi.json"]);
 
 const encoder = new TextEncoder();
 const sha256 = (text: string) => crypto.subtle.digest("SHA-256", encoder.encode(text));

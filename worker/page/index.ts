@@ -3,8 +3,8 @@
 // no web fonts) that talks to the same public API as every other client, so what a
 // marketer sees here is exactly what an integration gets.
 import { escapeToBuffer, type StringBuffer } from "hono/utils/html";
+import { clientScript } from "#page-script";
 import { ID_PATTERN } from "../contract.js";
-import { clientScript } from "./client.js";
 import { styles } from "./styles.js";
 
 export interface DemoPageOptions {
