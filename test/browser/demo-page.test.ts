@@ -4,137 +4,45 @@
 // expected words from the contract: the default variants and the fallback note. Any console
 // error fails a test unless the test provokes it on purpose.
 import { readFile, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import type { Miniflare } from "miniflare";
-import type { Browser, BrowserContext, Page, ViewportSize } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RecommendationResponse } from "../../worker/contract.js";
-import { launchChromium } from "./chromium.js";
+import {
+  API_PATHS,
+  accessibilityViolations,
+  closePages,
+  failedLoads,
+  type HTMLImageLike,
+  openPage,
+  startBrowser,
+  stopBrowser,
+  waitForRows,
+} from "./page-harness.js";
 import { type PublishedSample, publishSample, serveEmpty, serveSample } from "./published-sample.js";
 
 let sample: PublishedSample;
-let browser: Browser;
 let open: { mf: Miniflare; url: URL };
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // Chromium first: when it is missing, fail at once with the install hint.
-  browser = await launchChromium();
+  await startBrowser();
   sample = await publishSample();
   open = await serveSample(sample, "open");
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await stopBrowser();
   await open?.mf.dispose();
   if (sample) await rm(sample.dir, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  // An exception in the page's own script is a failure even when the page looked right.
-  expect(pageErrors.splice(0)).toEqual([]);
-});
-
-interface PageOptions {
-  viewport?: ViewportSize;
-  /** Only so the axe audit script can be injected; the page itself is unchanged. */
-  bypassCSP?: boolean;
-  /**
-   * Console errors the test provokes on purpose, matched against "text @ url": Chromium reports
-   * every API answer that is not 2xx as "Failed to load resource".
-   */
-  expectedErrors?: RegExp[];
-}
-
-/** Chromium's console line for an answer with one of these statuses from paths starting so. */
-function failedLoads(pathPattern: string, ...statuses: number[]): RegExp {
-  return new RegExp(
-    `^Failed to load resource: the server responded with a status of (${statuses.join("|")}) .* @ http://[^/]+${pathPattern}`,
-  );
-}
-
-const API_PATHS = "/(products|recommend|metrics|health)/?";
-
-async function openPage(base: URL, options: PageOptions = {}): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: options.viewport ?? { width: 1200, height: 900 },
-    acceptDownloads: true,
-    bypassCSP: options.bypassCSP ?? false,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  // A blocked inline script (CSP), a missing icon, a failed request nobody meant: all bugs.
-  page.on("console", (msg) => {
-    if (msg.type() !== "error") return;
-    const line = `${msg.text()} @ ${msg.location().url}`;
-    if (!options.expectedErrors?.some((pattern) => pattern.test(line))) pageErrors.push(line);
-  });
-  const res = await page.goto(base.href);
-  expect(res?.status()).toBe(200);
-  expect(res?.headers()["content-type"]).toMatch(/^text\/html/);
-  return page;
-}
+afterEach(closePages);
 
 async function api<T>(base: URL, path: string, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(new URL(path, base), { headers });
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
-}
-
-/** The audience table as text: [rank, customer, score] per row. */
-function tableRows(page: Page): Promise<string[][]> {
-  // The callback runs in the page; the Node-side tsconfig has no DOM types, hence the casts.
-  return page
-    .locator("#audience-rows tr")
-    .evaluateAll((rows) =>
-      rows.map((row) =>
-        Array.from(
-          (row as unknown as { children: ArrayLike<{ textContent: string | null }> }).children,
-          (cell) => (cell.textContent ?? "").trim(),
-        ),
-      ),
-    );
-}
-
-async function waitForRows(page: Page, count: number): Promise<string[][]> {
-  await expect.poll(() => page.locator("#audience-rows tr").count(), { timeout: 10_000 }).toBe(count);
-  return tableRows(page);
-}
-
-/** The part of HTMLImageElement the icon check uses (the Node-side tsconfig has no DOM types). */
-interface HTMLImageLike {
-  src: string;
-  naturalWidth: number;
-  naturalHeight: number;
-  decode(): Promise<void>;
-}
-
-const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** axe-core's WCAG 2.x A and AA rules (contrast, labels, names, roles) on the page as it is now. */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(
-            o: unknown,
-          ): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run({
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-    });
-    return result.violations.map(
-      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
-    );
-  });
-  return violations;
 }
 
 async function firstSampleId(page: Page): Promise<string> {
@@ -147,6 +55,10 @@ describe("the demo page, open API", () => {
   it("shows the live model, sample products and the API status", async () => {
     const page = await openPage(open.url);
     expect(await page.title()).toBe("Product audience explorer");
+    // A budget, not a timing: the page ships, as the deployed bundle renders it, with every
+    // browser visit to GET /.
+    const html = await (await fetch(open.url, { headers: { Accept: "text/html" } })).text();
+    expect(Buffer.byteLength(html)).toBeLessThan(40_000);
     expect(await page.locator("#model-version").textContent()).toBe(sample.version);
 
     const fromApi = await api<{ sample_products: (string | number)[] }>(open.url, "/products/sample?n=12");

@@ -80,9 +80,19 @@ export function renderDemoPage(options: DemoPageOptions): string {
   <section class="panel" aria-labelledby="query-title">
     <h2 id="query-title">Choose a product</h2>
     <form id="query-form" novalidate>
-      <label for="product-id">Product id</label>
-      <input id="product-id" name="product" type="text" maxlength="64" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="product-help">
-      <p id="product-help" class="help">Letters, digits, dots, dashes or underscores. A product the model has not seen gets the fallback audience.</p>
+      <label for="product-id">Product</label>
+      <div class="combo">
+        <input id="product-id" name="product" type="text" maxlength="100" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="product-options" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="product-help">
+        <ul id="product-options" class="listbox" role="listbox" aria-label="Matching products" hidden></ul>
+      </div>
+      <p id="product-help" class="help">Type a name and choose it with the arrow keys and Enter, or type a product id. A product the model has not seen gets the fallback audience.</p>
+      <p id="product-search-state" class="sr-only" role="status"></p>
+      <fieldset class="kinds" aria-describedby="kind-help">
+        <legend>Audience</legend>
+        <label class="choice"><input type="radio" name="kind" id="kind-prospects" value="prospects" checked> Prospects: likely new customers</label>
+        <label class="choice"><input type="radio" name="kind" id="kind-retarget" value="retarget"> Retarget: carted or wishlisted, never bought</label>
+        <p id="kind-help" class="help"></p>
+      </fieldset>
       <label for="n-number">Audience size</label>
       <div class="row">
         <input id="n-range" type="range" min="1" max="${maxN}" value="${n}" aria-label="Audience size slider" aria-describedby="n-help">
@@ -118,9 +128,50 @@ export function renderDemoPage(options: DemoPageOptions): string {
     <div class="table-wrap">
       <table id="audience" hidden>
         <caption class="sr-only">Customers ranked for the chosen product, best first</caption>
-        <thead><tr><th scope="col">Rank</th><th scope="col">Customer</th><th scope="col">Score</th></tr></thead>
+        <thead><tr><th scope="col">Rank</th><th scope="col">Customer</th><th scope="col">Score</th><th scope="col" id="reason-col" hidden>Why</th></tr></thead>
         <tbody id="audience-rows"></tbody>
       </table>
+    </div>
+  </section>
+
+  <section id="campaign" class="panel" aria-labelledby="campaign-title">
+    <h2 id="campaign-title">Campaign audience</h2>
+    <p class="help">One audience for several products: each customer once, with the product that fits them best, and a random holdout group left out of the campaign so its effect can be measured.</p>
+    <form id="campaign-form" novalidate>
+      <label for="campaign-product">Add a product</label>
+      <div class="row">
+        <div class="combo">
+          <input id="campaign-product" type="text" maxlength="1000" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="campaign-options" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="campaign-product-help">
+          <ul id="campaign-options" class="listbox" role="listbox" aria-label="Matching products" hidden></ul>
+        </div>
+        <button type="button" id="campaign-add" class="secondary">Add</button>
+      </div>
+      <p id="campaign-product-help" class="help">Type a name and choose it, or type product ids separated by commas and press Add.</p>
+      <p id="campaign-search-state" class="sr-only" role="status"></p>
+      <h3 id="campaign-list-title">Products in the campaign</h3>
+      <p id="campaign-empty" class="help">None yet.</p>
+      <ul id="campaign-products" class="chips" aria-labelledby="campaign-list-title"></ul>
+      <div class="fields">
+        <div><label for="campaign-n">Audience size</label><input id="campaign-n" type="number" min="1" max="1000" value="100" inputmode="numeric"></div>
+        <div><label for="campaign-holdout">Holdout share (%)</label><input id="campaign-holdout" type="number" min="0" max="50" step="0.5" value="10" inputmode="decimal"></div>
+        <div><label for="campaign-name">Campaign name (optional)</label><input id="campaign-name" type="text" maxlength="64" autocomplete="off" spellcheck="false"></div>
+      </div>
+      <button type="submit">Build the campaign audience</button>
+    </form>
+    <div id="campaign-results" aria-busy="false">
+      <div id="campaign-error" class="error" role="alert" hidden></div>
+      <p id="campaign-summary" aria-live="polite"></p>
+      <div id="campaign-actions" class="actions" hidden>
+        <button type="button" id="campaign-csv" class="secondary">Download CSV</button>
+      </div>
+      <p id="campaign-action-state" class="help" role="status"></p>
+      <div class="table-wrap">
+        <table id="campaign-table" hidden>
+          <caption class="sr-only">The campaign's customers, best first, with the product that gave each one and their group</caption>
+          <thead><tr><th scope="col">Rank</th><th scope="col">Customer</th><th scope="col">Score</th><th scope="col">Product</th><th scope="col">Group</th></tr></thead>
+          <tbody id="campaign-rows"></tbody>
+        </table>
+      </div>
     </div>
   </section>
 

@@ -17,7 +17,7 @@ header h1{margin:0;font-size:1.4rem;line-height:1.25}
 header p{margin:.25rem 0 0;color:#4b5563}
 main{display:grid;gap:1rem;padding:1rem;max-width:76rem;margin:0 auto;grid-template-columns:minmax(0,22rem) minmax(0,1fr);align-items:start}
 .panel{background:#fff;border:1px solid #d6dbe3;border-radius:.5rem;padding:1rem 1.25rem}
-#key-section,#status-section{grid-column:1/-1}
+#key-section,#status-section,#campaign{grid-column:1/-1}
 h2{margin:0 0 .75rem;font-size:1.15rem}
 h3{margin:1.25rem 0 .5rem;font-size:1rem}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
@@ -26,6 +26,20 @@ input[type=number]{width:6rem;flex:none}
 input[type=range]{flex:1;min-width:0;accent-color:#0b57d0;min-height:2.75rem}
 .row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
 .row input[type=password]{flex:1;width:auto;min-width:12rem}
+.combo{position:relative;flex:1;min-width:12rem}
+.listbox{position:absolute;z-index:2;left:0;right:0;top:100%;margin:.15rem 0 0;padding:.25rem 0;list-style:none;background:#fff;border:1px solid #6b7280;border-radius:.375rem;box-shadow:0 4px 12px #0002;max-height:18rem;overflow-y:auto}
+.option{display:flex;justify-content:space-between;gap:.75rem;padding:.5rem .75rem;min-height:2.75rem;align-items:center;cursor:pointer}
+.option[aria-selected=true]{background:#0b57d0;color:#fff}
+.option-id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;flex:none}
+fieldset.kinds{border:0;margin:.75rem 0 0;padding:0}
+fieldset.kinds legend{font-weight:600;padding:0;margin-bottom:.25rem}
+label.choice{display:flex;gap:.5rem;align-items:center;font-weight:400;margin:.25rem 0;min-height:2.75rem}
+label.choice input{width:1.25rem;height:1.25rem;accent-color:#0b57d0;flex:none}
+.fields{display:flex;gap:1rem;flex-wrap:wrap}
+.fields>div{flex:1;min-width:10rem}
+.chip{display:flex;align-items:center;gap:.4rem;border:1px solid #d6dbe3;border-radius:.375rem;padding:0 0 0 .6rem}
+td.reason{color:#1b1f24;font-size:.92rem;min-width:12rem}
+tr.held-out td{color:#4b5563}
 .help{margin:.25rem 0 0;color:#4b5563;font-size:.9rem}
 button{font:inherit;font-weight:600;min-height:2.75rem;padding:.5rem 1rem;border-radius:.375rem;border:1px solid #0b57d0;background:#0b57d0;color:#fff;cursor:pointer}
 button:hover{background:#0842a0}

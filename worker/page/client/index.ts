@@ -9,10 +9,16 @@
 // - wrangler.toml keeps esbuild's keep_names off: it would wrap inner functions in calls to a
 //   bundle-level helper that the browser does not have.
 // The browser tests run the page from wrangler's own bundle, so a break shows up there.
+import { mountCampaign } from "./campaign.js";
+import { mountCombobox } from "./combobox.js";
 import { createKit } from "./kit.js";
 import { type ClientParts, startPage } from "./page.js";
 
-const parts: { [K in keyof ClientParts]: ClientParts[K] } = { createKit };
+const parts: { [K in keyof ClientParts]: ClientParts[K] } = {
+  createKit,
+  mountCombobox,
+  mountCampaign,
+};
 
 const partsSource = Object.entries(parts)
   .map(([name, fn]) => `${name}:${fn.toString()}`)

@@ -5,19 +5,25 @@
 // - the API key lives in sessionStorage only and travels as X-API-Key.
 // Serialized with toString() (see index.ts): it may import types only, and reaches the other
 // parts of the script through its argument.
+import type { mountCampaign } from "./campaign.js";
+import type { mountCombobox } from "./combobox.js";
 import type { createKit } from "./kit.js";
 import type { AudienceAnswer, Facts, PageConfig, SampleAnswer } from "./types.js";
 
 export interface ClientParts {
   createKit: typeof createKit;
+  mountCombobox: typeof mountCombobox;
+  mountCampaign: typeof mountCampaign;
 }
+
+type AudienceKind = "prospects" | "retarget";
 
 export function startPage(parts: ClientParts): void {
   const configText = document.getElementById("page-config")?.textContent;
   const kit = parts.createKit(JSON.parse(configText || "{}") as PageConfig);
   const { config, byId, node, call, readJson, messageOf, ApiProblem } = kit;
   let maxN = config.maxN;
-  let current: { id: string; n: number; data: AudienceAnswer } | null = null;
+  let current: { id: string; n: number; kind: AudienceKind; data: AudienceAnswer } | null = null;
   // The last audience asked for, shown or not: entering a key retries it.
   let asked: { id: string; n: number } | null = null;
   let ticket = 0;
@@ -30,6 +36,13 @@ export function startPage(parts: ClientParts): void {
     keyForget: byId("key-forget"),
     form: byId<HTMLFormElement>("query-form"),
     product: byId<HTMLInputElement>("product-id"),
+    productOptions: byId("product-options"),
+    productSearchState: byId("product-search-state"),
+    productHelp: byId("product-help"),
+    kindRetarget: byId<HTMLInputElement>("kind-retarget"),
+    kindHelp: byId("kind-help"),
+    resultsTitle: byId("results-title"),
+    reasonColumn: byId("reason-col"),
     nRange: byId<HTMLInputElement>("n-range"),
     nNumber: byId<HTMLInputElement>("n-number"),
     nHelp: byId("n-max"),
@@ -121,6 +134,57 @@ export function startPage(parts: ClientParts): void {
   el.nRange.addEventListener("change", refreshOnN);
   el.nNumber.addEventListener("change", refreshOnN);
 
+  // ---- what the API offers, from its OpenAPI description ----
+  // An older deployment has no name search (asking would only fill the console with 404s) and
+  // ignores audience=retarget, which would show prospects under the retarget label. With no
+  // readable description, assume everything and let the routes' own answers (404) decide.
+  const described = (async (): Promise<{ search: boolean; retarget: boolean }> => {
+    try {
+      const res = await fetch("/openapi.json", { headers: { Accept: "application/json" } });
+      if (!res.ok) return { search: true, retarget: true };
+      const doc = (await res.json()) as {
+        paths?: Record<string, { get?: { parameters?: { name?: string }[] } }>;
+      };
+      const paths = Object.entries(doc.paths ?? {});
+      return {
+        search: paths.some(([path]) => path === "/products/search"),
+        retarget: paths.some(
+          ([path, item]) =>
+            path.startsWith("/recommend/") && (item.get?.parameters ?? []).some((p) => p.name === "audience"),
+        ),
+      };
+    } catch {
+      return { search: true, retarget: true };
+    }
+  })();
+  const searchable = described.then((api) => api.search);
+  void described.then((api) => {
+    if (api.retarget) return;
+    el.kindRetarget.disabled = true;
+    el.kindHelp.textContent = "This API does not offer retarget audiences yet.";
+  });
+
+  // ---- the product field: names through search, ids always ----
+  parts.mountCombobox(kit, {
+    input: el.product,
+    listbox: el.productOptions,
+    status: el.productSearchState,
+    searchable,
+    onChoose: (hit) => void showAudience(String(hit.product_id), el.nNumber.value.trim()),
+    onUnavailable: () => {
+      el.productHelp.textContent =
+        "This API has no name search: enter a product id (letters, digits, dots, dashes or underscores).";
+    },
+  });
+
+  // ---- prospects or retarget ----
+  const kind = (): AudienceKind => (el.kindRetarget.checked ? "retarget" : "prospects");
+  for (const radio of document.querySelectorAll<HTMLInputElement>("input[name=kind]")) {
+    radio.addEventListener("change", () => {
+      if (current && current.kind !== kind()) void showAudience(current.id, String(current.n));
+    });
+  }
+
   // ---- the audience ----
   el.form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -134,6 +198,7 @@ export function startPage(parts: ClientParts): void {
     el.meta.hidden = true;
     el.fallback.hidden = true;
     el.tbody.replaceChildren();
+    el.resultsTitle.textContent = "Audience";
   };
 
   const showAudience = async (id: string, nText: string): Promise<void> => {
@@ -147,6 +212,8 @@ export function startPage(parts: ClientParts): void {
       return showError(`The audience size must be a whole number from 1 to ${maxN}.`, el.nNumber);
     }
     const n = Number(nText);
+    const audience = kind();
+    const kindQuery = audience === "retarget" ? "&audience=retarget" : "";
     asked = { id, n };
     el.nNumber.value = String(n);
     el.nRange.value = String(n);
@@ -154,17 +221,18 @@ export function startPage(parts: ClientParts): void {
     el.results.setAttribute("aria-busy", "true");
     el.summary.textContent = `Loading the audience for product ${id}...`;
     try {
-      const res = await call(`/recommend/${encodeURIComponent(id)}?n=${n}`);
+      // explain=true adds a reason per customer; a deployment without reasons ignores it.
+      const res = await call(`/recommend/${encodeURIComponent(id)}?n=${n}${kindQuery}&explain=true`);
       const data = await readJson<AudienceAnswer | null>(res);
       if (mine !== ticket) return;
       if (!data || !Array.isArray(data.recommendations)) {
         throw new ApiProblem(res.status, "The API sent an answer this page could not read.");
       }
-      current = { id, n, data };
-      renderAudience(data, id);
+      current = { id, n, kind: audience, data };
+      renderAudience(data, id, audience);
       markSample(id);
       try {
-        history.replaceState(null, "", `#product=${encodeURIComponent(id)}&n=${n}`);
+        history.replaceState(null, "", `#product=${encodeURIComponent(id)}&n=${n}${kindQuery}`);
       } catch {
         // Sandboxed: no shareable link.
       }
@@ -178,8 +246,9 @@ export function startPage(parts: ClientParts): void {
     }
   };
 
-  const renderAudience = (data: AudienceAnswer, id: string): void => {
+  const renderAudience = (data: AudienceAnswer, id: string, audience: AudienceKind): void => {
     const recs = data.recommendations;
+    const explained = recs.some((r) => typeof r.reason?.text === "string");
     const scores = recs.map((r) => Number(r.score)).filter(Number.isFinite);
     const top = scores.length ? Math.max(...scores) : 0;
     const rows = recs.map((r) => {
@@ -196,16 +265,24 @@ export function startPage(parts: ClientParts): void {
       wrap.append(node("span", "score-value", kit.formatNumber(r.score, 4, true)), track);
       td.append(wrap);
       tr.append(td);
+      if (explained) tr.append(node("td", "reason", String(r.reason?.text ?? "")));
       return tr;
     });
     el.tbody.replaceChildren(...rows);
+    el.reasonColumn.hidden = !explained;
+    el.resultsTitle.textContent = data.product_name ? String(data.product_name) : "Audience";
     const who = `product ${id}`;
     const count = `${recs.length} ${recs.length === 1 ? "customer" : "customers"}`;
+    const retarget = audience === "retarget";
     el.summary.textContent = data.fallback
       ? `Fallback audience for ${who}: the top ${count} overall, because the model has not seen this product.`
       : recs.length
-        ? `Top ${count} for ${who}.`
-        : `The model has no customers to suggest for ${who}.`;
+        ? retarget
+          ? `${count} to win back for ${who}: they carted or wishlisted it and never bought it, newest first.`
+          : `Top ${count} for ${who}.`
+        : retarget
+          ? `No customer carted or wishlisted ${who} without buying it.`
+          : `The model has no customers to suggest for ${who}.`;
     el.fallback.hidden = !data.fallback;
     el.fallbackNote.textContent =
       data.note || "This product is new to the model, so this is the fallback audience.";
@@ -220,14 +297,19 @@ export function startPage(parts: ClientParts): void {
   el.csv.addEventListener("click", async () => {
     if (!current) return;
     const { id, n } = current;
+    const retarget = current.kind === "retarget";
     clearError();
     el.actionState.textContent = "Preparing the CSV...";
     try {
-      const res = await call(`/recommend/${encodeURIComponent(id)}?n=${n}&format=csv`, "text/csv");
+      const kindQuery = retarget ? "&audience=retarget" : "";
+      const res = await call(
+        `/recommend/${encodeURIComponent(id)}?n=${n}${kindQuery}&format=csv`,
+        "text/csv",
+      );
       if (!(res.headers.get("Content-Type") ?? "").includes("text/csv")) {
         throw new ApiProblem(res.status, "The API did not send a CSV file.");
       }
-      const filename = `audience-${id}-n${n}.csv`;
+      const filename = `${retarget ? "retarget" : "audience"}-${id}-n${n}.csv`;
       await kit.download(res, filename);
       el.actionState.textContent = `Downloaded ${filename}.`;
     } catch (err) {
@@ -410,6 +492,7 @@ export function startPage(parts: ClientParts): void {
   if (kit.hasKey()) el.keyState.textContent = "A key is set for this tab.";
   const params = new URLSearchParams(location.hash.slice(1));
   const wanted = params.get("product");
+  if (params.get("audience") === "retarget") el.kindRetarget.checked = true;
   const wantedN = params.get("n");
   if (wantedN && validN(wantedN)) {
     el.nNumber.value = wantedN;
@@ -417,6 +500,7 @@ export function startPage(parts: ClientParts): void {
   }
   void loadSamples();
   void refreshStatus();
+  parts.mountCampaign(kit, parts.mountCombobox, searchable);
   if (wanted) {
     el.product.value = wanted;
     void showAudience(wanted, el.nNumber.value.trim());

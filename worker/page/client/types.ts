@@ -12,14 +12,22 @@ export interface PageConfig {
   sampleSize: number;
 }
 
+export interface Reason {
+  kind?: string;
+  text?: string;
+}
+
 export interface Recommendation {
   customer_id: string | number;
   score: number;
   rank: number;
+  /** With explain=true, on a deployment that explains. */
+  reason?: Reason;
 }
 
 export interface AudienceAnswer {
   product_id?: string | number;
+  product_name?: string | null;
   recommendations: Recommendation[];
   count?: number;
   model_version?: string;
@@ -34,3 +42,33 @@ export interface SampleAnswer {
 }
 
 export type Facts = Record<string, unknown>;
+
+export interface ProductHit {
+  product_id: string | number;
+  product_name: string | null;
+  customers?: number;
+}
+
+export interface SearchAnswer {
+  query?: string;
+  results: ProductHit[];
+  count?: number;
+}
+
+export interface CampaignMember extends Recommendation {
+  product_id: string | number;
+  holdout: boolean;
+}
+
+export interface CampaignAnswer {
+  campaign?: string;
+  product_ids?: (string | number)[];
+  recommendations: CampaignMember[];
+  count?: number;
+  targeted?: number;
+  holdout?: number;
+  unknown_products?: (string | number)[];
+  model_version?: string;
+  generated_at?: string;
+  fallback?: boolean;
+}
