@@ -58,4 +58,10 @@ describe("renderDemoPage", () => {
     expect(html).not.toMatch(/@import|url\(/);
     expect(html).not.toMatch(/<script[^>]+src=|<link /);
   });
+
+  it("ends each of its two scripts exactly once: the inlined code cannot close its tag early", () => {
+    const html = renderDemoPage({ maxN: 100, authRequired: false, modelVersion: "v" });
+    expect(html.match(/<\/script/gi)).toHaveLength(2);
+    expect(html.trimEnd().endsWith("</script>\n</body>\n</html>")).toBe(true);
+  });
 });
