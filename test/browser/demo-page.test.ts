@@ -421,9 +421,9 @@ describe("the demo page, API keys on", () => {
         sessionStorage: { getItem(k: string): string | null };
         localStorage: { length: number };
       };
-      return { session: g.sessionStorage.getItem("product-audience.api-key"), local: g.localStorage.length };
+      return { tab: g.sessionStorage.getItem("product-audience.api-key"), local: g.localStorage.length };
     });
-    expect(stored).toEqual({ session: "key-two", local: 0 });
+    expect(stored).toEqual({ tab: "key-two", local: 0 });
     await page.locator("#samples button").first().click();
     await waitForRows(page, 10);
 
