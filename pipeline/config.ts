@@ -4,8 +4,12 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { DEFAULT_VARIANTS } from "../worker/contract.js";
 import { UsageError } from "./errors.js";
+import { parseEventDate } from "./ingest/dates.js";
 
 const weight = z.number().finite().nonnegative();
+const isoInstant = z.string().refine((s) => !Number.isNaN(parseEventDate(s)), {
+  message: "must be an ISO 8601 date, e.g. 2000-01-01 or 2031-12-31T23:59:59Z",
+});
 
 export const configSchema = z
   .object({
@@ -50,6 +54,18 @@ export const configSchema = z
       .refine((v) => new Set(v).size === v.length, { message: "must not repeat a value" })
       .transform((v) => [...v].sort((a, b) => a - b))
       .default([...DEFAULT_VARIANTS]),
+    /**
+     * Rows dated outside [earliest, latest] are rejected as `implausible_date`; defaults:
+     * 2000-01-01 and the run's clock plus one day. Left out of the defaults on purpose: a
+     * config without it serializes (and so fingerprints) as it does without the check.
+     */
+    plausibleDates: z
+      .object({ earliest: isoInstant.optional(), latest: isoInstant.optional() })
+      .strict()
+      .refine((w) => !w.earliest || !w.latest || parseEventDate(w.earliest) <= parseEventDate(w.latest), {
+        message: "earliest must not be after latest",
+      })
+      .optional(),
     /** How many published versions publish keeps (the live one included). */
     retainVersions: z.number().int().min(1).max(20).default(2),
   })

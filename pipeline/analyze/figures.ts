@@ -3,7 +3,7 @@
 
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
-import { REJECT_REASONS } from "../ingest/reasons.js";
+import { listedReasons } from "../ingest/reasons.js";
 import type { Stats } from "./stats.js";
 
 export interface TimePoint {
@@ -88,7 +88,10 @@ export function computeFigures(data: Interactions, stats: Stats): Figures {
     ],
     accounting: [
       { label: "kept", value: stats.ingest.rows_kept },
-      ...REJECT_REASONS.map((reason) => ({ label: reason, value: stats.ingest.rejected[reason] })),
+      ...listedReasons(stats.ingest).map((reason) => ({
+        label: reason,
+        value: stats.ingest.rejected[reason] ?? 0,
+      })),
     ],
   };
 }

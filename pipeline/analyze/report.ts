@@ -58,6 +58,7 @@ export interface ReportInput {
 export function renderReport({ stats, figures, charts, sources, generatedAt }: ReportInput): string {
   const s = stats;
   const rejected = Object.values(s.ingest.rejected).reduce((a, b) => a + b, 0);
+  const implausible = s.ingest.rejected.implausible_date ?? 0;
   const cards: [string, string][] = [
     ["rows read", fmt(s.ingest.rows_read)],
     ["rows kept", fmt(s.ingest.rows_kept)],
@@ -118,7 +119,10 @@ export function renderReport({ stats, figures, charts, sources, generatedAt }: R
       "accounting",
       "Ingest accounting",
       `Every row read is kept or rejected for exactly one reason: ${fmt(s.ingest.rows_read)} read = ${fmt(s.ingest.rows_kept)} kept + ${fmt(rejected)} rejected. ` +
-        `Each rejected row is in rejected.csv as read, with its line number.`,
+        `Each rejected row is in rejected.csv as read, with its line number.` +
+        (implausible > 0
+          ? ` Warning: ${fmt(implausible)} row(s) carried an implausible date (before 2000-01-01 or after the run's clock, by default; config plausibleDates) and were rejected as implausible_date: check the export.`
+          : ""),
       charts.accounting,
       table(["outcome", "rows", "share of rows read"], barsWithShare(figures.accounting, s.ingest.rows_read)),
     ),

@@ -5,7 +5,8 @@ import { loadConfig } from "../config.js";
 import { ingest } from "../ingest/ingest.js";
 import { totalRejected } from "../ingest/reasons.js";
 import { createProgress, formatCount } from "../progress.js";
-import { DEFAULT_OUT } from "./options.js";
+import { DEFAULT_OUT, prepareOutDir } from "./options.js";
+import { warnImplausibleDates } from "./warnings.js";
 
 interface AnalyzeOptions {
   out: string;
@@ -23,6 +24,7 @@ export function registerAnalyze(program: Command): void {
     .option("--quiet", "no progress output")
     .action(async (inputs: string[], opts: AnalyzeOptions) => {
       const config = await loadConfig(opts.config);
+      await prepareOutDir(opts.out);
       // Charts load vega in a worker thread, on the other core, while the ingest runs.
       preloadRenderer();
       const progress = createProgress({ label: "ingest", unit: "rows", quiet: opts.quiet });
@@ -32,6 +34,7 @@ export function registerAnalyze(program: Command): void {
         onProgress: (rows) => progress.update(rows),
       });
       progress.stop();
+      warnImplausibleDates(data.accounting, data.window, join(opts.out, REJECTED_FILE));
       const { statsPath, reportPath } = await writeAnalysis(data, opts.out);
       const a = data.accounting;
       process.stdout.write(

@@ -4,7 +4,8 @@ import { loadConfig } from "../config.js";
 import { evaluate } from "../model/evaluate.js";
 import { createProgress, formatCount } from "../progress.js";
 import { type BuildResult, build } from "../serialize/build.js";
-import { DEFAULT_OUT } from "./options.js";
+import { DEFAULT_OUT, prepareOutDir } from "./options.js";
+import { warnImplausibleDates } from "./warnings.js";
 
 export interface BuildCommandOptions {
   out: string;
@@ -20,6 +21,7 @@ export interface BuildCommandOptions {
 /** Shared by `build` and `run`: progress on stderr, the version on stdout. */
 export async function runBuild(inputs: string[], opts: BuildCommandOptions): Promise<BuildResult> {
   const config = await loadConfig(opts.config);
+  await prepareOutDir(opts.out);
   const bars = new Map<string, ReturnType<typeof createProgress>>();
   let reportLine: string | undefined;
   // vega loads on a worker thread while the ingest runs on this one.
@@ -50,6 +52,7 @@ export async function runBuild(inputs: string[], opts: BuildCommandOptions): Pro
     onProgress: (stage, done, total) => bars.get(stage)?.update(done, total),
   });
   for (const bar of bars.values()) bar.stop();
+  warnImplausibleDates(result.accounting, result.window, result.rejectedPath);
   if (!opts.quiet) {
     const m = result.manifest;
     process.stderr.write(

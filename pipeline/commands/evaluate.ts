@@ -1,28 +1,35 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { ingest } from "../ingest/ingest.js";
 import { DEFAULT_KS, evaluate, formatEvaluation } from "../model/evaluate.js";
-import { DEFAULT_OUT, intList } from "./options.js";
+import { createProgress } from "../progress.js";
+import { DEFAULT_OUT, intList, prepareOutDir } from "./options.js";
+import { warnImplausibleDates } from "./warnings.js";
 
 export function registerEvaluate(program: Command): void {
   program
     .command("evaluate")
     .description(
-      "Temporal hold-out: train on the first 80% of the time span, test on the rest; compare the model with random, activity-only and engagement-only audiences.",
+      "Temporal hold-out: train on the rows before the 0.8 quantile of event time, test on the rest; compare the model with random, activity-only and engagement-only audiences.",
     )
     .argument("<input...>", "CSV file(s), .csv.gz, or folder(s) of them")
     .option("--out <dir>", "output folder (evaluation.json goes here)", DEFAULT_OUT)
     .option("--k <list>", "cut-offs, comma-separated", intList("--k"), DEFAULT_KS)
     .option("--config <file>", "JSON config (blend, weights, exposure cap, ...)")
-    .action(async (inputs: string[], opts: { out: string; k: number[]; config?: string }) => {
+    .option("--quiet", "no progress output")
+    .action(async (inputs: string[], opts: { out: string; k: number[]; config?: string; quiet?: boolean }) => {
       const config = await loadConfig(opts.config);
-      const data = await ingest(inputs, { config });
+      await prepareOutDir(opts.out);
+      const progress = createProgress({ label: "ingest", unit: "rows", quiet: opts.quiet });
+      const data = await ingest(inputs, { config, onProgress: (rows) => progress.update(rows) }).finally(() =>
+        progress.stop(),
+      );
+      warnImplausibleDates(data.accounting, data.window);
       if (data.count === 0) throw new UsageError("no usable rows in the input: nothing to evaluate");
       const result = evaluate(data, config, { ks: opts.k });
-      await mkdir(opts.out, { recursive: true });
       const file = join(opts.out, "evaluation.json");
       await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${formatEvaluation(result)}\nwrote ${file}\n`);

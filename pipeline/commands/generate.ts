@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { DEFAULT_ROWS, generate } from "../generate/generate.js";
+import { DEFAULT_ROWS, generate, MAX_ROWS } from "../generate/generate.js";
 import { totalRejected } from "../ingest/reasons.js";
 import { createProgress, formatCount } from "../progress.js";
 import { positiveInt } from "./options.js";
@@ -8,8 +8,8 @@ export function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description("Write a realistic sample interaction log (shaped like the real export, see DATA.md).")
-    .option("--rows <n>", "number of data rows to write", positiveInt("--rows"), DEFAULT_ROWS)
-    .requiredOption("--out <file>", "CSV file to write")
+    .option("--rows <n>", `number of data rows to write (at most ${MAX_ROWS.toLocaleString("en-US")})`, positiveInt("--rows"), DEFAULT_ROWS)
+    .requiredOption("--out <file>", "CSV file to write (gzip-compressed when it ends in .gz)")
     .option("--seed <seed>", "seed: the same seed gives the same file", "1")
     .option(
       "--dirty",
@@ -24,8 +24,7 @@ export function registerGenerate(program: Command): void {
         out: opts.out,
         dirty: opts.dirty,
         onProgress: (done) => progress.update(done, opts.rows),
-      });
-      progress.stop();
+      }).finally(() => progress.stop());
       const injected = totalRejected({ rows_read: 0, rows_kept: 0, rejected: result.injected });
       process.stdout.write(
         `wrote ${opts.out}: ${formatCount(result.rows)} rows, ${formatCount(result.customers)} customers, ${formatCount(result.products)} products` +

@@ -1,5 +1,7 @@
 // Option parsers shared by the commands; a bad value is a one-line usage error.
+import { mkdir, stat } from "node:fs/promises";
 import { InvalidArgumentError } from "commander";
+import { UsageError } from "../errors.js";
 
 export function positiveInt(name: string) {
   return (value: string): number => {
@@ -20,3 +22,24 @@ export function intList(name: string) {
 }
 
 export const DEFAULT_OUT = "out";
+
+/**
+ * Makes the output folder (`--out`) before any input is read, so a path that is a file or
+ * cannot be created fails at once with one line, not after a whole ingest.
+ */
+export async function prepareOutDir(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info && !info.isDirectory()) throw new UsageError(`--out ${dir} is a file, not a folder`);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const reason =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "a part of the path is a file"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : (err as Error).message;
+    throw new UsageError(`--out ${dir} cannot be created: ${reason}`);
+  }
+}

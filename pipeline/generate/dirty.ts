@@ -1,11 +1,11 @@
 // `generate --dirty`: what raw exports hold besides clean rows, each kind built so it
 // fails exactly one ingest check, and counted, so a test can hold the ingest's
 // accounting to the numbers injected here.
-import type { RejectReason } from "../ingest/reasons.js";
+import type { ListedReason } from "../ingest/reasons.js";
 import type { Rng } from "./random.js";
 
 /** Per 500,000 clean rows; DATA.md names 1,500 exact duplicates in the real export. */
-export const DIRTY_RATES: Partial<Record<RejectReason, number>> = {
+export const DIRTY_RATES: Partial<Record<ListedReason, number>> = {
   duplicate: 1500,
   missing_customer_id: 120,
   missing_product_id: 80,
@@ -18,7 +18,7 @@ export const DIRTY_RATES: Partial<Record<RejectReason, number>> = {
 
 export const BOT_CUSTOMERS = 3;
 
-export type DirtyKind = Exclude<RejectReason, "bot">;
+export type DirtyKind = Exclude<ListedReason, "bot">;
 
 export interface CleanRow {
   customer: string;

@@ -3,11 +3,8 @@
 // and names with brand, model and variant words. It also carries structure a good
 // model can find: customers keep to a home brand and model family.
 // With `dirty`, it adds what raw exports hold (see dirty.ts) and says how much of each.
-import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
 import { UsageError } from "../errors.js";
-import { emptyAccounting, type RejectReason } from "../ingest/reasons.js";
+import { emptyAccounting, type ListedReason } from "../ingest/reasons.js";
 import { type Catalog, makeCatalog } from "./catalog.js";
 import {
   BOT_CUSTOMERS,
@@ -18,11 +15,18 @@ import {
   dirtyRow,
   messyEvent,
 } from "./dirty.js";
+import { type OutputFile, openOutput } from "./output.js";
 import { cumulativeOf, pickCumulative, type Rng, seededRandom } from "./random.js";
 
 export const PERIOD_START = Date.UTC(2022, 9, 1);
 export const PERIOD_END = Date.UTC(2023, 3, 1);
 export const DEFAULT_ROWS = 500_000;
+/**
+ * Every row is held in memory until the file is written in time order (about 100 bytes a
+ * row with the catalog): 20 times the real export fits in a few GB; far more would end in
+ * heap exhaustion after minutes of work instead of this one-line refusal.
+ */
+export const MAX_ROWS = 10_000_000;
 const DAY = 86_400_000;
 const PERIOD = PERIOD_END - PERIOD_START;
 
@@ -42,7 +46,7 @@ export interface GenerateResult {
   customers: number;
   products: number;
   /** How many rows of each kind the ingest must reject (all zero unless dirty). */
-  injected: Record<RejectReason, number>;
+  injected: Record<ListedReason, number>;
 }
 
 // Interactions per customer: DATA.md's 88.78% one-time, 11.07% with 2..5, 0.15% above,
@@ -121,13 +125,34 @@ function dirtyPlan(clean: number, rng: Rng): DirtyKind[] {
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
-  const rng = seededRandom(options.seed);
   const total = Math.max(0, Math.floor(options.rows));
   const dirty = options.dirty === true;
-  const injected = emptyAccounting().rejected;
+  if (total > MAX_ROWS)
+    throw new UsageError(
+      `--rows ${total} is more than this generator makes (at most ${MAX_ROWS.toLocaleString("en-US")}): write several files with different --seed values instead`,
+    );
   // A dirty file of `total` rows: the clean rows plus the injected ones add up to it.
   if (dirty && total < MIN_DIRTY_ROWS)
     throw new UsageError(`--dirty needs --rows of at least ${MIN_DIRTY_ROWS}`);
+  const out = await openOutput(options.out);
+  try {
+    const result = await generateInto(out, options, total, dirty);
+    await out.close();
+    return result;
+  } catch (err) {
+    await out.abandon();
+    throw err;
+  }
+}
+
+async function generateInto(
+  out: OutputFile,
+  options: GenerateOptions,
+  total: number,
+  dirty: boolean,
+): Promise<GenerateResult> {
+  const rng = seededRandom(options.seed);
+  const injected = emptyAccounting().rejected;
   const botRows = Array.from({ length: dirty ? botCount(total) : 0 }, () => 1001 + Math.floor(rng() * 800));
   const botTotal = botRows.reduce((a, b) => a + b, 0);
   const plan = dirty ? dirtyPlan(total, rng) : [];
@@ -169,10 +194,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const customerIds = catalog.distinctIds(customers + BOT_CUSTOMERS, 1000, rng);
   const order = timeOrder(timeOf);
 
-  await mkdir(dirname(options.out), { recursive: true });
-  const out = createWriteStream(options.out);
-  const write = (text: string) =>
-    out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once("drain", () => resolve()));
+  const write = (text: string) => out.write(text);
 
   // Dirty rows go after randomly chosen clean rows; bot rows after the clean rows of
   // their day, so the file stays roughly in time order as exports are.
@@ -222,9 +244,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     injected.bot += bots[botNext].rows.length;
   }
   await write(chunk);
-  await new Promise<void>((resolve, reject) =>
-    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-  );
   options.onProgress?.(written);
   return { rows: written, customers, products: usedCount, injected };
 }

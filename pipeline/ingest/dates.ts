@@ -80,3 +80,29 @@ export const MS_PER_DAY = 86_400_000;
 export function utcDay(ms: number): number {
   return Math.floor(ms / MS_PER_DAY);
 }
+
+/** Rows dated before this are implausible unless the config says otherwise (exports' "null" dates are 1970 or 0001). */
+export const DEFAULT_EARLIEST = "2000-01-01";
+
+/** Epoch-ms bounds, both inclusive, of the dates a row may carry. */
+export interface DateWindow {
+  min: number;
+  max: number;
+}
+
+/** The window from the config's `plausibleDates`, the latest defaulting to `now` plus one day. */
+export function plausibleWindow(
+  config: { plausibleDates?: { earliest?: string; latest?: string } },
+  now: Date,
+): DateWindow {
+  const w = config.plausibleDates;
+  return {
+    min: parseEventDate(w?.earliest ?? DEFAULT_EARLIEST),
+    max: w?.latest ? parseEventDate(w.latest) : now.getTime() + MS_PER_DAY,
+  };
+}
+
+/** `2000-01-01T00:00:00Z`-style text of a window bound, for messages. */
+export function formatBound(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+}

@@ -7,7 +7,14 @@ import { findBotCustomers } from "./bots.js";
 import { Dictionary } from "./columns.js";
 import { DuplicateIndex } from "./dedupe.js";
 import { TailThread, tailOffset } from "./parse-client.js";
-import { type Accounting, assertBalanced, emptyAccounting, type RejectReason } from "./reasons.js";
+import { type DateWindow, plausibleWindow } from "./dates.js";
+import {
+  type Accounting,
+  assertBalanced,
+  countRejected,
+  emptyAccounting,
+  type RejectReason,
+} from "./reasons.js";
 import { EARLY, type RecordBatch, readBatches, STATUS, STATUS_REASON } from "./record-batch.js";
 import { RejectLog, writeRejectedCsv } from "./rejected.js";
 import { RowStore } from "./rows.js";
@@ -28,12 +35,16 @@ export interface Interactions {
   /** Epoch milliseconds, UTC. */
   time: Float64Array;
   accounting: Accounting;
+  /** The dates a row could carry without being rejected as implausible_date. */
+  window?: DateWindow;
 }
 
 export interface IngestOptions {
   config: Config;
   /** Where rejected rows go; omitted means count them only. */
   rejectedPath?: string;
+  /** The clock the plausible-date window is relative to (default: now). */
+  now?: Date;
   /** Called every few thousand rows with the running total. */
   onProgress?: (rowsRead: number) => void;
   /** Parse the last file's tail on a second thread: true even for a small file, false never (default: when it is large enough to pay off). */
@@ -49,9 +60,10 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   const files = await resolveInputs(inputs);
   if (files.length > 0xffff) throw new UsageError(`too many input files (${files.length}); at most 65,535`);
   const accounting = emptyAccounting();
+  const window = plausibleWindow(config, options.now ?? new Date());
   const log = new RejectLog();
   const reject = (file: number, start: number, end: number, reason: RejectReason) => {
-    accounting.rejected[reason]++;
+    countRejected(accounting, reason);
     log.add(file, start, end, reason);
   };
 
@@ -125,15 +137,15 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   const last = files.length - 1;
   const offset =
     options.parseThread === false ? undefined : await tailOffset(files[last], options.parseThread === true);
-  const tail = offset === undefined ? undefined : new TailThread(files[last], last, offset);
+  const tail = offset === undefined ? undefined : new TailThread(files[last], last, offset, window);
   try {
     for (let f = 0; f < files.length; f++) {
       if (f === last && tail) {
-        const met = await readBatches(files[f], f, consume, { stopAt: offset });
+        const met = await readBatches(files[f], f, consume, { stopAt: offset, window });
         options.onTailThread?.(met);
         if (met) await tail.drain(consume);
       } else {
-        await readBatches(files[f], f, consume);
+        await readBatches(files[f], f, consume, { window });
       }
     }
   } finally {
@@ -198,6 +210,7 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
     event: es,
     time: ts,
     accounting,
+    window,
   };
 }
 

@@ -4,6 +4,7 @@
 import { open, stat } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
+import type { DateWindow } from "./dates.js";
 import { CONSUMED, type FromTailThread, STOP, type TailThreadData } from "./parse-protocol.js";
 import type { RecordBatch } from "./record-batch.js";
 import { isGzip } from "./sources.js";
@@ -51,13 +52,14 @@ export class TailThread {
   private wake: (() => void) | undefined;
   private ended = false;
 
-  constructor(file: string, fileIndex: number, offset: number) {
+  constructor(file: string, fileIndex: number, offset: number, window: DateWindow) {
     const data: TailThreadData = {
       file,
       fileIndex,
       offset,
       shared: this.flags.buffer as SharedArrayBuffer,
       maxInFlight: MAX_IN_FLIGHT,
+      window,
     };
     this.worker = new Worker(new URL("./parse-worker.mjs", import.meta.url), { workerData: data });
     this.worker.on("message", (m: FromTailThread) => this.push(m));

@@ -1,4 +1,5 @@
 // Messages between the ingest and its tail thread (parse-thread.ts, parse-client.ts).
+import type { DateWindow } from "./dates.js";
 import type { RecordBatch } from "./record-batch.js";
 
 export interface TailThreadData {
@@ -9,6 +10,7 @@ export interface TailThreadData {
   /** Int32 flags shared with the thread: [CONSUMED] batches the ingest has finished, [STOP] set to abandon. */
   shared: SharedArrayBuffer;
   maxInFlight: number;
+  window: DateWindow;
 }
 
 export const CONSUMED = 0;

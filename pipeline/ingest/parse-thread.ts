@@ -10,7 +10,7 @@ import { CONSUMED, type FromTailThread, STOP, type TailThreadData } from "./pars
 import { type RecordBatch, readBatches, readHead } from "./record-batch.js";
 
 const port = parentPort!;
-const { file, fileIndex, offset, shared, maxInFlight } = workerData as TailThreadData;
+const { file, fileIndex, offset, shared, maxInFlight, window } = workerData as TailThreadData;
 const flags = new Int32Array(shared);
 let posted = 0;
 
@@ -40,7 +40,7 @@ try {
   // The ingest reads the same header first and fails on it before it gets here; a header
   // that reads differently now means the file changed underneath.
   if (!head) throw new Error(`${file}: the header row could not be read again`);
-  await readBatches(file, fileIndex, post, { from: { offset, head } });
+  await readBatches(file, fileIndex, post, { from: { offset, head }, window });
   port.postMessage({ type: "done" } satisfies FromTailThread);
 } catch (err) {
   if (!(err instanceof Stopped)) {

@@ -6,7 +6,7 @@
 
 import { isValidId } from "../../worker/contract.js";
 import { UsageError } from "../errors.js";
-import { parseEventDate } from "./dates.js";
+import { type DateWindow, parseEventDate } from "./dates.js";
 import { type ColumnMap, mapHeader } from "./header.js";
 import { readCsv } from "./read-csv.js";
 import type { RejectReason } from "./reasons.js";
@@ -18,10 +18,11 @@ export const STATUS = {
   ok: 0,
   invalidDate: 1,
   invalidId: 2,
-  malformed: 3,
-  missingCustomer: 4,
-  missingProduct: 5,
-  missingEvent: 6,
+  implausibleDate: 3,
+  malformed: 4,
+  missingCustomer: 5,
+  missingProduct: 6,
+  missingEvent: 7,
 } as const;
 
 /** Statuses from here on are decided before the event is looked at. */
@@ -31,6 +32,7 @@ export const STATUS_REASON: readonly (RejectReason | undefined)[] = [
   undefined,
   "invalid_date",
   "invalid_id",
+  "implausible_date",
   "malformed_row",
   "missing_customer_id",
   "missing_product_id",
@@ -74,6 +76,8 @@ export interface FileHead {
 }
 
 export interface Segment {
+  /** Dates outside it are implausible; without it every parseable date is kept. */
+  window?: DateWindow;
   /** Read from this byte offset (where a record starts) with the file's head, instead of from the top. */
   from?: { offset: number; head: FileHead };
   /** Stop after a record that ends exactly at this byte offset. */
@@ -108,6 +112,8 @@ export async function readBatches(
   let columns: ColumnMap | undefined = from && mapHeader(from.head.header, file);
   let width = from ? from.head.header.length : 0;
   const stopAt = segment.stopAt ?? -1;
+  const minTime = segment.window?.min ?? Number.NEGATIVE_INFINITY;
+  const maxTime = segment.window?.max ?? Number.POSITIVE_INFINITY;
   let batch = emptyBatch(fileIndex);
   const add = (status: number, start: number, end: number): number => {
     const i = batch.count++;
@@ -152,7 +158,9 @@ export async function readBatches(
               ? STATUS.invalidDate
               : !isValidId(cid) || !isValidId(pid)
                 ? STATUS.invalidId
-                : STATUS.ok;
+                : t < minTime || t > maxTime
+                  ? STATUS.implausibleDate
+                  : STATUS.ok;
             batch.time[add(status, start, end)] = t;
             batch.text.push(cid, pid, ev.toLowerCase(), columns.name >= 0 ? record[columns.name].trim() : "");
           }

@@ -8,7 +8,7 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Column } from "./columns.js";
-import { REJECT_REASONS, type RejectReason } from "./reasons.js";
+import { ALL_REASONS, type RejectReason } from "./reasons.js";
 import { openInput } from "./sources.js";
 
 export const REJECTED_HEADER = "source,line,reason,raw";
@@ -17,7 +17,7 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-const REASON_CODE = new Map(REJECT_REASONS.map((r, i) => [r, i]));
+const REASON_CODE = new Map(ALL_REASONS.map((r, i) => [r, i]));
 
 /** Rejected records as (file, byte range, reason), in any order. */
 export class RejectLog {
@@ -64,7 +64,7 @@ export async function writeRejectedCsv(path: string, files: string[], log: Rejec
     const entries = order.subarray(i, j);
     for await (const { entry, line, raw } of extractRanges(files[f], log, entries)) {
       await write(
-        `${csvField(files[f])},${line},${REJECT_REASONS[log.reason.data[entry]]},${csvField(raw)}\n`,
+        `${csvField(files[f])},${line},${ALL_REASONS[log.reason.data[entry]]},${csvField(raw)}\n`,
       );
     }
     i = j;

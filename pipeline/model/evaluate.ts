@@ -1,7 +1,7 @@
-// `audience evaluate`: temporal hold-out evaluation (docs/model.md). Train on the first
-// 80% of the time span; for each test-period product also seen in training, the truth is
-// the customers who interacted with it in the test period and never before. Every model
-// ranks from the training part only, on the same split.
+// `audience evaluate`: temporal hold-out evaluation (docs/model.md). Train on the rows
+// before the 0.8 quantile of event time (split.ts); for each test-period product also seen
+// in training, the truth is the customers who interacted with it in the test period and
+// never before. Every model ranks from the training part only, on the same split.
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { activityOrder, fromGlobalOrder, randomAudience, seededRandom } from "./baselines.js";

@@ -1,5 +1,7 @@
-// The temporal hold-out: train on the first 80% of the time span, test on the rest.
-// The train part is re-indexed so customers and products that only appear in the test
+// The temporal hold-out: rows before the 0.8 quantile of event time train, the rest test.
+// A quantile of the rows, not a share of the time span: one row dated decades off would
+// otherwise stretch the span so that every other row lands on one side (the data
+// report's early/late split is cut the same way). The train part is re-indexed so customers and products that only appear in the test
 // period do not exist for the model (no leakage through empty engagement rows).
 import type { Interactions } from "../ingest/ingest.js";
 
@@ -10,14 +12,18 @@ export interface TemporalSplit {
   testRows: Int32Array;
 }
 
+/** The cut instant: the `trainShare` quantile of the rows' times, interpolated as numpy does. */
+export function splitInstant(data: Interactions, trainShare: number): number {
+  const sorted = data.time.slice(0, data.count).sort();
+  if (sorted.length === 0) return NaN;
+  const h = trainShare * (sorted.length - 1);
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
 export function splitByTime(data: Interactions, trainShare = 0.8): TemporalSplit {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let r = 0; r < data.count; r++) {
-    if (data.time[r] < min) min = data.time[r];
-    if (data.time[r] > max) max = data.time[r];
-  }
-  const cutoff = min + trainShare * (max - min);
+  const cutoff = splitInstant(data, trainShare);
   const test: number[] = [];
   for (let r = 0; r < data.count; r++) if (data.time[r] >= cutoff) test.push(r);
   return { cutoff, train: subsetRows(data, (r) => data.time[r] < cutoff), testRows: Int32Array.from(test) };

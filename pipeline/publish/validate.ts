@@ -2,13 +2,14 @@
 // problem is collected (each bad item with its file and index) and reported at once, so
 // an analyst fixes everything in one go instead of discovering it mid-upload.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { UsageError } from "../errors.js";
 import type { Manifest, ManifestPart } from "../serialize/manifest.js";
 import type { KvPair } from "../serialize/serialize.js";
 import { MAX_BULK_BYTES, MAX_BULK_PAIRS } from "./cloudflare.js";
+import { integrityProblems, type PartsFound } from "./integrity.js";
 
 /** Workers KV limits (developers.cloudflare.com/kv/platform/limits). */
 export const MAX_KEY_BYTES = 512;
@@ -77,13 +78,40 @@ function pointerProblems(m: Manifest): string[] {
   return problems;
 }
 
+/** Parts listed twice, and part files in kv/ the manifest does not list (a part dropped from it). */
+async function partListProblems(buildDir: string, manifest: Manifest): Promise<string[]> {
+  const problems: string[] = [];
+  const listed = new Set<string>();
+  for (const part of manifest.parts) {
+    if (listed.has(part.file)) problems.push(`manifest.json: ${part.file} is listed twice`);
+    listed.add(part.file);
+  }
+  let names: string[] = [];
+  try {
+    names = await readdir(join(buildDir, "kv"));
+  } catch {
+    // No kv/ folder: every listed part is reported missing below.
+  }
+  for (const name of names.sort()) {
+    const file = `kv/${name}`;
+    if (/^part-\d{4,}\.json$/.test(name) && !listed.has(file))
+      problems.push(`manifest.json: does not list ${file}, which the build holds`);
+  }
+  return problems;
+}
+
 /** Reads every part once; throws one UsageError listing every problem, or returns the parts with their samples. */
 export async function validateBuild(buildDir: string, manifest: Manifest): Promise<CheckedPart[]> {
-  const problems = pointerProblems(manifest);
+  const problems = [...pointerProblems(manifest), ...(await partListProblems(buildDir, manifest))];
   const checked: CheckedPart[] = [];
   let pairs = 0;
-  let sawMeta = false;
+  let metaText: string | undefined;
   const metaKey = keys.meta(manifest.version);
+  // Every fallback key any variant list could need is recognized here; which variants the
+  // build has is only known once its meta is read (it may sit in the last part).
+  const fallbackPrefix = `${keys.versionPrefix(manifest.version)}fallback/`;
+  const sampleKey = keys.sample(manifest.version);
+  const found: PartsFound = { valueBytes: 0, fileBytes: 0, requiredSeen: new Set() };
   for (const part of manifest.parts) {
     let buf: Buffer;
     try {
@@ -98,6 +126,9 @@ export async function validateBuild(buildDir: string, manifest: Manifest): Promi
       );
       continue;
     }
+    found.fileBytes += buf.length;
+    if (buf.length !== part.bytes)
+      problems.push(`${part.file}: ${buf.length} bytes, the manifest says ${part.bytes}`);
     if (buf.length > MAX_BULK_BYTES)
       problems.push(`${part.file}: ${buf.length} bytes (limit ${MAX_BULK_BYTES} per bulk request)`);
     let items: unknown;
@@ -116,7 +147,11 @@ export async function validateBuild(buildDir: string, manifest: Manifest): Promi
     if (list.some((p) => p.key === POINTER_KEY))
       problems.push(`${part.file}: holds ${POINTER_KEY}, which only the switch may write`);
     const meta = list.find((p) => p.key === metaKey);
-    sawMeta ||= meta !== undefined;
+    if (meta) metaText = meta.value;
+    for (const p of list) {
+      found.valueBytes += Buffer.byteLength(p.value);
+      if (p.key === sampleKey || p.key.startsWith(fallbackPrefix)) found.requiredSeen.add(p.key);
+    }
     pairs += list.length;
     // First, last, and the meta wherever it sits: rollback and status depend on it.
     const picks = new Set([list[0], list[list.length - 1], ...(meta ? [meta] : [])]);
@@ -127,7 +162,8 @@ export async function validateBuild(buildDir: string, manifest: Manifest): Promi
       problems.push(
         `manifest.json: counts.keys is ${manifest.counts.keys} but the parts hold ${pairs} pairs`,
       );
-    if (!sawMeta) problems.push(`no part holds ${metaKey}: rollback and status need it`);
+    if (metaText === undefined) problems.push(`no part holds ${metaKey}: rollback and status need it`);
+    else problems.push(...integrityProblems(manifest, metaText, found));
   }
   if (manifest.parts.length === 0) problems.push("manifest.json: the build has no parts");
   if (problems.length > 0) {

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { type BuildMeta, formatVersion, keys, type Pointer } from "../../worker/contract.js";
 import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
+import type { DateWindow } from "../ingest/dates.js";
 import { type Interactions, ingest } from "../ingest/ingest.js";
+import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
 import { MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
@@ -18,6 +20,9 @@ import type { ThreadResult } from "./serialize-protocol.js";
 
 /** Bump when the build output changes meaning, so old builds are not reused. */
 export const BUILD_FORMAT = 1;
+
+/** Each build's rejected rows, in its folder (and in OUT/ when a build keeps no row). */
+export const REJECTED_CSV = "rejected.csv";
 
 export interface BuildOptions {
   inputs: string[];
@@ -37,6 +42,10 @@ export interface BuildResult {
   version: string;
   dir: string;
   manifest: Manifest;
+  /** The ingest's row accounting, the plausible-date window it used, and where rejected.csv is. */
+  accounting: Accounting;
+  window?: DateWindow;
+  rejectedPath: string;
   reused: boolean;
   /** Wall-clock seconds per stage. */
   seconds: Record<string, number>;
@@ -115,14 +124,24 @@ export async function readSuppressList(file: string): Promise<Set<string>> {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   // Started first: the thread loads its modules while this one ingests.
   const thread = new SerializeThread();
+  const work: { dir?: string } = {};
   try {
-    return await buildWith(thread, options);
+    return await buildWith(thread, options, work);
+  } catch (err) {
+    // A failed build leaves nothing under builds/ (when every row was rejected,
+    // rejected.csv has moved to OUT/rejected.csv first).
+    if (work.dir) await rm(work.dir, { recursive: true, force: true });
+    throw err;
   } finally {
     await thread.terminate();
   }
 }
 
-async function buildWith(thread: SerializeThread, options: BuildOptions): Promise<BuildResult> {
+async function buildWith(
+  thread: SerializeThread,
+  options: BuildOptions,
+  work: { dir?: string },
+): Promise<BuildResult> {
   const { config } = options;
   const seconds: Record<string, number> = {};
   const cpuSeconds: Record<string, number> = {};
@@ -149,17 +168,26 @@ async function buildWith(thread: SerializeThread, options: BuildOptions): Promis
   const finalDir = join(buildsDir(options.outDir), version);
   const workDir = join(buildsDir(options.outDir), `.${version}.partial`);
   await rm(workDir, { recursive: true, force: true });
-  await mkdir(workDir, { recursive: true });
-
+  try {
+    await mkdir(workDir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`cannot create ${workDir}: ${(err as Error).message}`);
+  }
+  work.dir = workDir;
   const data = await timed("ingest", () =>
     ingest(files, {
       config,
-      rejectedPath: join(workDir, "rejected.csv"),
+      now,
+      rejectedPath: join(workDir, REJECTED_CSV),
       onProgress: (rows) => options.onProgress?.("ingest", rows),
     }),
   );
-  if (data.count === 0)
-    throw new UsageError("no usable rows in the input: nothing to build (see rejected.csv)");
+  if (data.count === 0) {
+    const kept = join(options.outDir, REJECTED_CSV);
+    await rm(kept, { force: true });
+    await rename(join(workDir, REJECTED_CSV), kept);
+    throw new UsageError(`no usable rows in the input: nothing to build (every row rejected: see ${kept})`);
+  }
   const ranking = await timed("prepare", () => rank(data, config, { suppress }));
   const extra = options.extraMeta ? await timed("evaluate", () => options.extraMeta!(data)) : undefined;
 
@@ -254,7 +282,17 @@ async function buildWith(thread: SerializeThread, options: BuildOptions): Promis
   await writeFile(join(workDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
   await rm(finalDir, { recursive: true, force: true });
   await rename(workDir, finalDir);
-  return { version, dir: finalDir, manifest, reused: false, seconds, cpuSeconds };
+  return {
+    version,
+    dir: finalDir,
+    manifest,
+    accounting: data.accounting,
+    window: data.window,
+    rejectedPath: join(finalDir, REJECTED_CSV),
+    reused: false,
+    seconds,
+    cpuSeconds,
+  };
 }
 
 /** The products worth showing first in a demo: the most interacted with, ties by id. */

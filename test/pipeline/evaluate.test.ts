@@ -10,7 +10,8 @@ import { tempDir } from "../helpers/tmp.js";
 import { config, interactions, type Row } from "./model-fixture.js";
 
 describe("evaluate", () => {
-  // Ten days, so the cut at 80% falls on 2022-10-09T00:00Z.
+  // Nine rows: the 0.8 quantile of their times is the 7th (h = 0.8 · 8 = 6.4, between
+  // two rows of 2022-10-10), so the cut falls on 2022-10-10T00:00Z.
   const rows: Row[] = [
     ["A", "p1", "cart", "2022-10-01T00:00:00Z"],
     ["B", "p1", "cart", "2022-10-02T00:00:00Z"],
@@ -23,11 +24,11 @@ describe("evaluate", () => {
     ["D", "p4", "cart", "2022-10-11T00:00:00Z"], // p4 unknown in train: not evaluated
   ];
 
-  it("splits at 80% of the time span and builds the truth from customers new to each product", () => {
+  it("splits at the 0.8 row quantile of event time and builds the truth from customers new to each product", () => {
     const e = evaluate(interactions(rows), config(), { ks: [5] });
     expect(e.split).toEqual({
       train_share: 0.8,
-      cutoff: "2022-10-09T00:00:00.000Z",
+      cutoff: "2022-10-10T00:00:00.000Z",
       train_rows: 4,
       test_rows: 5,
     });
