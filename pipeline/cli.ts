@@ -8,6 +8,7 @@ import { registerPublish } from "./commands/publish.js";
 import { registerRollback } from "./commands/rollback.js";
 import { registerRun } from "./commands/run.js";
 import { registerStatus } from "./commands/status.js";
+import { escapeControl } from "./errors.js";
 
 export function createProgram(): Command {
   const program = new Command("audience")
@@ -15,6 +16,8 @@ export function createProgram(): Command {
       "Product audience pipeline: ingest an interaction log, rank audiences, publish them to Workers KV.",
     )
     .showHelpAfterError("(run with --help for usage)")
+    // An option value or argument quoted back in an error must not drive the terminal.
+    .configureOutput({ outputError: (text, write) => write(escapeControl(text, true)) })
     .exitOverride();
   registerGenerate(program);
   registerAnalyze(program);
@@ -45,10 +48,11 @@ export function exitCodeFor(err: unknown): number {
   }
   const e = err as { exitCode?: number; message?: string; name?: string };
   if (e && (e.name === "UsageError" || e.name === "RunError")) {
-    process.stderr.write(`audience: error: ${e.message}\n`);
+    // Messages quote input (file names, header cells, ids): nothing in them may drive the terminal.
+    process.stderr.write(`audience: error: ${escapeControl(e.message ?? "", true)}\n`);
     return e.exitCode ?? 1;
   }
-  process.stderr.write(`audience: unexpected error: ${e?.message ?? String(err)}\n`);
+  process.stderr.write(`audience: unexpected error: ${escapeControl(e?.message ?? String(err), true)}\n`);
   if (process.env.DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
   return 1;
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { requireLocalStore } from "../publish/local.js";
 import { resolveTarget, type TargetOptions } from "../publish/open-target.js";
 import { withRedaction } from "../publish/redact.js";
 import { rollback } from "../publish/rollback.js";
@@ -19,6 +20,7 @@ export function registerRollback(program: Command): void {
     .option("--to <version>", "the version to switch to")
     .action(async (opts: RollbackOptions) => {
       const resolved = resolveTarget(opts);
+      if (resolved.kind === "local") await requireLocalStore(opts.persistTo);
       await withRedaction(resolved.secret, async () => {
         const target = await resolved.open();
         try {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { requireLocalStore } from "../publish/local.js";
 import { resolveTarget, type TargetOptions } from "../publish/open-target.js";
 import { withRedaction } from "../publish/redact.js";
 import { formatStatus, targetStatus } from "../publish/status.js";
@@ -17,6 +18,7 @@ export function registerStatus(program: Command): void {
     .option("--json", "print the status as JSON")
     .action(async (opts: StatusOptions) => {
       const resolved = resolveTarget(opts);
+      if (resolved.kind === "local") await requireLocalStore(opts.persistTo);
       await withRedaction(resolved.secret, async () => {
         const target = await resolved.open();
         try {

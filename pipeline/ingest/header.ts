@@ -1,5 +1,5 @@
 // Maps a CSV header to the columns the pipeline needs, case- and space-insensitively.
-import { UsageError } from "../errors.js";
+import { escapeControl, UsageError } from "../errors.js";
 
 export interface ColumnMap {
   customer: number;
@@ -10,6 +10,8 @@ export interface ColumnMap {
 }
 
 const REQUIRED = ["customer_id", "product_id", "event", "event_date"] as const;
+/** Every column the pipeline reads: none of them may be named twice. */
+const USED = [...REQUIRED, "product_name"] as const;
 
 /** `Customer ID`, `customer_id`, ` CUSTOMER_ID ` all become `customerid`. */
 export function normalizeHeader(name: string): string {
@@ -19,20 +21,38 @@ export function normalizeHeader(name: string): string {
     .replace(/[\s_]+/g, "");
 }
 
+/** A header name as it may appear in a message: trimmed, control characters escaped, quoted. */
+function shown(name: string): string {
+  return `"${escapeControl(name.trim())}"`;
+}
+
 export function mapHeader(header: string[], source: string): ColumnMap {
   const index = new Map<string, number>();
+  const seen = new Map<string, string[]>();
   header.forEach((h, i) => {
     const key = normalizeHeader(h);
-    if (key && key !== "index" && !index.has(key)) index.set(key, i);
+    if (!key || key === "index") return;
+    seen.set(key, [...(seen.get(key) ?? []), h]);
+    if (!index.has(key)) index.set(key, i);
   });
+  // Two columns that both match one name would make the choice between them silent.
+  const twice = USED.filter((c) => (seen.get(normalizeHeader(c))?.length ?? 0) > 1);
+  if (twice.length > 0) {
+    const named = twice.map((c) => `${c} (${seen.get(normalizeHeader(c))!.map(shown).join(", ")})`);
+    throw new UsageError(
+      `${escapeControl(source)}: column(s) named more than once: ${named.join("; ")}: keep one of each`,
+    );
+  }
   const missing = REQUIRED.filter((c) => !index.has(normalizeHeader(c)));
   if (missing.length > 0) {
     const found =
       header
-        .map((h) => h.trim())
+        .map((h) => escapeControl(h.trim()))
         .filter(Boolean)
         .join(", ") || "(none)";
-    throw new UsageError(`${source}: missing required column(s) ${missing.join(", ")} (found: ${found})`);
+    throw new UsageError(
+      `${escapeControl(source)}: missing required column(s) ${missing.join(", ")} (found: ${found})`,
+    );
   }
   return {
     customer: index.get("customerid")!,

@@ -57,8 +57,14 @@ export async function readCsv(file: string, sink: RecordSink, from?: ReadFrom): 
       parser.destroy();
       if (passThrough || err instanceof UsageError) return reject(err);
       const code = (err as { code?: string }).code;
+      // zlib says Z_BUF_ERROR when the compressed stream stops before its end (a cut-off
+      // download or copy), Z_DATA_ERROR when the bytes are not gzip at all.
       const detail =
-        code === "Z_DATA_ERROR" || code === "Z_BUF_ERROR" ? "not a valid gzip file" : err.message;
+        code === "Z_BUF_ERROR"
+          ? "the gzip file is truncated (it ends before its compressed data does)"
+          : code === "Z_DATA_ERROR"
+            ? "not a valid gzip file"
+            : err.message;
       reject(new UsageError(`${file}: cannot read: ${detail}`));
     };
     input.on("error", fail);

@@ -1,7 +1,9 @@
 // The local target: the same KV store `wrangler dev` reads (.wrangler/state/v3/kv,
 // namespace id from wrangler.toml), driven through Miniflare.
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
+import { UsageError } from "../errors.js";
 import type { KvPair } from "../serialize/serialize.js";
 import { collectKeys, type KvTarget } from "./target.js";
 
@@ -84,4 +86,17 @@ export async function openLocalTarget(
     inFlight: () => inFlight,
     close: () => mf.dispose(),
   };
+}
+
+/**
+ * For commands that only read (status, rollback): the local store must already exist.
+ * Opening Miniflare on a mistyped --persist-to would create that folder and report an
+ * empty store, hiding the typo.
+ */
+export async function requireLocalStore(persistDir = DEFAULT_LOCAL_PERSIST): Promise<void> {
+  const info = await stat(persistDir).catch(() => undefined);
+  if (!info?.isDirectory())
+    throw new UsageError(
+      `no local KV store at ${persistDir}: nothing was ever published there (check --persist-to; publish creates it)`,
+    );
 }

@@ -60,7 +60,7 @@ export function writeTinyBuild(
     config: {},
     stats: {},
     evaluation: null,
-    input: { files: [], hash: "x" },
+    input: { files: [], hash: "f".repeat(64) },
   };
   last.push({ key: keys.meta(version), value: JSON.stringify(meta) });
   const manifestParts = groups.map((group, i) => {
@@ -88,7 +88,14 @@ export function writeTinyBuild(
     fingerprint: "f".repeat(64),
     id_type: "number",
     variants: [5],
-    counts: { products: product, customers: 10, keys: total, bytes: 0, suppressed_customers: 0 },
+    // As a real build counts them: the values' UTF-8 bytes (publish checks this).
+    counts: {
+      products: product,
+      customers: 10,
+      keys: total,
+      bytes: groups.flat().reduce((n, p) => n + Buffer.byteLength(p.value), 0),
+      suppressed_customers: 0,
+    },
     parts: manifestParts,
     pointer,
   };

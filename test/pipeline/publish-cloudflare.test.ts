@@ -205,6 +205,7 @@ describe("validation before the first write", () => {
     writeFileSync(p1, text);
     const manifest = JSON.parse(readFileSync(join(b.dir, "manifest.json"), "utf8"));
     manifest.parts[0].sha256 = (await import("node:crypto")).createHash("sha256").update(text).digest("hex");
+    manifest.parts[0].bytes = Buffer.byteLength(text);
     writeFileSync(join(b.dir, "kv/part-0002.json"), "[]"); // no longer matches its hash
     manifest.pointer.version = V1;
     writeFileSync(join(b.dir, "manifest.json"), JSON.stringify(manifest));
