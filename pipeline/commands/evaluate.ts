@@ -20,18 +20,20 @@ export function registerEvaluate(program: Command): void {
     .option("--k <list>", "cut-offs, comma-separated", intList("--k"), DEFAULT_KS)
     .option("--config <file>", "JSON config (blend, weights, exposure cap, ...)")
     .option("--quiet", "no progress output")
-    .action(async (inputs: string[], opts: { out: string; k: number[]; config?: string; quiet?: boolean }) => {
-      const config = await loadConfig(opts.config);
-      await prepareOutDir(opts.out);
-      const progress = createProgress({ label: "ingest", unit: "rows", quiet: opts.quiet });
-      const data = await ingest(inputs, { config, onProgress: (rows) => progress.update(rows) }).finally(() =>
-        progress.stop(),
-      );
-      warnImplausibleDates(data.accounting, data.window);
-      if (data.count === 0) throw new UsageError("no usable rows in the input: nothing to evaluate");
-      const result = evaluate(data, config, { ks: opts.k });
-      const file = join(opts.out, "evaluation.json");
-      await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
-      process.stdout.write(`${formatEvaluation(result)}\nwrote ${file}\n`);
-    });
+    .action(
+      async (inputs: string[], opts: { out: string; k: number[]; config?: string; quiet?: boolean }) => {
+        const config = await loadConfig(opts.config);
+        await prepareOutDir(opts.out);
+        const progress = createProgress({ label: "ingest", unit: "rows", quiet: opts.quiet });
+        const data = await ingest(inputs, { config, onProgress: (rows) => progress.update(rows) }).finally(
+          () => progress.stop(),
+        );
+        warnImplausibleDates(data.accounting, data.window);
+        if (data.count === 0) throw new UsageError("no usable rows in the input: nothing to evaluate");
+        const result = evaluate(data, config, { ks: opts.k });
+        const file = join(opts.out, "evaluation.json");
+        await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+        process.stdout.write(`${formatEvaluation(result)}\nwrote ${file}\n`);
+      },
+    );
 }

@@ -8,7 +8,12 @@ export function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description("Write a realistic sample interaction log (shaped like the real export, see DATA.md).")
-    .option("--rows <n>", `number of data rows to write (at most ${MAX_ROWS.toLocaleString("en-US")})`, positiveInt("--rows"), DEFAULT_ROWS)
+    .option(
+      "--rows <n>",
+      `number of data rows to write (at most ${MAX_ROWS.toLocaleString("en-US")})`,
+      positiveInt("--rows"),
+      DEFAULT_ROWS,
+    )
     .requiredOption("--out <file>", "CSV file to write (gzip-compressed when it ends in .gz)")
     .option("--seed <seed>", "seed: the same seed gives the same file", "1")
     .option(

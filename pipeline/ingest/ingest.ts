@@ -5,9 +5,9 @@ import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
 import { findBotCustomers } from "./bots.js";
 import { Dictionary } from "./columns.js";
+import { type DateWindow, plausibleWindow } from "./dates.js";
 import { DuplicateIndex } from "./dedupe.js";
 import { TailThread, tailOffset } from "./parse-client.js";
-import { type DateWindow, plausibleWindow } from "./dates.js";
 import {
   type Accounting,
   assertBalanced,

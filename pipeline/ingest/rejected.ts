@@ -63,9 +63,7 @@ export async function writeRejectedCsv(path: string, files: string[], log: Rejec
     while (j < order.length && log.file.data[order[j]] === f) j++;
     const entries = order.subarray(i, j);
     for await (const { entry, line, raw } of extractRanges(files[f], log, entries)) {
-      await write(
-        `${csvField(files[f])},${line},${ALL_REASONS[log.reason.data[entry]]},${csvField(raw)}\n`,
-      );
+      await write(`${csvField(files[f])},${line},${ALL_REASONS[log.reason.data[entry]]},${csvField(raw)}\n`);
     }
     i = j;
   }

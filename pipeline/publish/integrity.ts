@@ -58,7 +58,8 @@ export function integrityProblems(manifest: Manifest, metaText: string, found: P
     );
   if (Array.isArray(meta.variants)) {
     for (const key of requiredKeys(manifest.version, meta.variants))
-      if (!found.requiredSeen.has(key)) problems.push(`no part holds ${key}, which the build's meta requires`);
+      if (!found.requiredSeen.has(key))
+        problems.push(`no part holds ${key}, which the build's meta requires`);
   }
   return problems;
 }
