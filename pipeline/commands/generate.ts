@@ -10,7 +10,7 @@ export function registerGenerate(program: Command): void {
     .description("Write a realistic sample interaction log (shaped like the real export, see DATA.md).")
     .option(
       "--rows <n>",
-      `number of data rows to write (at most ${MAX_ROWS.toLocaleString("en-US")})`,
+      `data rows to write (at most ${MAX_ROWS.toLocaleString("en-US")})`,
       positiveInt("--rows"),
       DEFAULT_ROWS,
     )

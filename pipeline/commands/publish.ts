@@ -83,6 +83,12 @@ export async function runPublish(buildDir: string, opts: PublishCommandOptions):
                 ? `; previously live: ${result.previous}`
                 : ""),
       );
+      if (result.publishOrderError) {
+        process.stderr.write(
+          `audience: warning: ${m.version} is live, but recording the publish order failed: ${result.publishOrderError} ` +
+            `(rollback without --to may fall back to build-time order)\n`,
+        );
+      }
       if (result.retention?.error) {
         process.stderr.write(
           `audience: warning: ${m.version} is live, but removing old versions failed: ${result.retention.error} ` +

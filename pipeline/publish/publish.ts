@@ -9,6 +9,7 @@ import { RunError, UsageError } from "../errors.js";
 import { type Manifest, readManifest } from "../serialize/manifest.js";
 import type { KvPair } from "../serialize/serialize.js";
 import { Checkpoint } from "./checkpoint.js";
+import { recordPublished } from "./publish-order.js";
 import { applyRetention, type RetentionPlan } from "./retention.js";
 import type { KvTarget } from "./target.js";
 import { type CheckedPart, type SampleKey, sha256, validateBuild } from "./validate.js";
@@ -38,6 +39,8 @@ export interface PublishResult {
   partsSkipped: number;
   partsSent: number;
   retention?: RetentionPlan & { error?: string };
+  /** The switch happened, but recording the publish order (for rollback) failed. */
+  publishOrderError?: string;
 }
 
 export async function readPart(buildDir: string, file: string, expectedSha256?: string): Promise<KvPair[]> {
@@ -185,6 +188,11 @@ export async function publish(
   }
   await checkpoint.switched(new Date());
   const result: PublishResult = { manifest, previous, partsSkipped: skipped.length, partsSent: todo.length };
+  try {
+    await recordPublished(target, version);
+  } catch (err) {
+    result.publishOrderError = (err as Error).message;
+  }
 
   // Re-publishing the live version changes nothing, so there is nothing new to clean up
   // (and finding old versions without a previous one to anchor on means listing every key).

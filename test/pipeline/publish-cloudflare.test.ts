@@ -43,7 +43,8 @@ describe("publish --target cloudflare", () => {
     // 3 parts, then the pointer: the pointer's bulk write is the last write of all
     const writes = s.fake.requests.filter((q) => q.op === "write").map((q) => q.keys);
     expect(writes.slice(0, 3).sort()).toEqual([20, 20, 23]); // parts may land in any order
-    expect(writes[3]).toBe(1); // the pointer, alone and last
+    expect(writes[3]).toBe(1); // the pointer, alone, after every part
+    expect(writes[4]).toBe(1); // then the publish order rollback reads (meta/published)
     expect(s.fake.pointerHistory).toHaveLength(1);
     expect(s.fake.violations).toEqual([]);
   });
@@ -71,7 +72,8 @@ describe("publish --target cloudflare", () => {
     const r = await s.cli("publish", b.dir, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     const writes = s.fake.requests.filter((q) => q.op === "write");
-    expect(writes.map((q) => q.status)).toEqual([429, 200, 200]);
+    // The part (refused, then sent), the pointer, then the publish order (meta/published).
+    expect(writes.map((q) => q.status)).toEqual([429, 200, 200, 200]);
     expect(writes[1].at - writes[0].at).toBeGreaterThanOrEqual(1000);
     expectExactly(b);
   });

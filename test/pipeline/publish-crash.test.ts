@@ -89,7 +89,8 @@ describe("a publish killed mid-upload", () => {
     const r = await s.cli("publish", v2.dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("resuming: 2 of 6 part(s) already confirmed");
-    expect(s.fake.count("write", 200) - writesBefore).toBe(4 + 1); // four parts left, then the pointer
+    // four parts left, then the pointer, then the publish order (meta/published)
+    expect(s.fake.count("write", 200) - writesBefore).toBe(4 + 1 + 1);
     expect(s.fake.violations).toEqual([]);
     expect(snapshot(s.fake)).toEqual(snapshot(ref.fake));
     expect(JSON.parse(s.fake.store.get(POINTER_KEY)!).version).toBe(V2);

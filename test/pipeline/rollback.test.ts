@@ -50,6 +50,26 @@ describe("audience rollback", () => {
     expect(JSON.parse(s.fake.store.get(POINTER_KEY)!)).toEqual(v2.manifest.pointer);
   });
 
+  it("steps back in publish order, not build-time order", async () => {
+    // V2 is the newer build, but V1 was published after it.
+    const v2 = writeTinyBuild(root, V2, 1, 5);
+    const v1 = writeTinyBuild(root, V1, 1, 5);
+    expect((await s.cli("publish", v2.dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", v1.dir, "--quiet")).code).toBe(0);
+    expect(JSON.parse(s.fake.store.get("meta/published")!)).toEqual([V2, V1]);
+
+    const back = await s.cli("rollback");
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout.trim()).toBe(V2);
+    expect(JSON.parse(s.fake.store.get(POINTER_KEY)!)).toEqual(v2.manifest.pointer);
+    // Nothing was published before V2.
+    const none = await s.cli("rollback");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(
+      `no retained version older than the live ${V2}; pass --to with one of: ${V1}`,
+    );
+  });
+
   it("refuses a version that is gone or incomplete, and leaves the pointer alone", async () => {
     expect((await s.cli("publish", writeTinyBuild(root, V1, 1, 5).dir, "--quiet")).code).toBe(0);
     expect((await s.cli("publish", writeTinyBuild(root, V2, 1, 5).dir, "--quiet")).code).toBe(0);
