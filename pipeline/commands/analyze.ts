@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { preloadRenderer, REJECTED_FILE, writeAnalysis } from "../analyze/analyze.js";
 import { loadConfig } from "../config.js";
+import { plausibleWindow } from "../ingest/dates.js";
 import { ingest } from "../ingest/ingest.js";
 import { totalRejected } from "../ingest/reasons.js";
 import { createProgress, formatCount } from "../progress.js";
@@ -28,13 +29,15 @@ export function registerAnalyze(program: Command): void {
       // Charts load vega in a worker thread, on the other core, while the ingest runs.
       preloadRenderer();
       const progress = createProgress({ label: "ingest", unit: "rows", quiet: opts.quiet });
+      const now = new Date();
       const data = await ingest(inputs, {
         config,
+        now,
         rejectedPath: join(opts.out, REJECTED_FILE),
         onProgress: (rows) => progress.update(rows),
       });
       progress.stop();
-      warnImplausibleDates(data.accounting, data.window, join(opts.out, REJECTED_FILE));
+      warnImplausibleDates(data.accounting, plausibleWindow(config, now), join(opts.out, REJECTED_FILE));
       const { statsPath, reportPath } = await writeAnalysis(data, opts.out);
       const a = data.accounting;
       process.stdout.write(

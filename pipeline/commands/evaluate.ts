@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
+import { plausibleWindow } from "../ingest/dates.js";
 import { ingest } from "../ingest/ingest.js";
 import { DEFAULT_KS, evaluate, formatEvaluation } from "../model/evaluate.js";
 import { createProgress } from "../progress.js";
@@ -25,10 +26,13 @@ export function registerEvaluate(program: Command): void {
         const config = await loadConfig(opts.config);
         await prepareOutDir(opts.out);
         const progress = createProgress({ label: "ingest", unit: "rows", quiet: opts.quiet });
-        const data = await ingest(inputs, { config, onProgress: (rows) => progress.update(rows) }).finally(
-          () => progress.stop(),
-        );
-        warnImplausibleDates(data.accounting, data.window);
+        const now = new Date();
+        const data = await ingest(inputs, {
+          config,
+          now,
+          onProgress: (rows) => progress.update(rows),
+        }).finally(() => progress.stop());
+        warnImplausibleDates(data.accounting, plausibleWindow(config, now));
         if (data.count === 0) throw new UsageError("no usable rows in the input: nothing to evaluate");
         const result = evaluate(data, config, { ks: opts.k });
         const file = join(opts.out, "evaluation.json");

@@ -5,7 +5,7 @@ import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
 import { findBotCustomers } from "./bots.js";
 import { Dictionary } from "./columns.js";
-import { type DateWindow, plausibleWindow } from "./dates.js";
+import { plausibleWindow } from "./dates.js";
 import { DuplicateIndex } from "./dedupe.js";
 import { TailThread, tailOffset } from "./parse-client.js";
 import {
@@ -35,8 +35,6 @@ export interface Interactions {
   /** Epoch milliseconds, UTC. */
   time: Float64Array;
   accounting: Accounting;
-  /** The dates a row could carry without being rejected as implausible_date. */
-  window?: DateWindow;
 }
 
 export interface IngestOptions {
@@ -210,7 +208,6 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
     event: es,
     time: ts,
     accounting,
-    window,
   };
 }
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type BuildMeta, formatVersion, keys, type Pointer } from "../../worker/contract.js";
 import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
-import type { DateWindow } from "../ingest/dates.js";
+import { type DateWindow, plausibleWindow } from "../ingest/dates.js";
 import { type Interactions, ingest } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
@@ -287,7 +287,7 @@ async function buildWith(
     dir: finalDir,
     manifest,
     accounting: data.accounting,
-    window: data.window,
+    window: plausibleWindow(config, now),
     rejectedPath: join(finalDir, REJECTED_CSV),
     reused: false,
     seconds,

@@ -48,6 +48,20 @@ describe("implausible dates", () => {
     ]);
   });
 
+  it("the tail thread applies the same window", async () => {
+    const lines = Array.from(
+      { length: 400 },
+      (_, i) => `${i},10,cart,2022-10-01 10:00:${String(i % 60).padStart(2, "0")}`,
+    );
+    lines[350] = "9999,10,cart,2099-01-01 00:00:00";
+    const file = csv(dir, "thread.csv", lines);
+    for (const parseThread of [false, true]) {
+      const data = await ingest([file], { config: defaultConfig(), now: NOW, parseThread });
+      expect(data.accounting.rejected.implausible_date, `thread ${parseThread}`).toBe(1);
+      expect(data.customers, `thread ${parseThread}`).not.toContain("9999");
+    }
+  });
+
   it("the window's ends: 2000-01-01T00:00Z and now + 24 h are kept, a second outside is not", async () => {
     const edges = [
       "1,10,cart,2000-01-01T00:00:00Z",
