@@ -8,6 +8,7 @@ import { rateLimit } from "./middleware/rate-limit.js";
 import { responseHeaders } from "./middleware/response-headers.js";
 import { favicon } from "./page/favicon.js";
 import { createRouter } from "./router.js";
+import { audience } from "./routes/audience.js";
 import { health } from "./routes/health.js";
 import { metrics } from "./routes/metrics.js";
 import { products } from "./routes/products.js";
@@ -24,6 +25,7 @@ app.use(rateLimit);
 
 app.route("/recommend", recommend);
 app.route("/products", products);
+app.route("/audience", audience);
 app.route("/health", health);
 app.route("/metrics", metrics);
 app.route("/", root);

@@ -124,3 +124,45 @@ export function variantFor(n: number, variants: readonly number[]): number | und
 export function toJsonId(id: string, idType: IdType): JsonId {
   return idType === "number" ? Number(id) : id;
 }
+
+const DIGITS = /^\d+$/;
+
+/**
+ * The build's tie order between two ids: numeric ids as numbers (9 before 10), anything
+ * else as plain strings. Here so that the worker breaks ties exactly as the build does.
+ */
+export function compareIds(a: string, b: string): number {
+  if (a.length !== b.length && DIGITS.test(a) && DIGITS.test(b)) {
+    // Canonical integers (no leading zeros) order by length first; leading zeros fall through.
+    if (a[0] !== "0" && b[0] !== "0") return a.length - b.length;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---- campaign audiences (POST/GET /audience, `audience measure`) ----
+
+export const CAMPAIGN_MAX_PRODUCTS = MAX_BATCH_PRODUCTS;
+export const CAMPAIGN_DEFAULT_N = 100;
+export const CAMPAIGN_MAX_N = 1000;
+export const HOLDOUT_PCT_MAX = 50;
+/** The served CSV's header, which `audience measure` reads back. */
+export const CAMPAIGN_CSV_COLUMNS = ["customer_id", "score", "rank", "product_id", "holdout"] as const;
+
+export interface CampaignRecommendation extends Recommendation {
+  /** The campaign product that gave the customer's best score; null in a fallback answer. */
+  product_id: JsonId | null;
+  holdout: boolean;
+}
+
+export interface CampaignResponse {
+  campaign: string;
+  product_ids: JsonId[];
+  recommendations: CampaignRecommendation[];
+  count: number;
+  targeted: number;
+  holdout: number;
+  unknown_products: JsonId[];
+  model_version: string;
+  generated_at: string;
+  fallback: boolean;
+}

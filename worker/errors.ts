@@ -76,6 +76,9 @@ const FIELD_CODES: Record<string, string> = {
   product_ids: "invalid_product_ids",
   n: "invalid_n",
   format: "invalid_format",
+  products: "invalid_products",
+  holdout_pct: "invalid_holdout_pct",
+  campaign: "invalid_campaign",
 };
 
 /**

@@ -56,7 +56,7 @@ export const SampleQuery = z.object({
 });
 
 // Batch ids may be JSON numbers (as the reference API's clients send them) or strings.
-const BatchId = z.union([
+export const BatchId = z.union([
   ProductId,
   z.number().int(ID_RULE).nonnegative(ID_RULE).max(Number.MAX_SAFE_INTEGER, ID_RULE),
 ]);
