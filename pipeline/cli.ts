@@ -4,6 +4,7 @@ import { registerAnalyze } from "./commands/analyze.js";
 import { registerBuild } from "./commands/build.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerGenerate } from "./commands/generate.js";
+import { registerMeasure } from "./commands/measure.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerRollback } from "./commands/rollback.js";
 import { registerRun } from "./commands/run.js";
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerRollback(program);
   registerStatus(program);
   registerRun(program);
+  registerMeasure(program);
   return program;
 }
 

@@ -131,7 +131,9 @@ describe("POST /audience", () => {
 
   it("keeps a customer's holdout flag whatever n or product list", async () => {
     const a = await json(await post({ product_ids: [50], campaign: "spring", holdout_pct: 10 }));
-    const b = await json(await post({ product_ids: [51, 50, 42], n: 3, campaign: "spring", holdout_pct: 10 }));
+    const b = await json(
+      await post({ product_ids: [51, 50, 42], n: 3, campaign: "spring", holdout_pct: 10 }),
+    );
     const c = await json(await post({ product_ids: [51], campaign: "spring", holdout_pct: 10 }));
     expect(a.recommendations.find((r) => r.customer_id === 3)?.holdout).toBe(true);
     expect(c.recommendations.find((r) => r.customer_id === 3)?.holdout).toBe(true);

@@ -12,12 +12,7 @@ import {
   topCandidates,
   unionOf,
 } from "../campaign.js";
-import {
-  AudienceBody,
-  AudienceQuery,
-  CampaignResponse,
-  FormatQuery,
-} from "../campaign-schemas.js";
+import { AudienceBody, AudienceQuery, CampaignResponse, FormatQuery } from "../campaign-schemas.js";
 import { configOf } from "../config.js";
 import { CAMPAIGN_DEFAULT_N, CAMPAIGN_MAX_PRODUCTS, isValidId, keys } from "../contract.js";
 import type { AppEnv } from "../env.js";
@@ -56,7 +51,11 @@ const postRoute = createRoute({
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, "payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+        throw new ApiError(
+          413,
+          "payload_too_large",
+          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+        );
       },
     }),
   ] as const,
@@ -93,7 +92,11 @@ interface CampaignInput {
 function queryIds(products: string): string[] {
   const ids = products.split(",");
   if (ids.length > CAMPAIGN_MAX_PRODUCTS)
-    throw new ApiError(413, "too_many_products", `products: at most ${CAMPAIGN_MAX_PRODUCTS} product ids per campaign`);
+    throw new ApiError(
+      413,
+      "too_many_products",
+      `products: at most ${CAMPAIGN_MAX_PRODUCTS} product ids per campaign`,
+    );
   const bad = ids.flatMap((id, i) => (isValidId(id) ? [] : [i]));
   if (bad.length > 0) {
     const named = bad.slice(0, 10).map((i) => `products[${i}]`);
@@ -122,7 +125,12 @@ async function answer(c: Context<AppEnv>, input: CampaignInput, cacheControl: st
   else {
     const fallback = await readValue(kv, config, keys.fallback(pointer.version, variant));
     if (fallback === null)
-      throw new ApiError(503, "model_incomplete", "The published model is missing its fallback audience.", 60);
+      throw new ApiError(
+        503,
+        "model_incomplete",
+        "The published model is missing its fallback audience.",
+        60,
+      );
     candidates = fallbackCandidates(fallback);
   }
   const productIds = ids.map((id) => responseId(id, pointer));
@@ -135,7 +143,8 @@ async function answer(c: Context<AppEnv>, input: CampaignInput, cacheControl: st
     fallback: !known,
     holdoutPct: input.holdoutPct,
   });
-  const csv = input.format === "csv" || (input.format === undefined && c.req.header("accept")?.includes("text/csv"));
+  const csv =
+    input.format === "csv" || (input.format === undefined && c.req.header("accept")?.includes("text/csv"));
   c.header("Cache-Control", cacheControl);
   c.header("X-Model-Version", pointer.version);
   c.header("Vary", "Accept", { append: true });
