@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Miniflare } from "miniflare";
 import { machineLine, table, writeBenchSection } from "./lib/bench-report.js";
+import { benchCampaigns } from "./lib/campaign-bench.js";
 import { bundleWorker, startWorker } from "./lib/worker-runtime.js";
 
 // autocannon ships no types; these are the parts used here.
@@ -344,6 +345,7 @@ async function main(): Promise<void> {
     ].join("\n");
     writeBenchSection(RATE_LIMIT ? "serve-rate-limit" : "serve", markdown);
     process.stdout.write(`${markdown}\n`);
+    if (!RATE_LIMIT) await benchCampaigns(api.url, apiPid, sample.sample_products);
   } finally {
     for (const mf of workers) await mf.dispose().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
