@@ -132,6 +132,47 @@ export function batchCheckers(expected: AudienceExpectation[]): Checkers {
   return checkers;
 }
 
+/** `POST /audience`: a merged campaign audience of at most n customers, holdout counted. */
+export function campaignCheckers(productIds: string[], n: number): Checkers {
+  const recs = (r: Reply): Json[] | undefined =>
+    isObject(r.body) && Array.isArray(r.body.recommendations)
+      ? r.body.recommendations.filter(isObject)
+      : undefined;
+  const requested = new Set(productIds);
+  return {
+    "campaign: status 200": (r) => r.status === 200,
+    "campaign: count ≤ n, ranks 1..count": (r) => {
+      const rows = recs(r);
+      return (
+        rows !== undefined &&
+        isObject(r.body) &&
+        r.body.count === rows.length &&
+        rows.length <= n &&
+        rows.every((row, i) => row.rank === i + 1)
+      );
+    },
+    "campaign: scores never increase, each customer once": (r) => {
+      const rows = recs(r);
+      if (rows === undefined) return false;
+      const ids = new Set(rows.map((row) => String(row.customer_id)));
+      return (
+        ids.size === rows.length &&
+        rows.every(
+          (row, i) => typeof row.score === "number" && (i === 0 || row.score <= Number(rows[i - 1].score)),
+        )
+      );
+    },
+    "campaign: each customer from a requested product": (r) =>
+      recs(r)?.every((row) => requested.has(String(row.product_id))) ?? false,
+    "campaign: targeted + holdout = count": (r) =>
+      isObject(r.body) &&
+      typeof r.body.targeted === "number" &&
+      typeof r.body.holdout === "number" &&
+      r.body.targeted + r.body.holdout === r.body.count &&
+      recs(r)?.filter((row) => row.holdout === true).length === r.body.holdout,
+  };
+}
+
 /** `GET /products/sample?n=`: the ids the load scripts go on to request. */
 export function sampleCheckers(n: number): Checkers {
   return {

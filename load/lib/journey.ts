@@ -8,6 +8,7 @@ import {
   type AudienceExpectation,
   batchCheckers,
   type Checkers,
+  campaignCheckers,
   csvCheckers,
   errorCheckers,
   healthCheckers,
@@ -24,6 +25,7 @@ type Tags = Record<string, string>;
 const rateLimited = new Counter("rate_limited");
 
 const BATCH_SIZE = 10;
+const CAMPAIGN_SIZE = 10;
 
 function reply(res: { status: number; body: unknown }): Reply {
   if (res.status === 429) rateLimited.add(1);
@@ -81,6 +83,21 @@ export function postBatch(data: SetupData, expected: AudienceExpectation[], tags
   return verify(reply(res), batchCheckers(expected), tags);
 }
 
+/** A campaign of known products with a 10% holdout: the one route that merges audiences. */
+export function postCampaign(data: SetupData, productIds: string[], n: number, tags: Tags = {}): boolean {
+  const body = JSON.stringify({
+    product_ids: productIds.map((id) => jsonId(id, data)),
+    n,
+    holdout_pct: 10,
+    campaign: "k6-campaign",
+  });
+  const res = http.post(`${BASE_URL}/audience`, body, {
+    headers: headers({ "Content-Type": "application/json" }),
+    tags: { name: "POST /audience", endpoint: "campaign", ...tags },
+  });
+  return verify(reply(res), campaignCheckers(productIds, n), tags);
+}
+
 export function getSample(n: number, tags: Tags = {}): boolean {
   const res = http.get(`${BASE_URL}/products/sample?n=${n}`, {
     headers: headers(),
@@ -89,14 +106,14 @@ export function getSample(n: number, tags: Tags = {}): boolean {
   return verify(reply(res), sampleCheckers(n), tags);
 }
 
-/** One request of the mix: mostly known products, some new ones, a few batches and samples. */
+/** One request of the mix: mostly known products, some new ones, a few batches, campaigns and samples. */
 export function journey(data: SetupData, tags: Tags = {}): void {
   const roll = Math.random();
   if (roll < 0.85) {
     getAudience({ productId: pick(data.productIds), n: chooseN(data), fallback: false }, tags);
   } else if (roll < 0.93) {
     getAudience({ productId: unknownProductId(data), n: chooseN(data), fallback: true }, tags);
-  } else if (roll < 0.98) {
+  } else if (roll < 0.97) {
     const n = chooseN(data);
     const expected = Array.from({ length: BATCH_SIZE }, () => ({
       productId: pick(data.productIds),
@@ -104,6 +121,9 @@ export function journey(data: SetupData, tags: Tags = {}): void {
       fallback: false,
     }));
     postBatch(data, expected, tags);
+  } else if (roll < 0.98) {
+    const ids = Array.from({ length: CAMPAIGN_SIZE }, () => pick(data.productIds));
+    postCampaign(data, ids, 100, tags);
   } else {
     getSample(10, tags);
   }
@@ -126,6 +146,8 @@ export function fullTour(data: SetupData): void {
     ...data.productIds.slice(0, 3).map((productId) => ({ productId, n, fallback: false })),
     { productId: unknownProductId(data), n, fallback: true },
   ]);
+
+  postCampaign(data, data.productIds.slice(0, 3), 50);
 
   const csv = http.get(`${BASE_URL}/recommend/${encodeURIComponent(known)}?n=5&format=csv`, {
     headers: headers({ Accept: "text/csv" }),

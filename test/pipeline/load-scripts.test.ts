@@ -29,6 +29,8 @@ interface Faults {
   swappedRanks?: boolean;
   /** Unknown products answered with fallback: false. */
   hiddenFallback?: boolean;
+  /** A campaign answer whose holdout count disagrees with its flags. */
+  campaignMiscount?: boolean;
   /** An HTML page with status 200 instead of JSON. */
   htmlBody?: boolean;
   health?: ShimResponse;
@@ -73,6 +75,25 @@ function fakeApi(faults: Faults = {}): (req: ShimRequest) => ShimResponse {
     if (path === "/recommend/batch" && req.method === "POST") {
       const body = JSON.parse(req.body ?? "{}") as { product_ids: number[]; n: number };
       return json(200, { results: body.product_ids.map((id) => audience(id, body.n, faults)) });
+    }
+    if (path === "/audience" && req.method === "POST") {
+      const body = JSON.parse(req.body ?? "{}") as { product_ids: number[]; n: number };
+      const recommendations = body.product_ids.slice(0, body.n).map((id, i) => ({
+        customer_id: 7000 + i,
+        score: 1 - i / 100,
+        rank: i + 1,
+        product_id: id,
+        holdout: i === 0,
+      }));
+      const count = recommendations.length;
+      return json(200, {
+        campaign: "c",
+        product_ids: body.product_ids,
+        recommendations,
+        count,
+        targeted: count - 1,
+        holdout: faults.campaignMiscount ? 0 : 1,
+      });
     }
     const match = /^\/recommend\/([^/]+)$/.exec(path);
     if (match) {
@@ -159,6 +180,7 @@ describe("smoke: the full tour against the fake API", () => {
         "GET /recommend/101?n=6", // not a variant: cut from 10
         "GET /recommend/101?n=100",
         "POST /recommend/batch",
+        "POST /audience",
         "GET /recommend/101?n=5&format=csv",
         "GET /recommend/101?n=0",
         "GET /recommend/101?n=101",
@@ -198,6 +220,13 @@ describe("smoke: the full tour against the fake API", () => {
       "batch: fallback flagged as expected",
       "recommend: fallback flagged as expected",
     ]);
+  });
+
+  it("fails the campaign's holdout check when its count disagrees with the flags", async () => {
+    const smoke = await load("smoke");
+    const state = newState({ campaignMiscount: true });
+    smoke.default(smoke.setup());
+    expect(failedChecks(state)).toEqual(["campaign: targeted + holdout = count"]);
   });
 
   it("turns a 200 that is not JSON into failed checks, never an exception", async () => {
