@@ -264,3 +264,44 @@ describe("/audience errors", () => {
     expect((await errorOf(res)).code).toBe("malformed_request");
   });
 });
+
+describe("/audience in /openapi.json", () => {
+  it("documents both methods with the limits the schemas enforce and the answer's fields", async () => {
+    type Schema = { properties: Record<string, Record<string, unknown>>; required?: string[] };
+    const doc = (await (await call("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+      components: { schemas: Record<string, Schema> };
+    };
+    expect(Object.keys(doc.paths["/audience"]).sort()).toEqual(["get", "post"]);
+    expect(doc.paths["/audience"].get.parameters?.map((p) => p.name).sort()).toEqual([
+      "campaign",
+      "format",
+      "holdout_pct",
+      "n",
+      "products",
+    ]);
+    const request = doc.components.schemas.AudienceRequest.properties;
+    expect(request.product_ids.maxItems).toBe(100);
+    expect(request.n).toMatchObject({ minimum: 1, maximum: 1000, default: 100 });
+    expect(request.holdout_pct).toMatchObject({ minimum: 0, maximum: 50, default: 0 });
+    expect(Object.keys(doc.components.schemas.CampaignResponse.properties)).toEqual([
+      "campaign",
+      "product_ids",
+      "recommendations",
+      "count",
+      "targeted",
+      "holdout",
+      "unknown_products",
+      "model_version",
+      "generated_at",
+      "fallback",
+    ]);
+    expect(Object.keys(doc.components.schemas.CampaignRecommendation.properties)).toEqual([
+      "customer_id",
+      "score",
+      "rank",
+      "product_id",
+      "holdout",
+    ]);
+  });
+});

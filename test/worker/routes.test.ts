@@ -286,6 +286,7 @@ describe("GET /openapi.json", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/",
+      "/audience",
       "/health",
       "/metrics",
       "/products/sample",
