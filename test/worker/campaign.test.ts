@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type CampaignResponse, keys } from "../../worker/contract.js";
+import { resetStoreCache } from "../../worker/store.js";
 import { call, countingKv, errorOf, seed, VERSION } from "./fixtures.js";
 
 // The fixture build's largest variant is 20: a campaign reads that one.
@@ -189,6 +190,15 @@ describe("POST /audience", () => {
     counting.reads.length = 0;
     expect((await json(await send())).count).toBe(6);
     expect(counting.reads).toEqual([]);
+  });
+});
+
+describe("a changed value under the same key", () => {
+  it("is merged as it now reads, not as first parsed", async () => {
+    expect(rows(await json(await post({ product_ids: [50], n: 1 })))).toEqual([[1, 0.9, 50]]);
+    await store("50", [[77, 0.99]]);
+    resetStoreCache();
+    expect(rows(await json(await post({ product_ids: [50], n: 1 })))).toEqual([[77, 0.99, 50]]);
   });
 });
 

@@ -121,9 +121,10 @@ async function answer(c: Context<AppEnv>, input: CampaignInput, cacheControl: st
   const stored = recKeys.map((key) => values.get(key) ?? null);
   const known = stored.some((v) => v !== null);
   let candidates: Candidate[];
-  if (known) candidates = unionOf(stored);
+  if (known) candidates = unionOf(recKeys, stored);
   else {
-    const fallback = await readValue(kv, config, keys.fallback(pointer.version, variant));
+    const fallbackKey = keys.fallback(pointer.version, variant);
+    const fallback = await readValue(kv, config, fallbackKey);
     if (fallback === null)
       throw new ApiError(
         503,
@@ -131,7 +132,7 @@ async function answer(c: Context<AppEnv>, input: CampaignInput, cacheControl: st
         "The published model is missing its fallback audience.",
         60,
       );
-    candidates = fallbackCandidates(fallback);
+    candidates = fallbackCandidates(fallbackKey, fallback);
   }
   const productIds = ids.map((id) => responseId(id, pointer));
   const body = await campaignResponse(topCandidates(candidates, input.n), {
