@@ -110,12 +110,10 @@ export interface CampaignAnswer {
 }
 
 /** The answer's body: ranks, products and holdout flags of the chosen candidates. */
-export async function campaignResponse(top: Candidate[], a: CampaignAnswer): Promise<CampaignResponse> {
-  const fractions =
-    a.holdoutPct > 0 ? await Promise.all(top.map((c) => holdoutFraction(a.campaign, c.key))) : undefined;
+export function campaignResponse(top: Candidate[], a: CampaignAnswer): CampaignResponse {
   let held = 0;
   const recommendations = top.map((c, i): CampaignRecommendation => {
-    const holdout = fractions !== undefined && isHeldOut(fractions[i], a.holdoutPct);
+    const holdout = a.holdoutPct > 0 && isHeldOut(holdoutFraction(a.campaign, c.key), a.holdoutPct);
     if (holdout) held++;
     return {
       customer_id: c.customerId,

@@ -62,7 +62,7 @@ export function registerMeasure(program: Command): void {
         file,
         opts.products?.split(",").map((p) => p.trim()),
       );
-      if (opts.name !== undefined) await verifyHoldout(opts.name, file.customers);
+      if (opts.name !== undefined) verifyHoldout(opts.name, file.customers);
       await mkdir(opts.out, { recursive: true });
       const progress = createProgress({ label: "ingest", unit: "rows", quiet: opts.quiet });
       const result = await measure(file, opts.log, {

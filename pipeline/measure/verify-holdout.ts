@@ -5,13 +5,13 @@ import { HOLDOUT_PCT_MAX } from "../../worker/contract.js";
 import { holdoutFraction } from "../../worker/holdout.js";
 import { UsageError } from "../errors.js";
 
-export async function verifyHoldout(campaign: string, customers: Map<string, boolean>): Promise<void> {
+export function verifyHoldout(campaign: string, customers: Map<string, boolean>): void {
   let maxHeld = -1;
   let heldId = "";
   let minTargeted = 2;
   let targetedId = "";
   for (const [id, held] of customers) {
-    const h = await holdoutFraction(campaign, id);
+    const h = holdoutFraction(campaign, id);
     if (held && h > maxHeld) [maxHeld, heldId] = [h, id];
     if (!held && h < minTargeted) [minTargeted, targetedId] = [h, id];
   }

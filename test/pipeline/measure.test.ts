@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { holdoutFraction } from "../../worker/holdout.js";
+import { holdoutFraction, sha256First32 } from "../../worker/holdout.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -292,8 +292,18 @@ describe("the holdout hash", () => {
       ["0b30699ed30947c9", "C-77.x"],
       ["a", "b"],
     ]) {
-      expect(await holdoutFraction(campaign, id)).toBe(expected(campaign, id));
+      expect(holdoutFraction(campaign, id)).toBe(expected(campaign, id));
     }
+  });
+
+  it("hashes every length right, one to three blocks (a 64-character campaign and id make 129 bytes)", () => {
+    const chars = "abcXYZ019._-:";
+    for (let len = 0; len <= 140; len++) {
+      const text = Array.from({ length: len }, (_, i) => chars[(i * 7 + len) % chars.length]).join("");
+      const expected = Number.parseInt(createHash("sha256").update(text).digest("hex").slice(0, 8), 16);
+      expect(sha256First32(text), `length ${len}`).toBe(expected);
+    }
+    expect(() => sha256First32("café")).toThrow(RangeError);
   });
 
   // At 10% of campaign "spring": customers 3 (h 0.0504) and 4 (h 0.0922) are held out.

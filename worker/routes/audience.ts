@@ -135,7 +135,7 @@ async function answer(c: Context<AppEnv>, input: CampaignInput, cacheControl: st
     candidates = fallbackCandidates(fallbackKey, fallback);
   }
   const productIds = ids.map((id) => responseId(id, pointer));
-  const body = await campaignResponse(topCandidates(candidates, input.n), {
+  const body = campaignResponse(topCandidates(candidates, input.n), {
     campaign: input.campaign ?? (await defaultCampaign(ids)),
     productIds,
     unknownProducts: productIds.filter((_, i) => stored[i] === null),
