@@ -1,7 +1,7 @@
-// bench:serve's campaign figures: GET /audience for 10 and 100 products (n=100, a 10%
-// holdout) on the running API worker, one connection at a time, so p50 is the time one
+// bench:serve's campaign figures: GET /audience for 10 and 100 products (n=100, and n=1000
+// for 100 products; a 10% holdout) on the running API worker, one connection at a time, so p50 is the time one
 // request takes rather than a queue, and the workerd process's CPU per request is the cost
-// to hold against the Workers free plan's 10 ms. Rounds alternate the two sizes; each
+// to hold against the Workers free plan's 10 ms. Rounds rotate the cases; each
 // figure is the median over rounds, with the range.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -25,7 +25,12 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_CAMPAIGN_ROUNDS ?? 5));
 const SECONDS = Number(process.env.BENCH_CAMPAIGN_SECONDS ?? 4);
-const SIZES = [10, 100] as const;
+/** Products per campaign and n: 10 and 100 products, and the largest answer there is. */
+const CASES = [
+  { products: 10, n: 100 },
+  { products: 100, n: 100 },
+  { products: 100, n: 1000 },
+] as const;
 
 /** User + system CPU of a process, from /proc (clock ticks of 10 ms). */
 function cpuMillis(pid: number | undefined): number {
@@ -48,14 +53,14 @@ interface Round {
 }
 
 /** Campaigns of `size` distinct ids drawn at random from `ids` (all of them when size = ids.length). */
-function campaignPaths(ids: (string | number)[], size: number, count: number): string[] {
+function campaignPaths(ids: (string | number)[], size: number, n: number, count: number): string[] {
   return Array.from({ length: count }, (_, k) => {
     const pool = [...ids];
     for (let i = pool.length - 1; i > 0; i--) {
       const j = Math.floor(Math.random() * (i + 1));
       [pool[i], pool[j]] = [pool[j], pool[i]];
     }
-    return `/audience?products=${pool.slice(0, size).join(",")}&n=100&holdout_pct=10&campaign=bench-${k}`;
+    return `/audience?products=${pool.slice(0, size).join(",")}&n=${n}&holdout_pct=10&campaign=bench-${k}`;
   });
 }
 
@@ -98,20 +103,23 @@ export async function benchCampaigns(
   ids: (string | number)[],
 ): Promise<void> {
   if (ids.length < 100) throw new Error(`campaign rounds need 100 sample products, got ${ids.length}`);
-  const paths = Object.fromEntries(SIZES.map((size) => [size, campaignPaths(ids, size, 50)]));
+  const paths = CASES.map((c) => campaignPaths(ids, c.products, c.n, 50));
   // Warm the isolate: every product's audience and the pointer in its cache.
-  for (const size of SIZES) await round(url, pid, paths[size]);
-  const rounds: Record<number, Round[]> = { 10: [], 100: [] };
+  for (const p of paths) await round(url, pid, p);
+  const rounds: Round[][] = CASES.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
-    for (const size of r % 2 === 0 ? SIZES : [...SIZES].reverse())
-      rounds[size].push(await round(url, pid, paths[size]));
+    // The order rotates every round, so no case always runs after the same neighbour.
+    for (let k = 0; k < CASES.length; k++) {
+      const c = (r + k) % CASES.length;
+      rounds[c].push(await round(url, pid, paths[c]));
+    }
   }
   const msText = (x: number) => `${x.toFixed(1)} ms`;
   const usText = (x: number) => `${Math.round(x)} µs`;
-  const rows = SIZES.map((size) => {
-    const rs = rounds[size];
+  const rows = CASES.map((c, i) => {
+    const rs = rounds[i];
     return [
-      `${size} products`,
+      `${c.products} products, n=${c.n}`,
       rs.reduce((s, r) => s + r.requests, 0),
       rs.reduce((s, r) => s + r.errors, 0),
       spread(
@@ -132,7 +140,7 @@ export async function benchCampaigns(
     "## Campaign audiences (bench:serve)",
     "",
     `Machine: ${machineLine()}; shared with other work while measured, so the ranges are wide.`,
-    `Command: \`npm run bench:serve\` (BENCH_CAMPAIGN_ROUNDS=${ROUNDS}, BENCH_CAMPAIGN_SECONDS=${SECONDS}), after the serving rounds, on the same API worker and KV: \`GET /audience?products=<10 or 100 ids>&n=100&holdout_pct=10&campaign=…\`, 50 random campaigns of each size drawn from the ${ids.length} ids of /products/sample, one connection (so p50 is one request's time, not a queue), ${ROUNDS} rounds of ${SECONDS} s per size alternating 10 and 100, after a warm-up round each (the isolate then holds every audience: this is the warm-isolate cost). Each figure: the median over rounds (min–max).`,
+    `Command: \`npm run bench:serve\` (BENCH_CAMPAIGN_ROUNDS=${ROUNDS}, BENCH_CAMPAIGN_SECONDS=${SECONDS}), after the serving rounds, on the same API worker and KV: \`GET /audience?products=<10 or 100 ids>&n=<100 or 1000>&holdout_pct=10&campaign=…\`, 50 random campaigns of each case drawn from the ${ids.length} ids of /products/sample, one connection (so p50 is one request's time, not a queue), ${ROUNDS} rounds of ${SECONDS} s per case in rotating order, after a warm-up round each (the isolate then holds every audience: this is the warm-isolate cost). Each figure: the median over rounds (min–max).`,
     "",
     table(["campaign", "requests", "errors", "p50", "p99", "workerd CPU / request"], rows),
     "",
