@@ -136,6 +136,7 @@ export async function benchCampaigns(
       ),
     ];
   });
+  const worst = Math.max(...rounds.map((rs) => median(rs.map((r) => r.cpuMicros))));
   const markdown = [
     "## Campaign audiences (bench:serve)",
     "",
@@ -143,6 +144,8 @@ export async function benchCampaigns(
     `Command: \`npm run bench:serve\` (BENCH_CAMPAIGN_ROUNDS=${ROUNDS}, BENCH_CAMPAIGN_SECONDS=${SECONDS}), after the serving rounds, on the same API worker and KV: \`GET /audience?products=<10 or 100 ids>&n=<100 or 1000>&holdout_pct=10&campaign=…\`, 50 random campaigns of each case drawn from the ${ids.length} ids of /products/sample, one connection (so p50 is one request's time, not a queue), ${ROUNDS} rounds of ${SECONDS} s per case in rotating order, after a warm-up round each (the isolate then holds every audience: this is the warm-isolate cost). Each figure: the median over rounds (min–max).`,
     "",
     table(["campaign", "requests", "errors", "p50", "p99", "workerd CPU / request"], rows),
+    "",
+    `Against the Workers free plan's 10 ms of CPU per request: the largest median here is ${usText(worst)}, ${worst < 10_000 ? "below" : "above"} it, runtime share included.`,
     "",
     "workerd CPU / request is the whole workerd process's CPU time (/proc) over the requests served: the worker's own CPU plus the runtime's HTTP handling, so an upper bound on what the Workers CPU limit counts. A cold campaign reads its products in one KV bulk get (one subrequest, one billed read per key not in the isolate cache: at most 100 for 100 products, plus the fallback when none is known).",
   ].join("\n");
