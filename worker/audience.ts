@@ -40,7 +40,7 @@ export function audienceRequest(pointer: Pointer, productId: string, n: number):
  * not a canonical integer (a product the build cannot have seen), which stays a string
  * rather than turning into NaN.
  */
-function responseId(productId: string, pointer: Pointer): JsonId {
+export function responseId(productId: string, pointer: Pointer): JsonId {
   return pointer.id_type === "number" && !isCanonicalSafeInteger(productId)
     ? productId
     : toJsonId(productId, pointer.id_type);

@@ -15,6 +15,7 @@ import {
 import { AudienceBody, AudienceQuery, CampaignResponse, FormatQuery } from "../campaign-schemas.js";
 import { configOf } from "../config.js";
 import { CAMPAIGN_DEFAULT_N, CAMPAIGN_MAX_PRODUCTS, isValidId, keys } from "../contract.js";
+import { deferOf } from "../defer.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { defaultCampaign } from "../holdout.js";
@@ -112,7 +113,7 @@ function queryIds(products: string): string[] {
 async function answer(c: Context<AppEnv>, input: CampaignInput, cacheControl: string): Promise<Response> {
   const config = configOf(c.env);
   const kv = c.env.RECS;
-  const pointer = await requirePointer(kv, config);
+  const pointer = await requirePointer(kv, config, deferOf(c));
   const ids = [...new Set(input.ids)];
   const variant = maxVariant(pointer);
   const recKeys = ids.map((id) => keys.rec(pointer.version, id, variant));
