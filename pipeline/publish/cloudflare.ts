@@ -4,7 +4,7 @@
 // errors, and keys the API reports as unsuccessful are sent again.
 
 import { RunError, UsageError } from "../errors.js";
-import type { KvPair } from "../serialize/serialize.js";
+import type { KvPair } from "../serialize/manifest.js";
 import { CLOUDFLARE_RATE, type RateLimitOptions, RequestGate } from "./rate-limit.js";
 import { redact } from "./redact.js";
 import {

@@ -1,6 +1,6 @@
 // What publish needs from a KV store, whichever it is (local Miniflare or the
 // Cloudflare REST API): bulk writes, reads, bulk deletes and listing by prefix.
-import type { KvPair } from "../serialize/serialize.js";
+import type { KvPair } from "../serialize/manifest.js";
 
 export interface KvTarget {
   /** For people: where the keys go. Never holds a secret. */

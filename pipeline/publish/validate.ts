@@ -6,8 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { UsageError } from "../errors.js";
-import type { Manifest, ManifestPart } from "../serialize/manifest.js";
-import type { KvPair } from "../serialize/serialize.js";
+import type { KvPair, Manifest, ManifestPart } from "../serialize/manifest.js";
 import { MAX_BULK_BYTES, MAX_BULK_PAIRS } from "./cloudflare.js";
 import { integrityProblems, type PartsFound } from "./integrity.js";
 

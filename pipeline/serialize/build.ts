@@ -13,13 +13,10 @@ import { type Interactions, ingest } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
-import { MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
+import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
 import { decideIdType, type ResponseContext, samplePair } from "./serialize.js";
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
-
-/** Bump when the build output changes meaning, so old builds are not reused. */
-export const BUILD_FORMAT = 1;
 
 /** Each build's rejected rows, in its folder (and in OUT/ when a build keeps no row). */
 export const REJECTED_CSV = "rejected.csv";
@@ -267,7 +264,7 @@ async function buildWith(
     id_type: idType,
   };
   const manifest: Manifest = {
-    format: 1,
+    format: BUILD_FORMAT,
     version,
     generated_at: generatedAt,
     fingerprint,

@@ -1,15 +1,24 @@
-// manifest.json: what a build directory holds, so publish can verify it before the
-// first write and resume part by part.
+// The build directory's format, shared by the writer (serialize) and the reader (publish):
+// manifest.json says what the directory holds, so publish can verify it before the first
+// write and resume part by part; the bulk files hold KvPair arrays.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { isValidVersion } from "../../worker/contract.js";
 import { UsageError } from "../errors.js";
 
+/** Bump when the build output changes meaning, so old builds are neither reused nor published. */
+export const BUILD_FORMAT = 1;
 export const MANIFEST_FILE = "manifest.json";
 export const MAX_PAIRS_PER_PART = 10_000;
 /** Cloudflare's bulk limit is 100 MB a request; stay clear of it for the JSON framing. */
 export const MAX_BYTES_PER_PART = 95 * 1024 * 1024;
+
+/** One entry of a bulk file (`kv/part-NNNN.json`), the format `wrangler kv bulk put` reads. */
+export interface KvPair {
+  key: string;
+  value: string;
+}
 
 const partSchema = z.object({
   file: z.string().regex(/^kv\/part-\d{4,}\.json$/),
@@ -19,7 +28,7 @@ const partSchema = z.object({
 });
 
 export const manifestSchema = z.object({
-  format: z.literal(1),
+  format: z.literal(BUILD_FORMAT),
   version: z.string().refine(isValidVersion, "not a build version"),
   generated_at: z.string(),
   fingerprint: z.string(),

@@ -7,8 +7,8 @@ import { createHash, type Hash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { KvPair } from "./manifest.js";
 import { MAX_BYTES_PER_PART, MAX_PAIRS_PER_PART, type ManifestPart } from "./manifest.js";
-import type { KvPair } from "./serialize.js";
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
 /**

@@ -1,8 +1,7 @@
 // Messages between a build and its serialize thread (serialize-thread.ts). Audiences travel
 // in batches of flat typed arrays whose buffers are transferred, not copied.
 import type { IdType } from "../../worker/contract.js";
-import type { ManifestPart } from "./manifest.js";
-import type { KvPair } from "./serialize.js";
+import type { KvPair, ManifestPart } from "./manifest.js";
 
 export interface InitMessage {
   type: "init";

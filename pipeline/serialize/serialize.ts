@@ -16,11 +16,7 @@ import {
   NOTES,
 } from "../../worker/contract.js";
 import type { Audience } from "../model/types.js";
-
-export interface KvPair {
-  key: string;
-  value: string;
-}
+import type { KvPair } from "./manifest.js";
 
 /** `number` only when every id of the build is a canonical safe integer. */
 export function decideIdType(...idLists: string[][]): IdType {
