@@ -9,7 +9,7 @@ import { generate } from "../pipeline/generate/generate.js";
 import { resolveInputs } from "../pipeline/ingest/sources.js";
 import { createProgress, formatCount } from "../pipeline/progress.js";
 import { openLocalTarget } from "../pipeline/publish/local.js";
-import { publishBuild, readPart, readPointer } from "../pipeline/publish/publish.js";
+import { publish, readPart, readPointer } from "../pipeline/publish/publish.js";
 import { namespaceIdFromWranglerToml } from "../pipeline/publish/wrangler-config.js";
 import { build, buildFingerprint, buildsDir, findBuildByFingerprint } from "../pipeline/serialize/build.js";
 import { readManifest } from "../pipeline/serialize/manifest.js";
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     } else {
       log(`publishing ${manifest.version} to local KV (${formatCount(manifest.counts.keys)} keys)`);
       const progress = createProgress({ label: "publish", unit: "keys", stream: process.stdout });
-      await publishBuild(join(buildsDir(OUT), manifest.version), target, {
+      await publish(join(buildsDir(OUT), manifest.version), target, {
         onProgress: ({ keysDone, keysTotal }) => progress.update(keysDone, keysTotal),
       });
       progress.stop();

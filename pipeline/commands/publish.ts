@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { formatCount } from "../progress.js";
 import { Checkpoint } from "../publish/checkpoint.js";
 import { formatDryRun, planDryRun } from "../publish/dry-run.js";
-import { resolveTarget, type TargetOptions } from "../publish/open-target.js";
+import { resolveTarget, TARGET_KINDS, type TargetOptions } from "../publish/open-target.js";
 import { publish } from "../publish/publish.js";
 import { withRedaction } from "../publish/redact.js";
 import { createUploadProgress } from "../publish/upload-progress.js";
@@ -13,8 +13,6 @@ import { validateBuild } from "../publish/validate.js";
 import { buildsDir, listBuilds } from "../serialize/build.js";
 import { readManifest } from "../serialize/manifest.js";
 import { DEFAULT_OUT, positiveInt } from "./options.js";
-
-export { openTarget, type TargetOptions } from "../publish/open-target.js";
 
 export interface PublishCommandOptions extends TargetOptions {
   dryRun?: boolean;
@@ -107,7 +105,9 @@ export async function runPublish(buildDir: string, opts: PublishCommandOptions):
 
 export function addTargetOptions(command: Command): Command {
   return command
-    .requiredOption("--target <target>", "local | cloudflare")
+    .addOption(
+      new Option("--target <target>", "where to publish").choices(TARGET_KINDS).makeOptionMandatory(),
+    )
     .option("--namespace-id <id>", "KV namespace id (default: the RECS binding in wrangler.toml)")
     .option("--env <name>", "wrangler environment whose RECS binding to use (e.g. production)")
     .option(

@@ -4,7 +4,8 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { UsageError } from "../errors.js";
-import type { KvPair } from "../serialize/serialize.js";
+import type { KvPair } from "../serialize/manifest.js";
+import { inParallel } from "./in-parallel.js";
 import { collectKeys, type KvTarget } from "./target.js";
 
 export const DEFAULT_LOCAL_PERSIST = ".wrangler/state/v3/kv";
@@ -22,14 +23,6 @@ type LocalKv = {
     cursor?: string;
   }>;
 };
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
-}
 
 export function localTargetName(
   namespaceId: string,

@@ -7,8 +7,12 @@ import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import type { KvTarget } from "./target.js";
 import { namespaceIdFromWranglerToml } from "./wrangler-config.js";
 
+/** The `--target` values; commander refuses any other before a command runs. */
+export const TARGET_KINDS = ["local", "cloudflare"] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
 export interface TargetOptions {
-  target: string;
+  target: TargetKind;
   namespaceId?: string;
   persistTo?: string;
   /** wrangler environment whose RECS binding to use, e.g. `production`. */
@@ -17,7 +21,7 @@ export interface TargetOptions {
 }
 
 export interface ResolvedTarget {
-  kind: "local" | "cloudflare";
+  kind: TargetKind;
   name: string;
   identity: string;
   /** The token, so commands can scrub it from anything they print. */
@@ -52,20 +56,13 @@ export function resolveTarget(opts: TargetOptions): ResolvedTarget {
       open: () => openLocalTarget(namespaceId, persist),
     };
   }
-  if (opts.target === "cloudflare") {
-    const { token, accountId, baseUrl } = cloudflareCredentials();
-    const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
-    const retry = retryPolicyFromEnv();
-    return {
-      kind: "cloudflare",
-      ...cloudflareTargetName(accountId, namespaceId, baseUrl),
-      secret: token,
-      open: async () => new CloudflareKv({ token, accountId, namespaceId, baseUrl, retry }),
-    };
-  }
-  throw new UsageError(`unknown --target "${opts.target}": use local or cloudflare`);
-}
-
-export async function openTarget(opts: TargetOptions): Promise<KvTarget> {
-  return resolveTarget(opts).open();
+  const { token, accountId, baseUrl } = cloudflareCredentials();
+  const namespaceId = opts.namespaceId ?? namespaceIdFromWranglerToml("wrangler.toml", opts.env);
+  const retry = retryPolicyFromEnv();
+  return {
+    kind: "cloudflare",
+    ...cloudflareTargetName(accountId, namespaceId, baseUrl),
+    secret: token,
+    open: async () => new CloudflareKv({ token, accountId, namespaceId, baseUrl, retry }),
+  };
 }

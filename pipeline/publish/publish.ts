@@ -6,9 +6,9 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { RunError, UsageError } from "../errors.js";
-import { type Manifest, readManifest } from "../serialize/manifest.js";
-import type { KvPair } from "../serialize/serialize.js";
+import { type KvPair, type Manifest, readManifest } from "../serialize/manifest.js";
 import { Checkpoint } from "./checkpoint.js";
+import { inParallel } from "./in-parallel.js";
 import { recordPublished } from "./publish-order.js";
 import { applyRetention, type RetentionPlan } from "./retention.js";
 import type { KvTarget } from "./target.js";
@@ -51,24 +51,6 @@ export async function readPart(buildDir: string, file: string, expectedSha256?: 
     );
   }
   return JSON.parse(buf.toString("utf8")) as KvPair[];
-}
-
-/** Runs `work` over items, `limit` at a time; after the first failure no new item starts. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { err: unknown } | undefined;
-  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++];
-      try {
-        await work(item);
-      } catch (err) {
-        failure ??= { err };
-      }
-    }
-  });
-  await Promise.all(lanes);
-  if (failure) throw failure.err;
 }
 
 /** Samples whose stored value is missing or differs, read `limit` at a time. */
@@ -208,13 +190,4 @@ export async function publish(
     });
   }
   return result;
-}
-
-/** The original entry point (scripts/start.ts): publish without retention. */
-export async function publishBuild(
-  buildDir: string,
-  target: KvTarget,
-  options: PublishOptions = {},
-): Promise<Manifest> {
-  return (await publish(buildDir, target, options)).manifest;
 }

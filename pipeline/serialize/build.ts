@@ -43,7 +43,6 @@ export interface BuildResult {
   accounting: Accounting;
   window?: DateWindow;
   rejectedPath: string;
-  reused: boolean;
   /** Wall-clock seconds per stage. */
   seconds: Record<string, number>;
   /** CPU seconds (user + system) per stage: comparable across runs on a busy machine. */
@@ -286,7 +285,6 @@ async function buildWith(
     accounting: data.accounting,
     window: plausibleWindow(config, now),
     rejectedPath: join(finalDir, REJECTED_CSV),
-    reused: false,
     seconds,
     cpuSeconds,
   };

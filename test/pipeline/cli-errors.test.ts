@@ -28,6 +28,13 @@ describe("CLI errors on unusable input", () => {
     expect(r.code).toBe(2);
   });
 
+  it("an unknown --target is refused before anything runs, naming the choices", async () => {
+    const r = await runCli("status", "--target", "nowhere");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Allowed choices are local, cloudflare");
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
   it("--help exits 0 and lists the commands", async () => {
     const r = await runCli("--help");
     expect(r.code).toBe(0);
