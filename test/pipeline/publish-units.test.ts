@@ -181,4 +181,19 @@ describe("small formats", () => {
     expect(namespaceIdFromWranglerToml(file, "production")).toBe("prod-id");
     expect(() => namespaceIdFromWranglerToml(file, "staging")).toThrow(/env\.staging/);
   });
+
+  it("reads wrangler.toml as TOML: inline tables, literal strings, commented-out ids", () => {
+    const file = join(tempDir(), "wrangler.toml");
+    writeFileSync(
+      file,
+      "kv_namespaces = [{ id = 'inline-id', binding = 'RECS' }]\n" +
+        '[env.production]\n# id = "commented-out"\n' +
+        'kv_namespaces = [ { binding = "OTHER", id = "o" }, { binding = "RECS", id = "prod-id" } ]\n',
+    );
+    expect(namespaceIdFromWranglerToml(file)).toBe("inline-id");
+    expect(namespaceIdFromWranglerToml(file, "production")).toBe("prod-id");
+    const broken = join(tempDir(), "wrangler.toml");
+    writeFileSync(broken, '[[kv_namespaces]]\nbinding = "RECS"\nid = "unterminated\n');
+    expect(() => namespaceIdFromWranglerToml(broken)).toThrow(/not valid TOML \(line 3/);
+  });
 });
