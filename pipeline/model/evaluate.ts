@@ -241,19 +241,3 @@ export function formatEvaluation(e: Evaluation): string {
       : []),
   ].join("\n");
 }
-
-/** Markdown of the same table, for docs. */
-export function evaluationMarkdown(e: Evaluation): string {
-  const f = (x: number) => x.toFixed(4);
-  const lines = [
-    `| model | ${e.k.map((k) => `P@${k}`).join(" | ")} | ${e.k.map((k) => `R@${k}`).join(" | ")} | HR@10 | NDCG@10 | distinct top-10 | max share |`,
-  ];
-  lines.push(`|${" --- |".repeat(2 * e.k.length + 5)}`);
-  for (const name of MODELS) {
-    const m = e.models[name];
-    lines.push(
-      `| ${name} | ${e.k.map((k) => f(m.precision[k])).join(" | ")} | ${e.k.map((k) => f(m.recall[k])).join(" | ")} | ${f(m.hit_rate["10"] ?? NaN)} | ${f(m.ndcg["10"] ?? NaN)} | ${f(m.diversity.distinct_share)} | ${f(m.diversity.max_share)} |`,
-    );
-  }
-  return lines.join("\n");
-}

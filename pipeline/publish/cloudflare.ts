@@ -17,7 +17,7 @@ import {
 } from "./retry.js";
 import { collectKeys, type KvTarget } from "./target.js";
 
-export const DEFAULT_API_BASE_URL = "https://api.cloudflare.com/client/v4";
+const DEFAULT_API_BASE_URL = "https://api.cloudflare.com/client/v4";
 export const MAX_BULK_PAIRS = 10_000;
 export const MAX_BULK_BYTES = 100_000_000;
 const LIST_PAGE = 1000;

@@ -4,7 +4,7 @@ import type { Manifest } from "../serialize/manifest.js";
 import type { CheckedPart } from "./validate.js";
 
 /** Workers KV: $5.00 per million writes (deletes are billed the same; list $5.00/M too). */
-export const USD_PER_MILLION_WRITES = 5;
+const USD_PER_MILLION_WRITES = 5;
 
 export interface DryRunPlan {
   version: string;

@@ -30,7 +30,7 @@ export interface ResolvedTarget {
 }
 
 /** AUDIENCE_RETRY_ATTEMPTS / AUDIENCE_RETRY_BASE_MS tune retries (tests, very slow links). */
-export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
   const int = (name: string, fallback: number, min: number) => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;

@@ -30,10 +30,6 @@ export function roundScore(score: number): number {
   return Math.round(score * SCORE_STEPS) / SCORE_STEPS;
 }
 
-export function jsonId(id: string, idType: IdType): string {
-  return idType === "number" ? id : JSON.stringify(id);
-}
-
 export interface ResponseContext {
   version: string;
   generatedAt: string;
