@@ -28,7 +28,7 @@ export const configSchema = z
     botMaxPerDay: z.number().int().positive().default(1000),
     /** Days for the recency decay exp(-days / halfLifeDays). */
     recencyDecayDays: z.number().positive().default(90),
-    /** Weights of the engagement components (DATA.md). */
+    /** Weights of the engagement components (docs/data.md, "Why the model is what it is"). */
     engagementWeights: z
       .object({
         volume: weight.default(0.35),

@@ -132,10 +132,10 @@ async function main(): Promise<void> {
     if (size === 500_000) {
       const stats = JSON.parse(readFileSync(join(DIR, `analyze-${size}`, "stats.json"), "utf8"));
       shape = [
-        "Shape of the generated 500,000-row log after cleaning, against DATA.md's published figures:",
+        "Shape of the generated 500,000-row log after cleaning, against the real export's published figures (docs/data.md):",
         "",
         table(
-          ["figure", "generated", "DATA.md", "difference"],
+          ["figure", "generated", "real export", "difference"],
           PUBLISHED.map(([name, get, want]) => {
             const got = get(stats);
             return [

@@ -1,4 +1,4 @@
-// stats.json: the figures of the reference analysis (DATA.md), field for field, all
+// stats.json: the figures of the reference analysis (docs/data.md), field for field, all
 // computed on the kept rows, plus the ingest accounting.
 import type { Interactions } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";

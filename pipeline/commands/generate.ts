@@ -7,7 +7,7 @@ import { positiveInt } from "./options.js";
 export function registerGenerate(program: Command): void {
   program
     .command("generate")
-    .description("Write a realistic sample interaction log (shaped like the real export, see DATA.md).")
+    .description("Write a realistic sample interaction log (shaped like the real export, see docs/data.md).")
     .option(
       "--rows <n>",
       `data rows to write (at most ${MAX_ROWS.toLocaleString("en-US")})`,

@@ -106,7 +106,7 @@ export async function runPublish(buildDir: string, opts: PublishCommandOptions):
 export function addTargetOptions(command: Command): Command {
   return command
     .addOption(
-      new Option("--target <target>", "where to publish").choices(TARGET_KINDS).makeOptionMandatory(),
+      new Option("--target <target>", "the KV store to use").choices(TARGET_KINDS).makeOptionMandatory(),
     )
     .option("--namespace-id <id>", "KV namespace id (default: the RECS binding in wrangler.toml)")
     .option("--env <name>", "wrangler environment whose RECS binding to use (e.g. production)")

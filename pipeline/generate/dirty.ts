@@ -4,7 +4,7 @@
 import type { ListedReason } from "../ingest/reasons.js";
 import type { Rng } from "./random.js";
 
-/** Per 500,000 clean rows; DATA.md names 1,500 exact duplicates in the real export. */
+/** Per 500,000 clean rows; the real export had 1,500 exact duplicates (docs/data.md). */
 export const DIRTY_RATES: Partial<Record<ListedReason, number>> = {
   duplicate: 1500,
   missing_customer_id: 120,

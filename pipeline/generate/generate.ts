@@ -1,4 +1,4 @@
-// `audience generate`: a sample interaction log shaped like the real export (DATA.md):
+// `audience generate`: a sample interaction log shaped like the real export (docs/data.md):
 // six months, mostly one-time customers, a cart-heavy event mix, churning products,
 // and names with brand, model and variant words. It also carries structure a good
 // model can find: customers keep to a home brand and model family.
@@ -49,11 +49,11 @@ export interface GenerateResult {
   injected: Record<ListedReason, number>;
 }
 
-// Interactions per customer: DATA.md's 88.78% one-time, 11.07% with 2..5, 0.15% above,
+// Interactions per customer: the real export's 88.78% one-time, 11.07% with 2..5, 0.15% above,
 // with the 2..5 share weighted to 2 so the mean lands on the published 1.15.
 const ACTIVITY = cumulativeOf([0.8878, 0.0925, 0.013, 0.0037, 0.0015, 0.0015]);
 const EVENTS = ["cart", "purchased", "wishlist", "search_keyword", "rating"] as const;
-// Slightly fewer purchases than DATA.md's 33.30%: returning customers buy what they
+// Slightly fewer purchases than the real export's 33.30%: returning customers buy what they
 // looked at before (below), which brings the total back to the published mix.
 const EVENT_MIX = cumulativeOf([0.6245, 0.317, 0.0458, 0.0065, 0.0063]);
 /** Share of returning customers whose visits spread over months, not days. */

@@ -1,4 +1,4 @@
-// Engagement per customer (DATA.md): volume, breadth, quality, intensity, recency.
+// Engagement per customer (docs/data.md, docs/model.md): volume, breadth, quality, intensity, recency.
 // Volume, breadth, quality and intensity are normalized to 0..1 by percentile rank, so one
 // extreme customer cannot flatten everyone else (with min-max scaling a single customer
 // with 900 interactions would put the 89% one-time customers and the regulars within a

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig, parseConfig } from "../../pipeline/config.js";
 
 describe("config: ingest fields", () => {
-  it("defaults to DESIGN.md's weights, reject for unknown events and 1,000 a day for bots", () => {
+  it("defaults to the documented weights, reject for unknown events and 1,000 a day for bots", () => {
     const c = defaultConfig();
     expect(c.eventWeights).toEqual({ purchased: 5, cart: 3, rating: 2.5, wishlist: 2, search_keyword: 1 });
     expect(c.unknownEvents).toBe("reject");

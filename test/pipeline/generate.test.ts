@@ -1,4 +1,4 @@
-// `audience generate`: deterministic per seed, shaped like DATA.md's published figures,
+// `audience generate`: deterministic per seed, shaped like the real export's published figures (docs/data.md),
 // and still carrying the structure a product-aware model can find.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,10 +30,10 @@ describe("generate", () => {
     expect(s1.equals(readFileSync(join(dir, "t.csv")))).toBe(false);
   });
 
-  // DATA.md (498,879 rows): 433,787 customers, 200,325 products, 88.78% one-time,
+  // The real export (498,879 rows, docs/data.md): 433,787 customers, 200,325 products, 88.78% one-time,
   // retention 3.05%, 56.98% new late-period products, cart 60.99%, purchased 33.30%.
   // These ratios do not depend on size, so 50,000 rows check them in a second.
-  it("matches DATA.md's published shape", () => {
+  it("matches the real export's published shape", () => {
     expect(stats.total_interactions).toBe(50_000);
     expect(Math.abs(stats.unique_users / 50_000 / (433_787 / 498_879) - 1)).toBeLessThan(0.03);
     expect(Math.abs(stats.unique_products / 50_000 / (200_325 / 498_879) - 1)).toBeLessThan(0.05);

@@ -1,4 +1,4 @@
-// The date formats of DESIGN.md: ISO 8601 with `T` or a space, with or without
+// The date formats of docs/contract.md ("Input and row accounting"): ISO 8601 with `T` or a space, with or without
 // fractional seconds, `Z` or an offset; no zone means UTC.
 import { describe, expect, it } from "vitest";
 import { parseEventDate } from "../../pipeline/ingest/dates.js";
