@@ -1,6 +1,6 @@
 // The ingest's side of the tail thread (parse-thread.ts): picks the offset, starts the
 // thread, keeps what it sends until the ingest has read up to the offset itself, then hands
-// it over in order.
+// it over in order (docs/threads.md).
 import { open, stat } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";

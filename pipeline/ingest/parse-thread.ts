@@ -1,9 +1,10 @@
 // The tail thread: parses the last part of the input (from a byte offset just after a
 // newline to the end of the file) while the ingest parses the part before it, and posts
-// the checked records (record-batch.ts) in order. csv-parse was about two thirds of the
-// ingest's time, on one core while the other waited. Whether the offset really is a record
+// the checked records (record-batch.ts) in order: csv-parse is about two thirds of the
+// ingest's time, and this puts it on both cores. Whether the offset really is a record
 // boundary (it is not when the newline sits inside a quoted field) only the ingest can
-// tell, by reaching it; when it is not, the ingest drops everything sent here.
+// tell, by reaching it; when it is not, the ingest drops everything sent here. Why the
+// result is exactly a single pass's: docs/threads.md.
 import { parentPort, workerData } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { CONSUMED, type FromTailThread, STOP, type TailThreadData } from "./parse-protocol.js";

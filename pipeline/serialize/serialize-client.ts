@@ -2,11 +2,10 @@
 // flat batches and handed over, with a bounded number of batches in flight so a thread that
 // falls behind slows the ranking down instead of queueing the whole build in memory.
 // When the thread has a long backlog this side renders whole batches itself (the thread
-// then only writes them): the two threads balance themselves. Since rendering got cheaper
-// than ranking, ranking is the critical path, so this side helps only late (a backlog of 8:
-// the build's main thread spent ~1.5 s less outside ranking at 500k rows than with 2). The thread writes batches in the order they
-// were sent, and both sides render with the same Renderer, so the bytes are the same
-// whichever side rendered.
+// then only writes them), so the two threads balance themselves. Ranking is the critical
+// path, so this side helps only late (RENDER_HERE_AT): rendering here earlier takes time
+// from the ranking that the thread would have spent anyway. Why the bytes are the same
+// whichever side renders: docs/threads.md.
 import { Worker } from "node:worker_threads";
 import type { Audience } from "../model/types.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";

@@ -2,7 +2,7 @@
 // hashed bulk files, while the build's main thread ranks the next products. Rendering and
 // writing take as long as ranking, so running them side by side uses both cores.
 // Messages arrive in order and are handled one at a time (each waits for the previous),
-// so the output is exactly what a single-threaded loop writes.
+// so the output is exactly what a single-threaded loop writes (docs/threads.md).
 import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
 import { PartWriter } from "./parts.js";
