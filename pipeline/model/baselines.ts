@@ -6,7 +6,7 @@ import type { Interactions } from "../ingest/ingest.js";
 import { sortCustomers } from "./engagement.js";
 import { type Groups, newestTime } from "./groups.js";
 
-/** What the old system served: recent interactions (last `windowDays`) ÷ (days since last + 1), one global order. */
+/** What the reference implementation served (docs/data.md): recent interactions (last `windowDays`) ÷ (days since last + 1), one global order. */
 export function activityOrder(data: Interactions, windowDays = 30): Int32Array {
   const n = data.customers.length;
   const now = newestTime(data);
