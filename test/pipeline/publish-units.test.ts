@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { chunkPairs } from "../../pipeline/publish/cloudflare.js";
+import { inParallel } from "../../pipeline/publish/in-parallel.js";
 import { RequestGate } from "../../pipeline/publish/rate-limit.js";
 import { redact } from "../../pipeline/publish/redact.js";
 import { planRetention } from "../../pipeline/publish/retention.js";
@@ -18,6 +19,40 @@ const policy = (random: number): RetryPolicy => ({
   maxMs: 30_000,
   maxRetryAfterMs: 120_000,
   random: () => random,
+});
+
+describe("inParallel", () => {
+  it("runs at most `limit` at once and every item once", async () => {
+    let running = 0;
+    let peak = 0;
+    const done: number[] = [];
+    await inParallel([1, 2, 3, 4, 5, 6, 7], 3, async (i) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      done.push(i);
+    });
+    expect(peak).toBe(3);
+    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("after the first failure starts nothing new, lets running items finish, throws the first error", async () => {
+    const started: number[] = [];
+    const finished: number[] = [];
+    const run = inParallel([1, 2, 3, 4, 5, 6], 2, async (i) => {
+      started.push(i);
+      if (i === 1) throw new Error("first");
+      if (i === 2) {
+        await new Promise((r) => setTimeout(r, 20));
+        finished.push(i);
+        throw new Error("second");
+      }
+    });
+    await expect(run).rejects.toThrow("first");
+    expect(started).toEqual([1, 2]);
+    expect(finished).toEqual([2]);
+  });
 });
 
 describe("retry timing", () => {
