@@ -5,10 +5,13 @@ import { cpus, totalmem } from "node:os";
 
 export const BENCH_FILE = "docs/benchmarks.md";
 
+// A fresh file starts with this; the summary table above the sections is kept by hand,
+// one row per benchmark (command, machine, latest result, target), updated with each run.
 const HEADER = `# Benchmarks
 
-Every figure here was written by the benchmark script named in its section
-(\`npm run bench:*\`); re-running a script replaces its own section.
+Every benchmark, its command, the machine, the latest result and the target, in one table.
+The sections below it are written by the scripts themselves (\`npm run bench:*\`), each
+between its own markers; re-running a script replaces its section.
 `;
 
 /** One line naming the machine, so figures are never quoted without it. */
