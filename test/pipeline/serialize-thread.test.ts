@@ -1,0 +1,70 @@
+// The serialize thread (batches, back-pressure, rendering on either side, the part writer)
+// must write exactly what a one-thread loop renders: every value, in the ranking's order.
+// The reference here is the plain in-process renderer fed by the same ranking.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../pipeline/config.js";
+import { generate } from "../../pipeline/generate/generate.js";
+import { ingest } from "../../pipeline/ingest/ingest.js";
+import { rank } from "../../pipeline/model/rank.js";
+import type { Audience } from "../../pipeline/model/types.js";
+import { build } from "../../pipeline/serialize/build.js";
+import type { KvPair } from "../../pipeline/serialize/manifest.js";
+import { decideIdType, productJsonOf, Renderer, valueOf } from "../../pipeline/serialize/serialize.js";
+import { keys } from "../../worker/contract.js";
+import { tempDir } from "../helpers/tmp.js";
+
+describe("serialize thread", () => {
+  it("writes every value a one-thread render gives, in the ranking's order", async () => {
+    const dir = tempDir();
+    const csv = join(dir, "log.csv");
+    await generate({ rows: 4000, seed: 11, out: csv });
+    const config = parseConfig({ variants: [5, 10, 20] });
+    const now = new Date("2026-11-30T08:00:00Z");
+    const result = await build({ inputs: [csv], outDir: join(dir, "out"), config, now });
+
+    const written: KvPair[] = [];
+    for (const file of readdirSync(join(result.dir, "kv")).sort())
+      written.push(...(JSON.parse(readFileSync(join(result.dir, "kv", file), "utf8")) as KvPair[]));
+
+    const data = await ingest([csv], { config, parseThread: false });
+    const ranking = rank(data, config);
+    const ctx = {
+      version: result.version,
+      generatedAt: result.manifest.generated_at,
+      idType: decideIdType(data.customers, data.products),
+      variants: config.variants,
+      customerIds: ranking.customerIds,
+    };
+    // One plain renderer (values unescaped, as served), fed in the ranking's order.
+    const renderer = new Renderer(ctx, '"');
+    const render = (productJson: string, audience: Audience, fallback: boolean) => {
+      const rendered = renderer.render(productJson, audience, fallback);
+      return rendered.ends.map((_, i) => valueOf(rendered, i));
+    };
+    const expected: KvPair[] = [];
+    for (const [p, audience] of ranking.audiences()) {
+      const productId = data.products[p];
+      const values = render(productJsonOf(productId, ctx.idType, '"'), audience, false);
+      values.forEach((value, i) => {
+        expected.push({ key: keys.rec(ctx.version, productId, ctx.variants[i]), value });
+      });
+    }
+    render("null", ranking.fallback, true).forEach((value, i) => {
+      expected.push({ key: keys.fallback(ctx.version, ctx.variants[i]), value });
+    });
+
+    // The product and fallback values come first, in this order; sample and meta follow.
+    expect(expected.length).toBeGreaterThan(1000);
+    const head = written.slice(0, expected.length);
+    const mismatched = head.filter(
+      (pair, i) => pair.key !== expected[i].key || pair.value !== expected[i].value,
+    );
+    expect(mismatched.map((pair) => pair.key)).toEqual([]);
+    expect(written.slice(expected.length).map((pair) => pair.key)).toEqual([
+      keys.sample(ctx.version),
+      keys.meta(ctx.version),
+    ]);
+  });
+});
