@@ -11,7 +11,12 @@ import { rank } from "../../pipeline/model/rank.js";
 import type { Audience } from "../../pipeline/model/types.js";
 import { build } from "../../pipeline/serialize/build.js";
 import type { KvPair } from "../../pipeline/serialize/manifest.js";
-import { decideIdType, productJsonOf, Renderer, valueOf } from "../../pipeline/serialize/serialize.js";
+import {
+  decideIdType,
+  productJsonOf,
+  Renderer,
+  valueOf as valueAt,
+} from "../../pipeline/serialize/serialize.js";
 import { keys } from "../../worker/contract.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -41,7 +46,7 @@ describe("serialize thread", () => {
     const renderer = new Renderer(ctx, '"');
     const render = (productJson: string, audience: Audience, fallback: boolean) => {
       const rendered = renderer.render(productJson, audience, fallback);
-      return rendered.ends.map((_, i) => valueOf(rendered, i));
+      return rendered.ends.map((_, i) => valueAt(rendered, i));
     };
     const expected: KvPair[] = [];
     for (const [p, audience] of ranking.audiences()) {
