@@ -14,6 +14,7 @@ import { metrics } from "./routes/metrics.js";
 import { products } from "./routes/products.js";
 import { recommend } from "./routes/recommend.js";
 import { root } from "./routes/root.js";
+import { search } from "./routes/search.js";
 import { SERVICE_VERSION } from "./version.js";
 
 const app = createRouter();
@@ -26,6 +27,7 @@ app.use(rateLimit);
 app.route("/recommend", recommend);
 app.route("/products", products);
 app.route("/audience", audience);
+app.route("/products", search);
 app.route("/health", health);
 app.route("/metrics", metrics);
 app.route("/", root);

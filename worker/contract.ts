@@ -53,6 +53,12 @@ export const keys = {
   rec: (version: string, productId: string, n: number) => `v/${version}/rec/${productId}/${n}`,
   fallback: (version: string, n: number) => `v/${version}/fallback/${n}`,
   sample: (version: string) => `v/${version}/sample`,
+  /** The names of the sample's products, in the same order (JSON array, null for none). */
+  sampleNames: (version: string) => `v/${version}/sample-names`,
+  /** The reasons behind one product's largest variant (readable-audiences.ts). */
+  why: (version: string, productId: string) => `v/${version}/why/${productId}`,
+  /** One bucket of the name search index (searchBucket). */
+  search: (version: string, bucket: number) => `v/${version}/search/${bucket}`,
 } as const;
 
 /** Pulls the version out of any versioned key; undefined for other keys. */
@@ -80,6 +86,8 @@ export interface Recommendation {
 
 export interface RecommendationResponse {
   product_id: JsonId;
+  /** The product's name on its latest interaction; null in a fallback answer or when the log has none. */
+  product_name: string | null;
   recommendations: Recommendation[];
   count: number;
   model_version: string;
@@ -166,3 +174,5 @@ export interface CampaignResponse {
   generated_at: string;
   fallback: boolean;
 }
+
+export * from "./contract-readable.js";

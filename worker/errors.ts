@@ -79,6 +79,9 @@ const FIELD_CODES: Record<string, string> = {
   products: "invalid_products",
   holdout_pct: "invalid_holdout_pct",
   campaign: "invalid_campaign",
+  explain: "invalid_explain",
+  q: "invalid_q",
+  limit: "invalid_limit",
 };
 
 /**

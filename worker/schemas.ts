@@ -1,7 +1,16 @@
 // The request and response schemas. The same objects validate requests (via
 // @hono/zod-openapi) and generate /openapi.json, so the document cannot drift.
 import { z } from "@hono/zod-openapi";
-import { DEFAULT_MAX_N, DEFAULT_N, ID_PATTERN, MAX_BATCH_PRODUCTS, SAMPLE_N_MAX } from "./contract.js";
+import {
+  DEFAULT_MAX_N,
+  DEFAULT_N,
+  ID_PATTERN,
+  MAX_BATCH_PRODUCTS,
+  SAMPLE_N_MAX,
+  SEARCH_LIMIT_DEFAULT,
+  SEARCH_LIMIT_MAX,
+  SEARCH_Q_MAX,
+} from "./contract.js";
 
 const ID_RULE = "must be 1 to 64 characters of A-Z a-z 0-9 . _ -";
 const N_RULE = "must be an integer from 1 to the largest variant";
@@ -40,6 +49,14 @@ export const RecommendQuery = z.object({
       param: { name: "format", in: "query" },
       description: "csv downloads customer_id,score,rank rows (as does Accept: text/csv).",
     }),
+  explain: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .optional()
+    .openapi({
+      param: { name: "explain", in: "query" },
+      description:
+        "true adds a `reason` to every recommendation (and a last `reason` column to CSV): the strongest evidence for that customer.",
+    }),
 });
 
 export const SampleQuery = z.object({
@@ -68,20 +85,90 @@ export const BatchBody = z
       .min(1, "must hold at least one product id")
       .max(MAX_BATCH_PRODUCTS, `at most ${MAX_BATCH_PRODUCTS} product ids per batch`),
     n: z.number().int(N_RULE).min(1, N_RULE).optional(),
+    explain: z
+      .boolean({ message: "must be true or false" })
+      .optional()
+      .openapi({ description: "true adds a `reason` to every recommendation." }),
   })
   .openapi("BatchRequest", { example: { product_ids: [1004, 1005], n: 10 } });
+
+/** q: 1 to SEARCH_Q_MAX characters once trimmed; limit 1 to SEARCH_LIMIT_MAX. */
+const Q_RULE = `must be 1 to ${SEARCH_Q_MAX} characters (after trimming) with at least one letter or digit`;
+const LIMIT_RULE = `must be an integer from 1 to ${SEARCH_LIMIT_MAX}`;
+export const SearchQuery = z.object({
+  q: z
+    .string({ message: Q_RULE })
+    .refine((s) => {
+      const length = Array.from(s.trim()).length;
+      return length >= 1 && length <= SEARCH_Q_MAX && /[\p{L}\p{N}]/u.test(s);
+    }, Q_RULE)
+    .openapi({
+      param: { name: "q", in: "query" },
+      description:
+        "Words to find: each must start a word of the product's name (case- and accent-insensitive). An exact product id is listed first.",
+      example: "acme rock",
+    }),
+  limit: queryInt(LIMIT_RULE)
+    .refine((s) => Number(s) <= SEARCH_LIMIT_MAX, LIMIT_RULE)
+    .optional()
+    .openapi({
+      param: { name: "limit", in: "query" },
+      type: "integer",
+      minimum: 1,
+      maximum: SEARCH_LIMIT_MAX,
+      default: SEARCH_LIMIT_DEFAULT,
+    }),
+});
+
+export const SearchResponse = z
+  .object({
+    query: z.string().openapi({ description: "q as searched (trimmed)." }),
+    results: z.array(
+      z.object({
+        product_id: z.union([z.number().int(), z.string()]),
+        product_name: z.string().nullable(),
+        customers: z.number().int().openapi({ description: "Distinct customers of the product in the log." }),
+      }),
+    ),
+    count: z.number().int(),
+  })
+  .openapi("SearchResponse");
 
 // ---- responses (documentation; the bodies themselves are pre-serialized) ----
 
 const JsonId = z.union([z.number().int(), z.string()]);
 
+export const Reason = z
+  .object({
+    kind: z.enum(["similar_product", "shared_words", "engaged"]),
+    product_id: JsonId.optional().openapi({
+      description: "similar_product: the product the customer interacted with.",
+    }),
+    product_name: z.string().nullable().optional(),
+    words: z.array(z.string()).optional().openapi({
+      description:
+        "shared_words: words of this product's name found in a product the customer interacted with.",
+    }),
+    text: z.string().openapi({ example: "Carted Acme Rocket 1, which shares customers with this product." }),
+  })
+  .openapi("Reason");
+
 export const Recommendation = z
-  .object({ customer_id: JsonId, score: z.number(), rank: z.number().int() })
+  .object({
+    customer_id: JsonId,
+    score: z.number(),
+    rank: z.number().int(),
+    reason: Reason.optional().openapi({ description: "With explain only." }),
+  })
   .openapi("Recommendation");
 
 export const RecommendationResponse = z
   .object({
     product_id: JsonId,
+    product_name: z
+      .string()
+      .nullable()
+      .openapi({ description: "The name on the product's latest interaction; null in a fallback answer." }),
     recommendations: z.array(Recommendation),
     count: z.number().int(),
     model_version: z.string(),
@@ -96,7 +183,11 @@ export const RecommendationResponse = z
 export const BatchResponse = z.object({ results: z.array(RecommendationResponse) }).openapi("BatchResponse");
 
 export const SampleResponse = z
-  .object({ sample_products: z.array(JsonId), total_available: z.number().int() })
+  .object({
+    sample_products: z.array(JsonId),
+    products: z.array(z.object({ product_id: JsonId, product_name: z.string().nullable() })),
+    total_available: z.number().int(),
+  })
   .openapi("SampleResponse");
 
 export const HealthResponse = z

@@ -7,6 +7,7 @@ import { findBotCustomers } from "./bots.js";
 import { Dictionary } from "./columns.js";
 import { plausibleWindow } from "./dates.js";
 import { DuplicateIndex } from "./dedupe.js";
+import { RowNames } from "./latest-names.js";
 import { TailThread, tailOffset } from "./parse-client.js";
 import {
   type Accounting,
@@ -25,7 +26,10 @@ export interface Interactions {
   files: string[];
   customers: string[];
   products: string[];
+  /** The model's names: each product's first non-empty name. */
   productNames: string[];
+  /** The served names: each product's name on its latest named interaction, or null. */
+  latestNames: (string | null)[];
   events: string[];
   eventWeights: Float64Array;
   count: number;
@@ -68,6 +72,7 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   const customers = new Dictionary();
   const products = new Dictionary();
   const productNames: string[] = [];
+  const rowNames = new RowNames();
   const events = Object.keys(config.eventWeights);
   const weights = events.map((e) => config.eventWeights[e]);
   const eventIndex = new Map(events.map((e, i) => [e.trim().toLowerCase(), i]));
@@ -125,6 +130,7 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
         reject(f, start[i], end[i], "duplicate");
         continue;
       }
+      rowNames.set(row, name);
       if (p === productNames.length) productNames.push("");
       if (!productNames[p]) productNames[p] = name;
     }
@@ -176,6 +182,7 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
       ps[w] = ps[r];
       es[w] = es[r];
       ts[w] = ts[r];
+      rowNames.row[w] = rowNames.row[r];
       w++;
     }
     count = w;
@@ -200,6 +207,7 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
     customers: customerIds,
     products: productIds,
     productNames: names,
+    latestNames: rowNames.latest(ps, ts, count, productIds.length),
     events,
     eventWeights: Float64Array.from(weights),
     count,

@@ -133,6 +133,25 @@ export class Affinity {
       : 0;
   }
 
+  /** A touched customer's weighted co-interaction part of value() (reasons.ts compares the parts). */
+  coShare(s: AffinityScratch, c: number): number {
+    return s.hasCo ? this.wCo * s.table[c * 8 + 1 /* CO */] : 0;
+  }
+
+  /** A touched customer's weighted name part of value(). */
+  namesShare(s: AffinityScratch, c: number): number {
+    return s.hasNames ? this.wNames * s.table[c * 8 + 2 /* NAMES */] : 0;
+  }
+
+  /**
+   * How similar q is to p by shared customers, as the last collect(p) found it: 0 unless a
+   * customer of p also interacted with q.
+   */
+  coSimilarity(p: number, q: number): number {
+    if (this.productStamp[q] !== this.round || this.coCount[q] <= 0) return 0;
+    return this.coCount[q] / Math.sqrt(this.degree[p] * this.degree[q]);
+  }
+
   /**
    * Collects the candidates of product p into `s` (touched, co, names). May include
    * customers of p itself: the caller excludes those.

@@ -15,6 +15,7 @@ import { customerTable } from "./customer-table.js";
 import { computeEngagement, type Engagement } from "./engagement.js";
 import { type Groups, gather, groupRows, newestFirst, renumberGroups } from "./groups.js";
 import { compareIds } from "./ids.js";
+import { Explainer } from "./reasons.js";
 import { relabelByEngagement } from "./relabel.js";
 import { sortByKeyDescending } from "./sort.js";
 import type { ProductTokens } from "./tokens.js";
@@ -87,10 +88,15 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     customers: eligible.slice(0, fallbackSize),
     scores: Float64Array.from(eligible.subarray(0, fallbackSize), (c) => engagement.score[c]),
   };
+  let explainer: Explainer | undefined;
   return {
     productCount: products.length,
     *audiences() {
       for (const p of products) yield [p, ranker.audienceFor(p)];
+    },
+    explain(p, audience, idType) {
+      explainer ??= new Explainer(data, byCustomer, idType);
+      return explainer.explain(p, audience, affinity, ranker.scratch);
     },
     fallback,
     suppressedCustomers,
@@ -140,7 +146,8 @@ export class ProductRanker {
   private readonly table: Float64Array;
   /** Skip pointers over `eligible` past capped customers (union-find with path halving). */
   private readonly next: Int32Array | undefined;
-  private readonly scratch;
+  /** The affinity of the product ranked last (reasons.ts reads it). */
+  readonly scratch;
   /**
    * Sort keys pack a score and the tie order into one double, so candidates sort natively
    * (a comparator per comparison was most of the ranking time): key = (SCALE − ⌊score·SCALE⌋)

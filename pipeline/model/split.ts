@@ -36,6 +36,7 @@ export function subsetRows(data: Interactions, keep: (row: number) => boolean): 
   const customers: string[] = [];
   const products: string[] = [];
   const productNames: string[] = [];
+  const latestNames: (string | null)[] = [];
   const rows: number[] = [];
   for (let r = 0; r < data.count; r++) {
     if (!keep(r)) continue;
@@ -50,6 +51,7 @@ export function subsetRows(data: Interactions, keep: (row: number) => boolean): 
       productMap[p] = products.length;
       products.push(data.products[p]);
       productNames.push(data.productNames[p] ?? "");
+      latestNames.push(data.latestNames[p] ?? null);
     }
   }
   const n = rows.length;
@@ -58,6 +60,7 @@ export function subsetRows(data: Interactions, keep: (row: number) => boolean): 
     customers,
     products,
     productNames,
+    latestNames,
     count: n,
     customer: new Int32Array(n),
     product: new Int32Array(n),

@@ -1,4 +1,5 @@
 // What the ranking stage hands to serialization: per product, customers best first.
+import type { IdType, StoredReasons } from "../../worker/contract.js";
 
 export interface Audience {
   /** Customer indices (into Ranking.customerIds), best first. */
@@ -16,6 +17,11 @@ export interface Ranking {
    * Each audience's arrays are reused for the next one: copy them to keep them.
    */
   audiences(): Generator<[product: number, audience: Audience]>;
+  /**
+   * Why each customer of product p's audience is there (reasons.ts); valid only for the
+   * audience `audiences()` yielded last, before the next one is taken.
+   */
+  explain(p: number, audience: Audience, idType: IdType): StoredReasons;
   /** The audience for products the build never saw. */
   fallback: Audience;
   /** How many customers of the build the suppression list removed. */

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type BuildMeta, formatVersion, keys, type Pointer } from "../../worker/contract.js";
+import { type BuildMeta, formatVersion, keys, type Pointer, searchBuckets } from "../../worker/contract.js";
 import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
 import { type DateWindow, plausibleWindow } from "../ingest/dates.js";
@@ -14,7 +14,7 @@ import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
 import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
-import { decideIdType, type ResponseContext, samplePair } from "./serialize.js";
+import { decideIdType, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
 
@@ -184,10 +184,21 @@ async function buildWith(
     await rename(join(workDir, REJECTED_CSV), kept);
     throw new UsageError(`no usable rows in the input: nothing to build (every row rejected: see ${kept})`);
   }
+  const idType = decideIdType(data.customers, data.products);
+  const productNames = JSON.stringify(data.latestNames);
+  // The serialize thread builds the search index while this one prepares the ranking.
+  thread.search({
+    version,
+    idType,
+    productIds: data.products.join("\n"),
+    productNames,
+    product: data.product,
+    customer: data.customer,
+    count: data.count,
+  });
   const ranking = await timed("prepare", () => rank(data, config, { suppress }));
   const extra = options.extraMeta ? await timed("evaluate", () => options.extraMeta!(data)) : undefined;
 
-  const idType = decideIdType(data.customers, data.products);
   const ctx: ResponseContext = {
     version,
     generatedAt,
@@ -198,6 +209,7 @@ async function buildWith(
   // Rendering and writing run on a second thread while this one ranks (serialize-thread.ts),
   // in the same order as the ranking, so the bulk files are what one thread would write.
   let rankMs = 0;
+  let explainMs = 0;
   let written = 0;
   thread.init(
     {
@@ -208,6 +220,7 @@ async function buildWith(
       variants: ctx.variants,
       customerIds: ranking.customerIds.join("\n"),
       productIds: data.products.join("\n"),
+      productNames,
     },
     ctx,
   );
@@ -219,17 +232,24 @@ async function buildWith(
       rankMs += performance.now() - t0;
       if (step.done) break;
       const [p, audience] = step.value;
-      await thread.add(p, audience);
+      const t1 = performance.now();
+      const why = JSON.stringify(ranking.explain(p, audience, idType));
+      explainMs += performance.now() - t1;
+      await thread.add(p, audience, why);
       if (++written % 2000 === 0) options.onProgress?.("serialize", written, ranking.productCount);
     }
     options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
     await thread.fallback(ranking.fallback);
-    const sample = samplePair(ctx, sampleProducts(data));
+    const sampled = sampleProducts(data);
+    const sample = samplePair(ctx, sampled);
     await thread.pair(sample.key, sample.value);
+    const names = sampleNamesPair(ctx, sampled, data);
+    await thread.pair(names.key, names.value);
   });
   // Where the serialize stage went: ranking each product (this thread); rendering its values
   // and writing them into hashed bulk files (the serialize thread, at the same time).
   seconds["serialize.rank"] = rankMs / 1000;
+  seconds["serialize.explain"] = explainMs / 1000;
 
   const meta: BuildMeta = {
     version,
@@ -239,8 +259,9 @@ async function buildWith(
     counts: {
       products: data.products.length,
       customers: data.customers.length,
-      // Every product and the fallback in each variant, the sample list, and this meta.
-      keys: (written + 1) * ctx.variants.length + 2,
+      // Every product and the fallback in each variant, each product's reasons, the sample
+      // list and its names, the search index's buckets, and this meta.
+      keys: (written + 1) * ctx.variants.length + written + 3 + searchBuckets(data.products.length),
       suppressed_customers: ranking.suppressedCustomers,
     },
     config,

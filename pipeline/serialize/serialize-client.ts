@@ -9,7 +9,7 @@
 import { Worker } from "node:worker_threads";
 import type { Audience } from "../model/types.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
-import type { FromThread, InitMessage, ThreadResult, ToThread } from "./serialize-protocol.js";
+import type { FromThread, InitMessage, SearchMessage, ThreadResult, ToThread } from "./serialize-protocol.js";
 
 const BATCH_PRODUCTS = 256;
 const MAX_BATCHES_IN_FLIGHT = 16;
@@ -22,6 +22,7 @@ interface RawBatch {
   offsets: Int32Array;
   customers: Int32Array;
   scores: Float64Array;
+  why: string[];
   count: number;
 }
 
@@ -32,6 +33,7 @@ interface RenderedBatch {
   listStarts: Int32Array;
   lists: Uint8Array;
   variantEnds: Int32Array;
+  why: string[];
   count: number;
 }
 
@@ -71,6 +73,11 @@ export class SerializeThread {
     this.result.catch(() => undefined);
   }
 
+  /** The name search index's input: the thread builds the index while this side ranks. */
+  search(message: Omit<SearchMessage, "type">): void {
+    this.send({ type: "search", ...message });
+  }
+
   /** `ctx` must describe the same build as `message` (this side renders with it). */
   init(message: Omit<InitMessage, "type">, ctx: ResponseContext): void {
     this.ctx = ctx;
@@ -78,8 +85,11 @@ export class SerializeThread {
     this.send({ type: "init", ...message });
   }
 
-  /** Queues one product's audience (copied or rendered now: the ranker reuses its arrays). */
-  async add(product: number, audience: Audience): Promise<void> {
+  /**
+   * Queues one product's audience (copied or rendered now: the ranker reuses its arrays)
+   * and its stored reasons (JSON).
+   */
+  async add(product: number, audience: Audience, why: string): Promise<void> {
     if (this.failure) throw this.failure;
     const b = (this.batch ??= this.inFlight >= RENDER_HERE_AT ? this.renderedBatch() : this.rawBatch());
     if (b.rendered) {
@@ -94,6 +104,7 @@ export class SerializeThread {
       b.scores.set(audience.scores, at);
       b.offsets[b.count + 1] = at + audience.customers.length;
     }
+    b.why.push(why);
     b.products[b.count++] = product;
     if (b.count === BATCH_PRODUCTS) await this.flush();
   }
@@ -132,6 +143,7 @@ export class SerializeThread {
         offsets: new Int32Array(offsets),
         customers: new Int32Array(customers),
         scores: new Float64Array(scores),
+        why: [],
         count: 0,
       };
     }
@@ -141,6 +153,7 @@ export class SerializeThread {
       offsets: new Int32Array(BATCH_PRODUCTS + 1),
       customers: new Int32Array(BATCH_PRODUCTS * this.maxN),
       scores: new Float64Array(BATCH_PRODUCTS * this.maxN),
+      why: [],
       count: 0,
     };
   }
@@ -158,6 +171,7 @@ export class SerializeThread {
         listStarts: new Int32Array(listStarts),
         lists: new Uint8Array(lists),
         variantEnds: new Int32Array(variantEnds),
+        why: [],
         count: 0,
       };
     }
@@ -168,6 +182,7 @@ export class SerializeThread {
       listStarts: new Int32Array(BATCH_PRODUCTS + 1),
       lists: new Uint8Array(BATCH_PRODUCTS * this.maxN * renderer.maxItemBytes + LIST_SLACK),
       variantEnds: new Int32Array(BATCH_PRODUCTS * this.ctx!.variants.length),
+      why: [],
       count: 0,
     };
   }
@@ -188,6 +203,7 @@ export class SerializeThread {
         listStarts: b.listStarts.subarray(0, n + 1),
         lists: b.lists.subarray(0, end),
         variantEnds: b.variantEnds.subarray(0, n * this.ctx!.variants.length),
+        why: b.why.join("\n"),
       };
       transfer = [
         b.products.buffer,
@@ -204,6 +220,7 @@ export class SerializeThread {
         offsets: b.offsets.subarray(0, n + 1),
         customers: b.customers.subarray(0, end),
         scores: b.scores.subarray(0, end),
+        why: b.why.join("\n"),
       };
       transfer = [b.products.buffer, b.offsets.buffer, b.customers.buffer, b.scores.buffer];
     }

@@ -13,6 +13,20 @@ export interface InitMessage {
   /** Ids joined by "\n": one string clones far faster than a million (ids never hold "\n"). */
   customerIds: string;
   productIds: string;
+  /** Served product names by product index, as one JSON array (names may hold any character). */
+  productNames: string;
+}
+
+/** The columns the name search index needs (model/search-index.ts), sent before init. */
+export interface SearchMessage {
+  type: "search";
+  version: string;
+  idType: IdType;
+  productIds: string;
+  productNames: string;
+  product: Int32Array;
+  customer: Int32Array;
+  count: number;
 }
 
 /** Audience k of the batch is product products[k]: customers/scores[offsets[k] .. offsets[k + 1]). */
@@ -22,6 +36,8 @@ export interface BatchMessage {
   offsets: Int32Array;
   customers: Int32Array;
   scores: Float64Array;
+  /** Product k's stored reasons (StoredReasons as JSON), joined by "\n" (JSON text has none). */
+  why: string;
 }
 
 /**
@@ -36,10 +52,12 @@ export interface RenderedMessage {
   listStarts: Int32Array;
   lists: Uint8Array;
   variantEnds: Int32Array;
+  why: string;
 }
 
 export type ToThread =
   | InitMessage
+  | SearchMessage
   | BatchMessage
   | RenderedMessage
   | { type: "fallback"; customers: Int32Array; scores: Float64Array }

@@ -5,15 +5,18 @@
 // so the output is exactly what a single-threaded loop writes (docs/threads.md).
 import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
+import { distinctCustomers, searchIndexPairs } from "../model/search-index.js";
 import { PartWriter } from "./parts.js";
+import type { KvPair } from "./serialize.js";
 import { productJsonOf, type Rendered, Renderer, type ResponseContext } from "./serialize.js";
-import type { FromThread, InitMessage, ToThread } from "./serialize-protocol.js";
+import type { FromThread, InitMessage, SearchMessage, ToThread } from "./serialize-protocol.js";
 
 const port = parentPort!;
 
 interface State {
   ctx: ResponseContext;
   productIds: string[];
+  productNames: (string | null)[];
   writer: PartWriter;
   renderer: Renderer;
   /** Each variant's key around the product id, as bytes: [before, after]. */
@@ -33,6 +36,7 @@ function init(m: InitMessage): State {
   return {
     ctx,
     productIds: m.productIds.split("\n"),
+    productNames: JSON.parse(m.productNames) as (string | null)[],
     writer: new PartWriter(m.dir),
     // The values go to the bulk files already escaped (see Renderer); keys need no escaping
     // because ids are restricted to [A-Za-z0-9._-].
@@ -49,12 +53,31 @@ function init(m: InitMessage): State {
   };
 }
 
+/** The search index's values, made while the build's main thread ranks; written at finish. */
+let searchPairs: KvPair[] = [];
+
+function search(m: SearchMessage): void {
+  const productIds = m.productIds.split("\n");
+  searchPairs = searchIndexPairs({
+    version: m.version,
+    idType: m.idType,
+    productIds,
+    names: JSON.parse(m.productNames) as (string | null)[],
+    customers: distinctCustomers(m.product, m.customer, m.count, productIds.length),
+  });
+}
+
 async function handle(state: State | undefined, m: ToThread): Promise<State | undefined> {
   if (m.type === "init") return init(m);
+  if (m.type === "search") {
+    search(m);
+    return state;
+  }
   const s = state!;
   const { ctx, writer, renderer } = s;
   switch (m.type) {
     case "batch": {
+      const why = m.why.split("\n");
       for (let k = 0; k < m.products.length; k++) {
         const t1 = performance.now();
         const productId = s.productIds[m.products[k]];
@@ -62,10 +85,15 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
           customers: m.customers.subarray(m.offsets[k], m.offsets[k + 1]),
           scores: m.scores.subarray(m.offsets[k], m.offsets[k + 1]),
         };
-        const rendered = renderer.render(productJsonOf(productId, ctx.idType, '\\"'), audience, false);
+        const rendered = renderer.render(
+          productJsonOf(productId, ctx.idType, '\\"'),
+          audience,
+          false,
+          s.productNames[m.products[k]],
+        );
         const t2 = performance.now();
         s.renderMs += t2 - t1;
-        await writeVariants(s, productId, rendered);
+        await writeVariants(s, productId, rendered, why[k]);
         s.writeMs += performance.now() - t2;
       }
       giveBack("batch", [m.products.buffer, m.offsets.buffer, m.customers.buffer, m.scores.buffer]);
@@ -73,6 +101,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
     }
     case "rendered": {
       const V = ctx.variants.length;
+      const why = m.why.split("\n");
       for (let k = 0; k < m.products.length; k++) {
         const t2 = performance.now();
         const productId = s.productIds[m.products[k]];
@@ -88,8 +117,9 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
           m.variantEnds,
           k * V,
           false,
+          s.productNames[m.products[k]],
         );
-        await writeVariants(s, productId, rendered);
+        await writeVariants(s, productId, rendered, why[k]);
         s.writeMs += performance.now() - t2;
       }
       giveBack("rendered", [
@@ -119,6 +149,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       await writer.write(m.pair);
       return s;
     case "finish": {
+      for (const pair of searchPairs) await writer.write(pair);
       const parts = await writer.finish();
       post({
         type: "done",
@@ -134,10 +165,13 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
   }
 }
 
-/** One product's values, one per variant. Ids and heads are ASCII (the id rule), so latin1 encodes them. */
-async function writeVariants(s: State, productId: string, rendered: Rendered): Promise<void> {
+/**
+ * One product's values, one per variant, then its reasons. Ids are ASCII (the id rule), so
+ * latin1 encodes them; heads carry the product's name, so they are UTF-8.
+ */
+async function writeVariants(s: State, productId: string, rendered: Rendered, why: string): Promise<void> {
   const id = Buffer.from(productId, "latin1");
-  const head = Buffer.from(rendered.head, "latin1");
+  const head = Buffer.from(rendered.head, "utf8");
   for (let i = 0; i < s.keyParts.length; i++) {
     const [before, after] = s.keyParts[i];
     const wait = s.writer.writeEscaped(
@@ -150,6 +184,7 @@ async function writeVariants(s: State, productId: string, rendered: Rendered): P
     );
     if (wait) await wait;
   }
+  await s.writer.write({ key: keys.why(s.ctx.version, productId), value: why });
 }
 
 function post(m: FromThread): void {

@@ -44,8 +44,9 @@ export function renderVariants(
   productJson: string,
   audience: Audience,
   fallback: boolean,
+  name: string | null = null,
 ): string[] {
-  const rendered = new Renderer(ctx, '"').render(productJson, audience, fallback);
+  const rendered = new Renderer(ctx, '"').render(productJson, audience, fallback, name);
   return rendered.ends.map((_, i) => valueOf(rendered, i));
 }
 
@@ -170,15 +171,16 @@ export class Renderer {
     this.closeBytes = { ranked: closes(this.tails.ranked), fallback: closes(this.tails.fallback) };
     this.itemEscapes = (q.length - 1) * (ctx.idType === "string" ? 8 : 6);
     const frame = (fallback: boolean) =>
-      Buffer.byteLength(`{"product_id":,"recommendations":[],"count":${tail(fallback, '"')}`);
+      Buffer.byteLength(`{"product_id":,"product_name":,"recommendations":[],"count":${tail(fallback, '"')}`);
     this.frameBytes = { ranked: frame(false), fallback: frame(true) };
   }
 
   /**
    * `productJson` is the product id as JSON (number, quoted string, or null), quoted with
-   * this renderer's `q`. Scores are clamped to 0..1 (they are by construction).
+   * this renderer's `q`; `name` the product's served name. Scores are clamped to 0..1
+   * (they are by construction).
    */
-  render(productJson: string, audience: Audience, fallback: boolean): Rendered {
+  render(productJson: string, audience: Audience, fallback: boolean, name: string | null = null): Rendered {
     const variantEnds = this.variantEnds;
     const o = this.renderList(audience, this.scratch, 0, variantEnds, 0);
     return this.assemble(
@@ -188,6 +190,7 @@ export class Renderer {
       variantEnds,
       0,
       fallback,
+      name,
     );
   }
 
@@ -243,11 +246,18 @@ export class Renderer {
     variantEnds: Int32Array,
     endsAt: number,
     fallback: boolean,
+    name: string | null = null,
   ): Rendered {
     const { ctx, q } = this;
     const kind = fallback ? "fallback" : "ranked";
-    const head = `{${q}product_id${q}:${productJson},${q}recommendations${q}:[`;
-    const productBytes = productJson.length - (q.length === 2 && productJson.startsWith(q) ? 2 : 0);
+    // Names are the one free text in a value: escaped as JSON, then again for the bulk file.
+    const nameJson = name === null ? "null" : JSON.stringify(name);
+    const nameText = q === '"' ? nameJson : JSON.stringify(nameJson).slice(1, -1);
+    const head = `{${q}product_id${q}:${productJson},${q}product_name${q}:${nameText},${q}recommendations${q}:[`;
+    const productBytes =
+      productJson.length -
+      (q.length === 2 && productJson.startsWith(q) ? 2 : 0) +
+      Buffer.byteLength(nameJson);
     const size = Math.min(this.maxN, length);
     const ends: number[] = [];
     const closes: Uint8Array[] = [];
@@ -266,6 +276,19 @@ export class Renderer {
 
 export function productJsonOf(productId: string, idType: IdType, q: string): string {
   return idType === "number" ? productId : `${q}${productId}${q}`;
+}
+
+/** The sample's names, in the sample's order (`/products/sample` pairs them with the ids). */
+export function sampleNamesPair(
+  ctx: ResponseContext,
+  productIds: string[],
+  data: { products: string[]; latestNames: (string | null)[] },
+): KvPair {
+  const index = new Map(data.products.map((id, p) => [id, p]));
+  const names = productIds
+    .slice(0, MAX_SAMPLE_PRODUCTS)
+    .map((id) => data.latestNames[index.get(id)!] ?? null);
+  return { key: keys.sampleNames(ctx.version), value: JSON.stringify(names) };
 }
 
 export function samplePair(ctx: ResponseContext, productIds: string[]): KvPair {

@@ -12,6 +12,8 @@ export function interactions(rows: Row[], config: Config = defaultConfig()): Int
   const customers: string[] = [];
   const products: string[] = [];
   const productNames: string[] = [];
+  const latestNames: (string | null)[] = [];
+  const nameTime = new Map<number, number>();
   const cIndex = new Map<string, number>();
   const pIndex = new Map<string, number>();
   const n = rows.length;
@@ -20,6 +22,7 @@ export function interactions(rows: Row[], config: Config = defaultConfig()): Int
     customers,
     products,
     productNames,
+    latestNames,
     events,
     eventWeights: Float64Array.from(events.map((e) => config.eventWeights[e])),
     count: n,
@@ -34,6 +37,14 @@ export function interactions(rows: Row[], config: Config = defaultConfig()): Int
     if (!pIndex.has(p)) {
       pIndex.set(p, products.push(p) - 1);
       productNames.push(name ?? "");
+      latestNames.push(null);
+    }
+    // The latest named row gives the served name (a later row on a tie), as the ingest does.
+    const t = Date.parse(date);
+    const pi = pIndex.get(p)!;
+    if (name && t >= (nameTime.get(pi) ?? -Infinity)) {
+      nameTime.set(pi, t);
+      latestNames[pi] = name;
     }
     const ev = events.indexOf(e);
     if (ev < 0) throw new Error(`unknown event in fixture: ${e}`);

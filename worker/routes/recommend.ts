@@ -5,9 +5,11 @@ import { accepts } from "hono/accepts";
 import { bodyLimit } from "hono/body-limit";
 import { audienceBody, audienceRequest, etagMatches } from "../audience.js";
 import { configOf } from "../config.js";
+import { keys } from "../contract.js";
 import { deferOf } from "../defer.js";
 import type { AppEnv } from "../env.js";
 import { ApiError, noModel } from "../errors.js";
+import { explainBody, explainedContent, explainPlan } from "../explain.js";
 import { baseHeaders } from "../middleware/response-headers.js";
 import { type AudienceFormat, audienceContent, planAudience, resolveN } from "../recommend-answer.js";
 import { createRouter } from "../router.js";
@@ -89,7 +91,18 @@ export const recommend = createRouter().openapi(batchRoute, async (c) => {
   );
   const needsFallback = requests.some((r) => stored.get(r.recKey) === null);
   const fallback = needsFallback ? await readValue(c.env.RECS, config, requests[0].fallbackKey) : null;
-  const results = requests.map((r) => audienceBody(pointer, r, stored.get(r.recKey) ?? null, fallback));
+  let results = requests.map((r) => audienceBody(pointer, r, stored.get(r.recKey) ?? null, fallback));
+  if (body.explain) {
+    // The reasons in one more bulk read (a batch's audience keys already fill one).
+    const why = await readValues(
+      c.env.RECS,
+      config,
+      requests.map((r) => keys.why(pointer.version, r.productId)),
+    );
+    results = results.map((b, i) =>
+      JSON.stringify(explainBody(b, why.get(keys.why(pointer.version, requests[i].productId)) ?? null)),
+    );
+  }
   c.header("Cache-Control", "no-store");
   c.header("X-Model-Version", pointer.version);
   c.header("Content-Type", "application/json; charset=utf-8");
@@ -115,9 +128,16 @@ recommend.openapi(getRoute, async (c) => {
     query.format ?? negotiatedFormat(c),
     baseHeaders(c),
   );
+  const explain = query.explain === "true";
+  if (explain) explainPlan(plan);
   // Decided from the pointer alone: a revalidation costs no read of the audience.
   if (etagMatches(c.req.header("if-none-match"), plan.etag))
     return new Response(null, { status: 304, headers: plan.headers });
+  if (explain)
+    return new Response(await explainedContent(kv, config, plan), {
+      status: 200,
+      headers: plan.headers,
+    }) as never;
   let stored = value(kv, config, plan.req.recKey);
   if (stored instanceof Promise) stored = await stored;
   const fallback = stored === null ? await value(kv, config, plan.req.fallbackKey) : null;

@@ -70,6 +70,7 @@ export const root = createRouter().openapi(rootRoute, async (c) => {
         recommend: "GET /recommend/{product_id}?n=10[&format=csv]",
         batch: "POST /recommend/batch",
         sample: "GET /products/sample?n=10",
+        search: "GET /products/search?q=&limit=10",
         health: "GET /health",
         metrics: "GET /metrics",
         openapi: "GET /openapi.json",

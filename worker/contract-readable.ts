@@ -1,0 +1,158 @@
+// The readable-audiences part of the contract (re-exported by contract.ts): how names are
+// split into search words, which KV bucket of the search index holds a query, the search
+// answer, and the reasons behind a recommendation with their marketer-facing sentences.
+// The pipeline writes these shapes and the worker reads them; nothing else spells them.
+
+export const SEARCH_Q_MAX = 100;
+export const SEARCH_LIMIT_MAX = 50;
+export const SEARCH_LIMIT_DEFAULT = 10;
+/** Index prefixes are at most this many characters of a word (see searchRoute). */
+export const SEARCH_PREFIX_CHARS = 3;
+
+const NOT_WORD = /[^\p{L}\p{N}]+/u;
+const MARKS = /\p{M}/gu;
+
+/** Words for search: Unicode NFKD, combining marks removed, lower case, split on non letters/digits. */
+export function searchWords(text: string): string[] {
+  return text
+    .normalize("NFKD")
+    .replace(MARKS, "")
+    .toLowerCase()
+    .split(NOT_WORD)
+    .filter((w) => w.length > 0);
+}
+
+/** Does every query word start some word of the name? (Both already from searchWords.) */
+export function wordsMatch(queryWords: readonly string[], nameWords: readonly string[]): boolean {
+  return queryWords.every((q) => nameWords.some((w) => w.startsWith(q)));
+}
+
+/**
+ * How many index buckets a build of `products` products has: a power of two near one
+ * bucket per 64 products, so a bucket stays a few tens of KB at any catalogue size.
+ */
+export function searchBuckets(products: number): number {
+  let buckets = 1;
+  while (buckets * 64 < products && buckets < 4096) buckets *= 2;
+  return buckets;
+}
+
+/** FNV-1a over UTF-16 code units: the same bucket in Node and workerd. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export function prefixOf(word: string): string {
+  return Array.from(word).slice(0, SEARCH_PREFIX_CHARS).join("");
+}
+
+/**
+ * Where a query is answered: the prefix of its longest word (the first of the longest),
+ * and the bucket holding that prefix's products. Undefined when the query has no word.
+ */
+export function searchRoute(
+  queryWords: readonly string[],
+  buckets: number,
+): { prefix: string; bucket: number } | undefined {
+  let longest: string | undefined;
+  for (const w of queryWords)
+    if (longest === undefined || Array.from(w).length > Array.from(longest).length) longest = w;
+  if (longest === undefined) return undefined;
+  const prefix = prefixOf(longest);
+  return { prefix, bucket: fnv1a(prefix) % buckets };
+}
+
+/**
+ * One bucket of the search index (`v/<version>/search/<bucket>`): its products in answer
+ * order (most distinct customers first, then by id) as [id, name, customers]; per prefix
+ * the positions of the products with a word starting with it; per id routed here (the id
+ * read as a query) its position, so an exact id is found in the same read.
+ */
+export interface SearchBucket {
+  products: [id: JsonIdOrString, name: string | null, customers: number][];
+  prefixes: Record<string, number[]>;
+  ids: Record<string, number>;
+}
+type JsonIdOrString = number | string;
+
+export interface SearchResult {
+  product_id: JsonIdOrString;
+  product_name: string | null;
+  customers: number;
+}
+
+export interface SearchResponse {
+  query: string;
+  results: SearchResult[];
+  count: number;
+}
+
+// ---- reasons ----
+
+/** Event names as a marketer reads them, for the config's default events. */
+const VERBS: Record<string, string> = {
+  purchased: "Bought",
+  cart: "Carted",
+  rating: "Rated",
+  wishlist: "Wishlisted",
+  search_keyword: "Searched for",
+};
+
+function productLabel(id: JsonIdOrString, name: string | null): string {
+  return name === null || name === "" ? `product ${id}` : name;
+}
+
+function verbOf(event: string): string {
+  return VERBS[event] ?? "Interacted with";
+}
+
+export type Reason =
+  | { kind: "similar_product"; product_id: JsonIdOrString; product_name: string | null; text: string }
+  | { kind: "shared_words"; words: string[]; text: string }
+  | { kind: "engaged"; text: string };
+
+/**
+ * A reason as stored (in `v/<version>/why/<productId>`): the evidence without its sentence,
+ * plus the customer's event with the evidence product; the worker writes the sentence.
+ *   ["p", productId, productName, event]   similar_product
+ *   ["w", [words], productId, productName, event]   shared_words (the product that has them)
+ */
+export type StoredReason =
+  | [kind: "p", productId: JsonIdOrString, productName: string | null, event: string]
+  | [kind: "w", words: string[], productId: JsonIdOrString, productName: string | null, event: string];
+
+/**
+ * The stored reasons of one product's largest variant: `reasons` lists each distinct
+ * piece of evidence once; `at[rank - 1]` is the index of the reason at that rank, or -1
+ * for a customer ranked by engagement alone.
+ */
+export interface StoredReasons {
+  reasons: StoredReason[];
+  at: number[];
+}
+
+export const ENGAGED_TEXT = "Ranked by overall engagement: one of the most active customers in the log.";
+
+export function reasonOf(stored: StoredReason | undefined): Reason {
+  if (stored === undefined) return { kind: "engaged", text: ENGAGED_TEXT };
+  if (stored[0] === "p") {
+    const [, id, name, event] = stored;
+    return {
+      kind: "similar_product",
+      product_id: id,
+      product_name: name,
+      text: `${verbOf(event)} ${productLabel(id, name)}, which shares customers with this product.`,
+    };
+  }
+  const [, words, id, name, event] = stored;
+  return {
+    kind: "shared_words",
+    words,
+    text: `${verbOf(event)} ${productLabel(id, name)}, whose name shares ${words.map((w) => `“${w}”`).join(", ")} with this product.`,
+  };
+}

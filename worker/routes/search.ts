@@ -1,0 +1,42 @@
+// GET /products/search: products by name (or exact id), best first.
+import { createRoute } from "@hono/zod-openapi";
+import { configOf } from "../config.js";
+import { SEARCH_LIMIT_DEFAULT } from "../contract.js";
+import { deferOf } from "../defer.js";
+import { createRouter } from "../router.js";
+import { errorResponses, SearchQuery, SearchResponse, secured } from "../schemas.js";
+import { searchProducts } from "../search.js";
+import { requirePointer } from "../store.js";
+
+const searchRoute = createRoute({
+  method: "get",
+  path: "/search",
+  summary: "Find products by name",
+  description:
+    "Every word of q must start a word of the product's name (case- and accent-insensitive). A product whose id equals q comes first, then the rest by distinct customers (most first), then by id. No match is 200 with count 0.",
+  security: secured,
+  request: { query: SearchQuery },
+  responses: {
+    200: {
+      description: "Matching products, best first",
+      content: { "application/json": { schema: SearchResponse } },
+    },
+    ...errorResponses,
+  },
+});
+
+export const search = createRouter().openapi(searchRoute, async (c) => {
+  const config = configOf(c.env);
+  const { q, limit } = c.req.valid("query");
+  const pointer = await requirePointer(c.env.RECS, config, deferOf(c));
+  const answer = await searchProducts(
+    c.env.RECS,
+    config,
+    pointer,
+    q.trim(),
+    limit === undefined ? SEARCH_LIMIT_DEFAULT : Number(limit),
+  );
+  c.header("Cache-Control", config.dataCacheControl);
+  c.header("X-Model-Version", pointer.version);
+  return c.json(answer, 200);
+});
