@@ -346,10 +346,74 @@ async function main(): Promise<void> {
     writeBenchSection(RATE_LIMIT ? "serve-rate-limit" : "serve", markdown);
     process.stdout.write(`${markdown}\n`);
     if (!RATE_LIMIT) await benchCampaigns(api.url, apiPid, sample.sample_products);
+    if (!RATE_LIMIT) await measureReadable(apiTarget, paths);
   } finally {
     for (const mf of workers) await mf.dispose().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Search and explain against a plain /recommend on the same API, in alternating slices of
+ * the same length: each route's p50, and its ratio to the plain p50 (target: at most 2×).
+ * Search terms are the first three letters of each sampled product's name's words, as a
+ * marketer starts typing; explain asks the same products and n as the plain paths.
+ */
+async function measureReadable(api: Target, plainPaths: string[]): Promise<void> {
+  const sample = (await (await fetch(new URL("/products/sample?n=100", api.url))).json()) as {
+    products: { product_name: string | null }[];
+  };
+  const terms = new Set<string>();
+  for (const { product_name } of sample.products)
+    for (const word of (product_name ?? "").split(/[^\p{L}\p{N}]+/u))
+      if (word.length >= 3) terms.add(word.slice(0, 3));
+  const routes: [string, string[]][] = [
+    ["GET /recommend/:id (plain)", plainPaths],
+    ["GET /recommend/:id?explain=true", plainPaths.map((p) => `${p}&explain=true`)],
+    [
+      "GET /products/search?q=",
+      [...terms].map((t) => `/products/search?q=${encodeURIComponent(t)}&limit=10`),
+    ],
+  ];
+  process.stderr.write(`Readable routes: ${routes.length} × ${SECONDS} s over ${terms.size} search terms…\n`);
+  for (const [, paths] of routes) await drive(api, paths, WARMUP_SECONDS);
+  const slices = routes.map(() => [] as Figures[]);
+  const latencies = routes.map(() => [] as number[]);
+  for (let i = 0; i < SLICES; i++) {
+    for (let k = 0; k < routes.length; k++) {
+      const r = (i + k) % routes.length;
+      slices[r].push(await drive(api, routes[r][1], SECONDS / SLICES, latencies[r]));
+    }
+  }
+  const figures = routes.map((_, r) => combine(slices[r], latencies[r]));
+  const plain = figures[0].p50;
+  const markdown = [
+    "## Readable routes: search and explain (bench:serve)",
+    "",
+    `Machine: ${machineLine()}.`,
+    `Command: \`BENCH_ROWS=${ROWS} BENCH_SECONDS=${SECONDS} BENCH_SLICES=${SLICES} npm run bench:serve\` (after the serving comparison above, same API worker and KV): ${CONNECTIONS} connections, ${SECONDS} s per route in ${SLICES} alternating slices after a ${WARMUP_SECONDS} s warm-up each; plain and explain over the same ${plainPaths.length} paths, search over ${terms.size} three-letter terms.`,
+    "",
+    table(
+      ["route", "requests", "requests/s", "p50", "p95", "p99", "errors", "p50 / plain p50"],
+      routes.map(([name], r) => {
+        const f = figures[r];
+        return [
+          name,
+          f.requests,
+          Math.round(f.rps),
+          ms(f.p50),
+          ms(f.p95),
+          ms(f.p99),
+          f.errors,
+          `${(f.p50 / plain).toFixed(2)}×`,
+        ];
+      }),
+    ),
+    "",
+    `Target: search and explain p50 at most 2× the plain p50: ${figures.slice(1).every((f) => f.p50 <= 2 * plain && f.errors === 0) ? "**met**" : "**missed**"}.`,
+  ].join("\n");
+  writeBenchSection("serve-readable", markdown);
+  process.stdout.write(`${markdown}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -120,11 +120,13 @@ export type Reason =
  * A reason as stored (in `v/<version>/why/<productId>`): the evidence without its sentence,
  * plus the customer's event with the evidence product; the worker writes the sentence.
  *   ["p", productId, productName, event]   similar_product
- *   ["w", [words], productId, productName, event]   shared_words (the product that has them)
+ *   ["w", [words], event]   shared_words. The product that has the words is left out: it
+ *   differs from customer to customer, and naming it made the stored reasons as large as
+ *   the audiences themselves, where the words alone repeat across an audience.
  */
 export type StoredReason =
   | [kind: "p", productId: JsonIdOrString, productName: string | null, event: string]
-  | [kind: "w", words: string[], productId: JsonIdOrString, productName: string | null, event: string];
+  | [kind: "w", words: string[], event: string];
 
 /**
  * The stored reasons of one product's largest variant: `reasons` lists each distinct
@@ -149,10 +151,10 @@ export function reasonOf(stored: StoredReason | undefined): Reason {
       text: `${verbOf(event)} ${productLabel(id, name)}, which shares customers with this product.`,
     };
   }
-  const [, words, id, name, event] = stored;
+  const [, words, event] = stored;
   return {
     kind: "shared_words",
     words,
-    text: `${verbOf(event)} ${productLabel(id, name)}, whose name shares ${words.map((w) => `“${w}”`).join(", ")} with this product.`,
+    text: `${verbOf(event)} a product whose name shares ${words.map((w) => `“${w}”`).join(", ")} with this one.`,
   };
 }

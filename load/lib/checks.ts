@@ -240,3 +240,45 @@ export function unhealthyReason(reply: Reply): string {
   }
   return reply.status === 0 ? "no answer (network error or wrong BASE_URL)" : `HTTP ${reply.status}`;
 }
+
+const REASON_KINDS = ["similar_product", "shared_words", "engaged"];
+
+/** `GET /recommend/:productId?n=&explain=true`: the audience checks, and a readable reason on every row. */
+export function explainCheckers(exp: AudienceExpectation): Checkers {
+  const checkers = recommendationCheckers(exp);
+  checkers["explain: every recommendation has a reason with text"] = (r) =>
+    isObject(r.body) &&
+    Array.isArray(r.body.recommendations) &&
+    r.body.recommendations.every(
+      (row: unknown) =>
+        isObject(row) &&
+        isObject(row.reason) &&
+        REASON_KINDS.includes(String(row.reason.kind)) &&
+        typeof row.reason.text === "string" &&
+        row.reason.text.length > 0,
+    );
+  return checkers;
+}
+
+/** `GET /products/search?q=&limit=`: at most limit results, each with an id and a name field, count matching. */
+export function searchCheckers(query: string, limit: number): Checkers {
+  return {
+    "search: status 200": (r) => r.status === 200,
+    "search: echoes the query, count = results, at most limit": (r) =>
+      isObject(r.body) &&
+      r.body.query === query &&
+      Array.isArray(r.body.results) &&
+      r.body.count === r.body.results.length &&
+      r.body.results.length <= limit,
+    "search: results well-formed": (r) =>
+      isObject(r.body) &&
+      Array.isArray(r.body.results) &&
+      r.body.results.every(
+        (row: unknown) =>
+          isObject(row) &&
+          isWellFormedId(row.product_id) &&
+          (row.product_name === null || typeof row.product_name === "string") &&
+          Number.isInteger(row.customers),
+      ),
+  };
+}

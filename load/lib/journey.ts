@@ -11,10 +11,12 @@ import {
   campaignCheckers,
   csvCheckers,
   errorCheckers,
+  explainCheckers,
   healthCheckers,
   type Reply,
   recommendationCheckers,
   sampleCheckers,
+  searchCheckers,
 } from "./checks.ts";
 import { BASE_URL, headers, parseJson } from "./config.ts";
 import type { SetupData } from "./setup.ts";
@@ -73,6 +75,24 @@ export function getAudience(exp: AudienceExpectation, tags: Tags = {}): boolean 
   return verify(reply(res), recommendationCheckers(exp), tags);
 }
 
+/** The audience with a reason per customer, as a marketer checking why asks for it. */
+export function getExplained(exp: AudienceExpectation, tags: Tags = {}): boolean {
+  const res = http.get(`${BASE_URL}/recommend/${encodeURIComponent(exp.productId)}?n=${exp.n}&explain=true`, {
+    headers: headers(),
+    tags: { name: "GET /recommend/:id?explain=true", endpoint: "explain", ...tags },
+  });
+  return verify(reply(res), explainCheckers(exp), tags);
+}
+
+/** A product search as typed into the demo page's product field. */
+export function getSearch(query: string, limit: number, tags: Tags = {}): boolean {
+  const res = http.get(`${BASE_URL}/products/search?q=${encodeURIComponent(query)}&limit=${limit}`, {
+    headers: headers(),
+    tags: { name: "GET /products/search", endpoint: "search", ...tags },
+  });
+  return verify(reply(res), searchCheckers(query, limit), tags);
+}
+
 export function postBatch(data: SetupData, expected: AudienceExpectation[], tags: Tags = {}): boolean {
   const n = expected[0].n;
   const body = JSON.stringify({ product_ids: expected.map((e) => jsonId(e.productId, data)), n });
@@ -106,11 +126,18 @@ export function getSample(n: number, tags: Tags = {}): boolean {
   return verify(reply(res), sampleCheckers(n), tags);
 }
 
-/** One request of the mix: mostly known products, some new ones, a few batches, campaigns and samples. */
+/**
+ * One request of the mix: mostly known products, some new ones, a few batches, campaigns
+ * and samples, now and then an explained audience or a search by name.
+ */
 export function journey(data: SetupData, tags: Tags = {}): void {
   const roll = Math.random();
-  if (roll < 0.85) {
+  if (roll < 0.81) {
     getAudience({ productId: pick(data.productIds), n: chooseN(data), fallback: false }, tags);
+  } else if (roll < 0.84) {
+    getExplained({ productId: pick(data.productIds), n: chooseN(data), fallback: false }, tags);
+  } else if (roll < 0.86 && data.searchTerms.length > 0) {
+    getSearch(pick(data.searchTerms), 10, tags);
   } else if (roll < 0.93) {
     getAudience({ productId: unknownProductId(data), n: chooseN(data), fallback: true }, tags);
   } else if (roll < 0.97) {
@@ -138,6 +165,8 @@ export function fullTour(data: SetupData): void {
   verify(reply(health), healthCheckers(), {});
 
   getSample(10);
+  if (data.searchTerms.length > 0) getSearch(data.searchTerms[0], 10);
+  getExplained({ productId: known, n: Math.min(10, max), fallback: false });
   for (const n of nChoices(data.variants)) getAudience({ productId: known, n, fallback: false });
   getAudience({ productId: unknownProductId(data), n: Math.min(10, max), fallback: true });
 

@@ -9,6 +9,8 @@ import { API_KEY, BASE_URL, headers, parseJson } from "./config.ts";
 
 export interface SetupData {
   productIds: string[];
+  /** Words to search for, as a marketer would type them: the start of a sampled product's name. */
+  searchTerms: string[];
   /** True when the build carries ids as JSON numbers, so made-up ids should be numbers too. */
   numericIds: boolean;
   variants: number[];
@@ -58,8 +60,21 @@ export function prepare(sampleSize = 100): SetupData {
       ? (served as number[])
       : [...DEFAULT_VARIANTS];
 
+  const named = field(sample.body, "products");
+  const searchTerms = (Array.isArray(named) ? named : [])
+    .map((p) => field(p, "product_name"))
+    .filter((name): name is string => typeof name === "string")
+    .map((name) =>
+      name
+        .split(/[^\p{L}\p{N}]+/u)
+        .find((w) => w.length >= 3)
+        ?.slice(0, 4),
+    )
+    .filter((term): term is string => term !== undefined);
+
   return {
     productIds: (ids as unknown[]).map(String),
+    searchTerms,
     numericIds: typeof (ids as unknown[])[0] === "number",
     variants: [...variants].sort((a, b) => a - b),
     modelVersion: String(field(health.body, "model_version")),

@@ -187,12 +187,6 @@ export class Explainer {
       return 0;
     };
     shared.sort((a, b) => idf[b] - idf[a] || order(a) - order(b));
-    return [
-      "w",
-      shared.slice(0, MAX_WORDS).map((w) => this.words[w]),
-      this.productId(best),
-      this.data.latestNames[best] ?? null,
-      this.eventWith(c, best),
-    ];
+    return ["w", shared.slice(0, MAX_WORDS).map((w) => this.words[w]), this.eventWith(c, best)];
   }
 }

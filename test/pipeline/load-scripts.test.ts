@@ -70,7 +70,16 @@ function fakeApi(faults: Faults = {}): (req: ShimRequest) => ShimResponse {
       return error(401, "unauthorized");
     const n = Number(url.searchParams.get("n") ?? "10");
     if (path === "/products/sample")
-      return json(200, { sample_products: KNOWN.slice(0, n), total_available: KNOWN.length });
+      return json(200, {
+        sample_products: KNOWN.slice(0, n),
+        products: KNOWN.slice(0, n).map((id) => ({ product_id: id, product_name: `Acme Rocket ${id}` })),
+        total_available: KNOWN.length,
+      });
+    if (path === "/products/search") {
+      const q = url.searchParams.get("q") ?? "";
+      const results = KNOWN.map((id) => ({ product_id: id, product_name: `Acme Rocket ${id}`, customers: 3 }));
+      return json(200, { query: q, results, count: results.length });
+    }
     if (path === "/metrics") return json(200, { variants: [5, 10, 20, 50, 100] });
     if (path === "/recommend/batch" && req.method === "POST") {
       const body = JSON.parse(req.body ?? "{}") as { product_ids: number[]; n: number };
@@ -101,6 +110,10 @@ function fakeApi(faults: Faults = {}): (req: ShimRequest) => ShimResponse {
       if (faults.htmlBody) return { status: 200, body: "<html>gateway</html>" };
       const id = /^\d+$/.test(match[1]) ? Number(match[1]) : match[1];
       const body = audience(id, n, faults);
+      if (url.searchParams.get("explain") === "true") {
+        for (const r of body.recommendations)
+          Object.assign(r, { reason: { kind: "engaged", text: "Ranked by overall engagement." } });
+      }
       if (url.searchParams.get("format") === "csv") {
         const rows = body.recommendations.map((r) => `${r.customer_id},${r.score},${r.rank}`);
         return { status: 200, body: ["customer_id,score,rank", ...rows].join("\n") };
@@ -165,6 +178,7 @@ describe("smoke: the full tour against the fake API", () => {
     const data = smoke.setup();
     expect(data).toEqual({
       productIds: ["101", "102", "103", "104", "105"],
+      searchTerms: ["Acme", "Acme", "Acme", "Acme", "Acme"],
       numericIds: true,
       variants: [5, 10, 20, 50, 100],
       modelVersion: VERSION,
@@ -176,6 +190,8 @@ describe("smoke: the full tour against the fake API", () => {
       expect.arrayContaining([
         "GET /health",
         "GET /products/sample?n=10",
+        "GET /products/search?q=Acme&limit=10",
+        "GET /recommend/101?n=10&explain=true",
         "GET /recommend/101?n=5",
         "GET /recommend/101?n=6", // not a variant: cut from 10
         "GET /recommend/101?n=100",
