@@ -169,12 +169,18 @@ describe("GET /products/sample", () => {
   beforeEach(() => seed());
 
   it("lists stored sample ids and the product count", async () => {
+    // The fixture build stores no sample names: each product's name is null.
     expect(await (await call("/products/sample?n=1")).json()).toEqual({
       sample_products: [42],
+      products: [{ product_id: 42, product_name: null }],
       total_available: 2,
     });
     expect(await (await call("/products/sample")).json()).toEqual({
       sample_products: [42, 43],
+      products: [
+        { product_id: 42, product_name: null },
+        { product_id: 43, product_name: null },
+      ],
       total_available: 2,
     });
   });
@@ -256,6 +262,7 @@ describe("GET /", () => {
       "recommend",
       "batch",
       "sample",
+      "search",
       "health",
       "metrics",
       "openapi",
@@ -290,12 +297,24 @@ describe("GET /openapi.json", () => {
       "/health",
       "/metrics",
       "/products/sample",
+      "/products/search",
       "/recommend/batch",
       "/recommend/{productId}",
     ]);
     const idParam = doc.paths["/recommend/{productId}"].get.parameters?.find((p) => p.name === "productId");
     expect(idParam?.schema.pattern).toBe("^[A-Za-z0-9._-]{1,64}$");
     expect(doc.components.schemas.BatchRequest.properties.product_ids.maxItems).toBe(100);
+    expect(doc.components.schemas.BatchRequest.properties.explain.type).toBe("boolean");
+    const search = doc.paths["/products/search"].get.parameters ?? [];
+    expect(search.map((p) => p.name).sort()).toEqual(["limit", "q"]);
+    expect(search.find((p) => p.name === "limit")?.schema.maximum).toBe(50);
+    const recommend = doc.paths["/recommend/{productId}"].get.parameters ?? [];
+    expect(recommend.find((p) => p.name === "explain")?.schema.enum).toEqual(["true", "false"]);
+    expect(doc.components.schemas.Reason.properties.kind.enum).toEqual([
+      "similar_product",
+      "shared_words",
+      "engaged",
+    ]);
   });
 });
 
