@@ -77,7 +77,11 @@ function fakeApi(faults: Faults = {}): (req: ShimRequest) => ShimResponse {
       });
     if (path === "/products/search") {
       const q = url.searchParams.get("q") ?? "";
-      const results = KNOWN.map((id) => ({ product_id: id, product_name: `Acme Rocket ${id}`, customers: 3 }));
+      const results = KNOWN.map((id) => ({
+        product_id: id,
+        product_name: `Acme Rocket ${id}`,
+        customers: 3,
+      }));
       return json(200, { query: q, results, count: results.length });
     }
     if (path === "/metrics") return json(200, { variants: [5, 10, 20, 50, 100] });
