@@ -22,7 +22,15 @@ const TARGETS: Record<number, { seconds: number; rssMb?: number }> = {
   500000: { seconds: 15 },
   2000000: { seconds: 60, rssMb: 3072 },
 };
-const STAGES = ["ingest", "prepare", "serialize.rank", "serialize.render", "serialize.write", "finish"];
+const STAGES = [
+  "ingest",
+  "prepare",
+  "serialize.rank",
+  "serialize.explain",
+  "serialize.render",
+  "serialize.write",
+  "finish",
+];
 
 interface ChildResult {
   rows: number;

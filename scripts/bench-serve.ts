@@ -13,7 +13,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Miniflare } from "miniflare";
@@ -376,6 +376,7 @@ async function measureReadable(api: Target, plainPaths: string[]): Promise<void>
     ],
   ];
   process.stderr.write(`Readable routes: ${routes.length} × ${SECONDS} s over ${terms.size} search terms…\n`);
+  const load = loadavg()[0];
   for (const [, paths] of routes) await drive(api, paths, WARMUP_SECONDS);
   const slices = routes.map(() => [] as Figures[]);
   const latencies = routes.map(() => [] as number[]);
@@ -390,7 +391,7 @@ async function measureReadable(api: Target, plainPaths: string[]): Promise<void>
   const markdown = [
     "## Readable routes: search and explain (bench:serve)",
     "",
-    `Machine: ${machineLine()}.`,
+    `Machine: ${machineLine()}; load average (1 min) ${load.toFixed(1)} when these routes started (above ~0.3, other work shared the CPU, and every latency here carries its queueing).`,
     `Command: \`BENCH_ROWS=${ROWS} BENCH_SECONDS=${SECONDS} BENCH_SLICES=${SLICES} npm run bench:serve\` (after the serving comparison above, same API worker and KV): ${CONNECTIONS} connections, ${SECONDS} s per route in ${SLICES} alternating slices after a ${WARMUP_SECONDS} s warm-up each; plain and explain over the same ${plainPaths.length} paths, search over ${terms.size} three-letter terms.`,
     "",
     table(

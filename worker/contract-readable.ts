@@ -117,16 +117,17 @@ export type Reason =
   | { kind: "engaged"; text: string };
 
 /**
- * A reason as stored (in `v/<version>/why/<productId>`): the evidence without its sentence,
- * plus the customer's event with the evidence product; the worker writes the sentence.
- *   ["p", productId, productName, event]   similar_product
- *   ["w", [words], event]   shared_words. The product that has the words is left out: it
- *   differs from customer to customer, and naming it made the stored reasons as large as
- *   the audiences themselves, where the words alone repeat across an audience.
+ * A reason as stored (in `v/<version>/why/<productId>`): the evidence without its sentence;
+ * the worker writes the sentence.
+ *   ["p", productId, productName, event]   similar_product, with the customer's heaviest
+ *                                          event with that product
+ *   ["w", [words]]                         shared_words. The products that have the words
+ *   differ from customer to customer; naming them made the stored reasons as large as the
+ *   audiences themselves, where the words alone repeat across an audience.
  */
 export type StoredReason =
   | [kind: "p", productId: JsonIdOrString, productName: string | null, event: string]
-  | [kind: "w", words: string[], event: string];
+  | [kind: "w", words: string[]];
 
 /**
  * The stored reasons of one product's largest variant: `reasons` lists each distinct
@@ -151,10 +152,10 @@ export function reasonOf(stored: StoredReason | undefined): Reason {
       text: `${verbOf(event)} ${productLabel(id, name)}, which shares customers with this product.`,
     };
   }
-  const [, words, event] = stored;
+  const [, words] = stored;
   return {
     kind: "shared_words",
     words,
-    text: `${verbOf(event)} a product whose name shares ${words.map((w) => `“${w}”`).join(", ")} with this one.`,
+    text: `Engaged with products whose names share ${words.map((w) => `“${w}”`).join(" and ")} with this one.`,
   };
 }

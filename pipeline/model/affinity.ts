@@ -37,9 +37,9 @@ export interface AffinityScratch {
 export class Affinity {
   readonly tokens: ProductTokens;
   /** Per token: its strongest customers and their strength (0..1), CSR by token. */
-  private readonly tokenStart: Int32Array;
-  private readonly tokenCustomers: Int32Array;
-  private readonly tokenStrength: Float32Array;
+  readonly tokenStart: Int32Array;
+  readonly tokenCustomers: Int32Array;
+  readonly tokenStrength: Float32Array;
   /** Distinct customers per product (for the cosine). */
   private readonly degree: Int32Array;
   private readonly coCount: Float64Array;

@@ -95,8 +95,8 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
       for (const p of products) yield [p, ranker.audienceFor(p)];
     },
     explain(p, audience, idType) {
-      explainer ??= new Explainer(data, byCustomer, idType);
-      return explainer.explain(p, audience, affinity, ranker.scratch);
+      explainer ??= new Explainer(data, byCustomer, idType, affinity);
+      return explainer.explain(p, audience, ranker.scratch);
     },
     fallback,
     suppressedCustomers,

@@ -42,7 +42,7 @@ async function seedReadable(): Promise<void> {
     JSON.stringify({
       reasons: [
         ["p", 43, 'Café Crème, "Deluxe" 🍵', "cart"],
-        ["w", ["rocket"], "purchased"],
+        ["w", ["rocket"]],
       ],
       at: [0, 1, -1],
     }),
@@ -102,7 +102,7 @@ describe("?explain=true", () => {
       {
         kind: "shared_words",
         words: ["rocket"],
-        text: "Bought a product whose name shares “rocket” with this one.",
+        text: "Engaged with products whose names share “rocket” with this one.",
       },
       ...Array.from({ length: 3 }, () => ({
         kind: "engaged",
@@ -128,6 +128,6 @@ describe("?explain=true", () => {
     expect(lines[1]).toBe(
       '100,1,1,"Carted Café Crème, ""Deluxe"" 🍵, which shares customers with this product."',
     );
-    expect(lines[2]).toBe("101,0.99,2,Bought a product whose name shares “rocket” with this one.");
+    expect(lines[2]).toBe("101,0.99,2,Engaged with products whose names share “rocket” with this one.");
   });
 });
