@@ -22,13 +22,13 @@ import type { IdType, StoredReason, StoredReasons } from "../../worker/contract.
 import type { Interactions } from "../ingest/ingest.js";
 import type { Affinity, AffinityScratch } from "./affinity.js";
 import { type Groups, gather } from "./groups.js";
-import { nameTokens } from "./tokens.js";
+import { nameTokens, type ProductTokens } from "./tokens.js";
 import type { Audience } from "./types.js";
 
 /** A word in more than this share of all names says nothing about a product. */
 const COMMON_SHARE = 0.2;
 /** Newest rows of a customer searched for the similar product. */
-const WALK_ROWS = 32;
+const WALK_ROWS = 8;
 
 export class Explainer {
   private readonly customerProduct: Int32Array;
@@ -39,6 +39,10 @@ export class Explainer {
   private readonly bestToken: Int32Array;
   private readonly bestValue: Float64Array;
   private round = 0;
+  /** Per token: its words when it may be told, null when not, undefined until first met. */
+  private readonly tokenWords: (string[] | null | undefined)[] = [];
+  /** Products whose model name has each word (for the words of two-word tokens). */
+  private readonly wordDf = new Map<string, number>();
 
   constructor(
     private readonly data: Interactions,
@@ -68,43 +72,43 @@ export class Explainer {
   explain(p: number, audience: Audience, s: AffinityScratch | undefined): StoredReasons {
     const affinity = this.affinity;
     const reasons: StoredReason[] = [];
-    const index = new Map<string, number>();
+    // Keys: 2·(product·256 + event) for a similar product, 2·token + 1 for shared words.
+    const index = new Map<number, number>();
     const at: number[] = [];
-    const words = affinity && s?.hasNames ? this.tellableTokens(p, affinity) : undefined;
+    const told = affinity !== undefined && s?.hasNames === true && this.tellableTokens(p, affinity);
     for (let k = 0; k < audience.customers.length; k++) {
       const c = audience.customers[k];
-      let key: string | undefined;
-      let make: (() => StoredReason) | undefined;
+      // No closures in this loop: the build's TypeScript loader names every function it
+      // creates (a defineProperty each), which cost more than the reasons themselves.
+      let q = -1;
+      let t = -1;
       if (affinity && s && s.table[c * 8 + 0 /* TOUCHED */] === s.mark) {
         const co = affinity.coShare(s, c);
         const names = affinity.namesShare(s, c);
-        const similar = () => {
-          const q = co > 0 ? this.similarProduct(p, c, affinity) : -1;
-          if (q < 0) return false;
-          const event = this.eventWith(c, q);
-          key = `p${q}:${event}`;
-          make = () => ["p", this.productId(q), this.data.latestNames[q] ?? null, event];
-          return true;
-        };
-        const shared = () => {
-          const t = names > 0 && words && this.stamp[c] === this.round ? this.bestToken[c] : -1;
-          if (t < 0) return false;
-          key = `w${t}`;
-          make = () => ["w", words!.get(t)!];
-          return true;
-        };
-        if (co >= names) similar() || shared();
-        else shared() || similar();
+        const token = names > 0 && told && this.stamp[c] === this.round ? this.bestToken[c] : -1;
+        if (co >= names) {
+          q = co > 0 ? this.similarProduct(p, c, affinity) : -1;
+          if (q < 0) t = token;
+        } else {
+          t = token;
+          if (t < 0 && co > 0) q = this.similarProduct(p, c, affinity);
+        }
       }
-      if (key === undefined || make === undefined) {
+      if (q < 0 && t < 0) {
         at.push(-1);
         continue;
       }
+      const event = q >= 0 ? this.eventWith(c, q) : 0;
+      const key = q >= 0 ? 2 * (q * 256 + event) : 2 * t + 1;
       let r = index.get(key);
       if (r === undefined) {
         r = reasons.length;
         index.set(key, r);
-        reasons.push(make());
+        reasons.push(
+          q >= 0
+            ? ["p", this.productId(q), this.data.latestNames[q] ?? null, this.data.events[event]]
+            : ["w", this.tokenWords[t]!],
+        );
       }
       at.push(r);
     }
@@ -112,25 +116,27 @@ export class Explainer {
   }
 
   /**
-   * p's tokens that may be told (informative, stable words), by token id → words; and per
-   * customer on their lists, the one with the largest IDF-weighted strength (bestToken).
+   * p's tokens that may be told, and per customer on their lists the one with the largest
+   * IDF-weighted strength (bestToken, stamped with this round). Whether a token may be told
+   * is the token's own property, so it is decided once per token and kept.
    */
-  private tellableTokens(p: number, affinity: Affinity): Map<number, string[]> {
+  private tellableTokens(p: number, affinity: Affinity): boolean {
     const tokens = affinity.tokens;
     const round = ++this.round;
-    const texts = nameTokens(this.data.productNames[p] ?? "");
     const from = tokens.start[p];
-    const wordDf = new Map<string, number>();
-    for (let i = 0; i < texts.length; i++)
-      if (!texts[i].includes(" ")) wordDf.set(texts[i], tokens.df[tokens.tokens[from + i]]);
-    const common = Math.max(2, COMMON_SHARE * this.data.products.length);
-    const told = new Map<number, string[]>();
-    for (let i = 0; i < texts.length; i++) {
-      const t = tokens.tokens[from + i];
-      if (tokens.df[t] < 2 || !this.stable[t]) continue;
-      const words = texts[i].split(" ");
-      if (!words.every((w) => Array.from(w).length >= 2 && (wordDf.get(w) ?? Infinity) <= common)) continue;
-      told.set(t, words);
+    const to = tokens.start[p + 1];
+    let texts: string[] | undefined;
+    let any = false;
+    for (let i = from; i < to; i++) {
+      const t = tokens.tokens[i];
+      let words = this.tokenWords[t];
+      if (words === undefined) {
+        texts ??= nameTokens(this.data.productNames[p] ?? "");
+        words = this.tellable(texts[i - from], t, tokens);
+        this.tokenWords[t] = words;
+      }
+      if (words === null) continue;
+      any = true;
       for (let j = affinity.tokenStart[t]; j < affinity.tokenStart[t + 1]; j++) {
         const c = affinity.tokenCustomers[j];
         const value = tokens.idf[t] * affinity.tokenStrength[j];
@@ -141,7 +147,21 @@ export class Explainer {
         }
       }
     }
-    return told;
+    return any;
+  }
+
+  /** A token's words when it may be told (on two products or more, stable, every word informative), else null. */
+  private tellable(text: string, t: number, tokens: ProductTokens): string[] | null {
+    const words = text.split(" ");
+    // A product's single words come before its pairs (nameTokens), so a pair's words are known here.
+    if (words.length === 1) this.wordDf.set(text, tokens.df[t]);
+    if (tokens.df[t] < 2 || !this.stable[t]) return null;
+    const common = Math.max(2, COMMON_SHARE * this.data.products.length);
+    for (const w of words) {
+      const df = words.length === 1 ? tokens.df[t] : this.wordDf.get(w);
+      if (Array.from(w).length < 2 || df === undefined || df > common) return null;
+    }
+    return words;
   }
 
   private productId(q: number): number | string {
@@ -149,8 +169,8 @@ export class Explainer {
     return this.idType === "number" ? Number(id) : id;
   }
 
-  /** The customer's heaviest event with product q among their newest rows (the newest of equals). */
-  private eventWith(c: number, q: number): string {
+  /** The customer's heaviest event (index) with product q among their newest rows (the newest of equals). */
+  private eventWith(c: number, q: number): number {
     const { data, byCustomer, customerProduct } = this;
     let best = -1;
     const end = Math.min(byCustomer.start[c + 1], byCustomer.start[c] + WALK_ROWS);
@@ -159,7 +179,7 @@ export class Explainer {
       const e = data.event[byCustomer.rows[j]];
       if (best < 0 || data.eventWeights[e] > data.eventWeights[best]) best = e;
     }
-    return data.events[best];
+    return best;
   }
 
   /** Among the customer's newest rows, the product most similar to p by shared customers; -1 if none. */
