@@ -6,8 +6,8 @@
 import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
 import { distinctCustomers, searchIndexPairs } from "../model/search-index.js";
+import type { KvPair } from "./manifest.js";
 import { PartWriter } from "./parts.js";
-import type { KvPair } from "./serialize.js";
 import { productJsonOf, type Rendered, Renderer, type ResponseContext } from "./serialize.js";
 import type { FromThread, InitMessage, SearchMessage, ToThread } from "./serialize-protocol.js";
 
