@@ -17,7 +17,7 @@ import {
   Renderer,
   valueOf as valueAt,
 } from "../../pipeline/serialize/serialize.js";
-import { keys } from "../../worker/contract.js";
+import { keys, searchBuckets } from "../../worker/contract.js";
 import { tempDir } from "../helpers/tmp.js";
 
 describe("serialize thread", () => {
@@ -44,23 +44,34 @@ describe("serialize thread", () => {
     };
     // One plain renderer (values unescaped, as served), fed in the ranking's order.
     const renderer = new Renderer(ctx, '"');
-    const render = (productJson: string, audience: Audience, fallback: boolean) => {
-      const rendered = renderer.render(productJson, audience, fallback);
+    const render = (
+      productJson: string,
+      audience: Audience,
+      fallback: boolean,
+      name: string | null = null,
+    ) => {
+      const rendered = renderer.render(productJson, audience, fallback, name);
       return rendered.ends.map((_, i) => valueAt(rendered, i));
     };
     const expected: KvPair[] = [];
     for (const [p, audience] of ranking.audiences()) {
       const productId = data.products[p];
-      const values = render(productJsonOf(productId, ctx.idType, '"'), audience, false);
+      const values = render(productJsonOf(productId, ctx.idType, '"'), audience, false, data.latestNames[p]);
       values.forEach((value, i) => {
         expected.push({ key: keys.rec(ctx.version, productId, ctx.variants[i]), value });
+      });
+      // Each product's reasons follow its values.
+      expected.push({
+        key: keys.why(ctx.version, productId),
+        value: JSON.stringify(ranking.explain(p, audience, ctx.idType)),
       });
     }
     render("null", ranking.fallback, true).forEach((value, i) => {
       expected.push({ key: keys.fallback(ctx.version, ctx.variants[i]), value });
     });
 
-    // The product and fallback values come first, in this order; sample and meta follow.
+    // The product values and reasons and the fallback come first, in this order; sample, its
+    // names and meta follow, then the search index's buckets.
     expect(expected.length).toBeGreaterThan(1000);
     const head = written.slice(0, expected.length);
     const mismatched = head.filter(
@@ -69,7 +80,9 @@ describe("serialize thread", () => {
     expect(mismatched.map((pair) => pair.key)).toEqual([]);
     expect(written.slice(expected.length).map((pair) => pair.key)).toEqual([
       keys.sample(ctx.version),
+      keys.sampleNames(ctx.version),
       keys.meta(ctx.version),
+      ...Array.from({ length: searchBuckets(data.products.length) }, (_, b) => keys.search(ctx.version, b)),
     ]);
   });
 });
