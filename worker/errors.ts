@@ -79,6 +79,7 @@ const FIELD_CODES: Record<string, string> = {
   products: "invalid_products",
   holdout_pct: "invalid_holdout_pct",
   campaign: "invalid_campaign",
+  audience: "invalid_audience",
 };
 
 /**

@@ -14,7 +14,7 @@ import { maxVariant } from "./store.js";
 
 export type AudienceFormat = "json" | "csv";
 
-interface AudiencePlan {
+export interface AudiencePlan {
   pointer: Pointer;
   format: AudienceFormat;
   etag: string;

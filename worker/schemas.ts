@@ -1,7 +1,14 @@
 // The request and response schemas. The same objects validate requests (via
 // @hono/zod-openapi) and generate /openapi.json, so the document cannot drift.
 import { z } from "@hono/zod-openapi";
-import { DEFAULT_MAX_N, DEFAULT_N, ID_PATTERN, MAX_BATCH_PRODUCTS, SAMPLE_N_MAX } from "./contract.js";
+import {
+  AUDIENCE_KINDS,
+  DEFAULT_MAX_N,
+  DEFAULT_N,
+  ID_PATTERN,
+  MAX_BATCH_PRODUCTS,
+  SAMPLE_N_MAX,
+} from "./contract.js";
 
 const ID_RULE = "must be 1 to 64 characters of A-Z a-z 0-9 . _ -";
 const N_RULE = "must be an integer from 1 to the largest variant";
@@ -22,6 +29,8 @@ const QUERY_INT = /^[0-9]{1,6}$/;
 const isQueryInt = (s: string) => QUERY_INT.test(s) && Number(s) >= 1;
 const queryInt = (rule: string) => z.string().regex(QUERY_INT, rule).refine(isQueryInt, rule);
 
+const Audience = z.enum(AUDIENCE_KINDS, { message: "must be prospects or retarget" });
+
 export const RecommendQuery = z.object({
   n: queryInt(N_RULE)
     .optional()
@@ -40,6 +49,11 @@ export const RecommendQuery = z.object({
       param: { name: "format", in: "query" },
       description: "csv downloads customer_id,score,rank rows (as does Accept: text/csv).",
     }),
+  audience: Audience.optional().openapi({
+    param: { name: "audience", in: "query" },
+    description:
+      "prospects (default): customers likely to want the product who never interacted with it; retarget: customers who carted or wishlisted it and never bought it, newest first.",
+  }),
 });
 
 export const SampleQuery = z.object({
@@ -68,8 +82,9 @@ export const BatchBody = z
       .min(1, "must hold at least one product id")
       .max(MAX_BATCH_PRODUCTS, `at most ${MAX_BATCH_PRODUCTS} product ids per batch`),
     n: z.number().int(N_RULE).min(1, N_RULE).optional(),
+    audience: Audience.optional(),
   })
-  .openapi("BatchRequest", { example: { product_ids: [1004, 1005], n: 10 } });
+  .openapi("BatchRequest", { example: { product_ids: [1004, 1005], n: 10, audience: "prospects" } });
 
 // ---- responses (documentation; the bodies themselves are pre-serialized) ----
 

@@ -16,6 +16,7 @@ import {
   type Series,
   sparse,
 } from "./bootstrap.js";
+import { type BuyRate, evaluateRetarget, type RetargetEvaluation } from "./evaluate-retarget.js";
 import { groupRows, newestFirst } from "./groups.js";
 import {
   type Diversity,
@@ -72,6 +73,8 @@ export interface Evaluation {
   bootstrap: { replicates: number; confidence: number; over: "products" };
   models: Record<ModelName, ModelScores>;
   lift: Lift;
+  /** How often retarget audiences and prospects buy the product in the test period. */
+  retarget: RetargetEvaluation;
   /** precision@10 of the full model ÷ that of random (null when random scores 0). */
   lift_over_random_at_10: number | null;
 }
@@ -175,6 +178,14 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
     full: judge((p) => full.get(p)!),
   };
   const { models, lift } = summarize(judged, ks, n);
+  const retarget = evaluateRetarget(
+    data,
+    testRows,
+    train,
+    config.recencyDecayDays,
+    [...products].map((p) => ({ product: p, customers: full.get(p) ?? new Int32Array(0) })),
+    ks,
+  );
   const r10 = models.random.precision["10"];
   const f10 = models.full.precision["10"];
   return {
@@ -196,6 +207,7 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
     bootstrap: { replicates: BOOTSTRAP_REPLICATES, confidence: CONFIDENCE, over: "products" },
     models,
     lift,
+    retarget,
     lift_over_random_at_10: r10 !== undefined && f10 !== undefined && r10 > 0 ? f10 / r10 : null,
   };
 }
@@ -330,6 +342,7 @@ export function formatEvaluation(e: Evaluation): string {
     ...rows.map(line),
     `95% intervals (bootstrap over products, ${e.bootstrap.replicates} resamples):`,
     ...intervalLines(e),
+    ...retargetLines(e),
     ...(e.k.includes(10)
       ? [
           `lift of full over random at precision@10: ${e.lift_over_random_at_10 === null ? "n/a (random scored 0)" : `${e.lift_over_random_at_10.toFixed(1)}x`}`,
@@ -365,4 +378,33 @@ function intervalLines(e: Evaluation): string[] {
       .join("  ")
       .trimEnd(),
   );
+}
+
+/** Test-period purchases per audience slot: retarget audiences beside prospects. */
+function retargetLines(e: Evaluation): string[] {
+  const line = (name: string, b: BuyRate) =>
+    `${name}: ${b.products} products, ${b.pairs} slots, ${b.buyers} bought in test, rate ${formatInterval(b.rate)}, products with a buyer ${(100 * b.products_with_buyer).toFixed(2)}%`;
+  return [
+    "test-period purchases per audience slot (95% interval over products):",
+    line("retarget (cart/wishlist, never bought)", e.retarget.retarget),
+    ...Object.entries(e.retarget.prospects).map(([k, b]) =>
+      line(`prospects top-${k} (evaluated products)`, b),
+    ),
+  ];
+}
+
+/** Markdown of the same table, for docs. */
+export function evaluationMarkdown(e: Evaluation): string {
+  const f = (x: number) => x.toFixed(4);
+  const lines = [
+    `| model | ${e.k.map((k) => `P@${k}`).join(" | ")} | ${e.k.map((k) => `R@${k}`).join(" | ")} | HR@10 | NDCG@10 | distinct top-10 | max share |`,
+  ];
+  lines.push(`|${" --- |".repeat(2 * e.k.length + 5)}`);
+  for (const name of MODELS) {
+    const m = e.models[name];
+    lines.push(
+      `| ${name} | ${e.k.map((k) => f(m.precision[k])).join(" | ")} | ${e.k.map((k) => f(m.recall[k])).join(" | ")} | ${f(m.hit_rate["10"] ?? NaN)} | ${f(m.ndcg["10"] ?? NaN)} | ${f(m.diversity.distinct_share)} | ${f(m.diversity.max_share)} |`,
+    );
+  }
+  return lines.join("\n");
 }

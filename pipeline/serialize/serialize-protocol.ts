@@ -44,6 +44,7 @@ export type ToThread =
   | RenderedMessage
   | { type: "fallback"; customers: Int32Array; scores: Float64Array }
   | { type: "pair"; pair: KvPair }
+  | { type: "pairs"; pairs: KvPair[] }
   | { type: "finish" };
 
 export interface ThreadResult {

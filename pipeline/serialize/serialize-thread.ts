@@ -118,6 +118,9 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
     case "pair":
       await writer.write(m.pair);
       return s;
+    case "pairs":
+      for (const pair of m.pairs) await writer.write(pair);
+      return s;
     case "finish": {
       const parts = await writer.finish();
       post({

@@ -49,8 +49,12 @@ describe("build", () => {
 
     const products = gen.products;
     expect(manifest.counts.products).toBe(products);
-    // products × 3 variants + 3 fallback variants + sample + meta
-    expect(pairs.size).toBe(products * 3 + 3 + 2);
+    // products × 3 variants + 3 fallback variants + sample + meta + one retarget key per
+    // product with a retarget audience (checked against the log in the next test)
+    const retargetKeys = [...pairs.keys()].filter((k) => k.includes("/retarget/")).length;
+    expect(retargetKeys).toBeGreaterThan(0);
+    expect(manifest.counts.retarget_products).toBe(retargetKeys);
+    expect(pairs.size).toBe(products * 3 + 3 + 2 + retargetKeys);
     expect(manifest.counts.keys).toBe(pairs.size);
     let bytes = 0;
     for (const value of pairs.values()) bytes += Buffer.byteLength(value);

@@ -10,6 +10,7 @@ import type { AppEnv } from "../env.js";
 import { ApiError, noModel } from "../errors.js";
 import { baseHeaders } from "../middleware/response-headers.js";
 import { type AudienceFormat, audienceContent, planAudience, resolveN } from "../recommend-answer.js";
+import { retargetBatch, retargetContent, retargetEtag } from "../retarget.js";
 import { createRouter } from "../router.js";
 import {
   BatchBody,
@@ -82,6 +83,13 @@ export const recommend = createRouter().openapi(batchRoute, async (c) => {
   const pointer = await requirePointer(c.env.RECS, config, deferOf(c));
   const n = resolveN(pointer, body.n);
   const requests = body.product_ids.map((id) => audienceRequest(pointer, String(id), n));
+  c.header("Cache-Control", "no-store");
+  c.header("X-Model-Version", pointer.version);
+  c.header("Content-Type", "application/json; charset=utf-8");
+  if (body.audience === "retarget") {
+    const bodies = await retargetBatch(c.env.RECS, config, pointer, requests);
+    return c.body(`{"results":[${bodies.join(",")}]}`, 200) as never;
+  }
   const stored = await readValues(
     c.env.RECS,
     config,
@@ -90,9 +98,6 @@ export const recommend = createRouter().openapi(batchRoute, async (c) => {
   const needsFallback = requests.some((r) => stored.get(r.recKey) === null);
   const fallback = needsFallback ? await readValue(c.env.RECS, config, requests[0].fallbackKey) : null;
   const results = requests.map((r) => audienceBody(pointer, r, stored.get(r.recKey) ?? null, fallback));
-  c.header("Cache-Control", "no-store");
-  c.header("X-Model-Version", pointer.version);
-  c.header("Content-Type", "application/json; charset=utf-8");
   // Each result is a stored body already: join them rather than parse and re-serialize.
   return c.body(`{"results":[${results.join(",")}]}`, 200) as never;
 });
@@ -115,6 +120,15 @@ recommend.openapi(getRoute, async (c) => {
     query.format ?? negotiatedFormat(c),
     baseHeaders(c),
   );
+  if (query.audience === "retarget") {
+    plan.etag = plan.headers.ETag = retargetEtag(plan);
+    if (etagMatches(c.req.header("if-none-match"), plan.etag))
+      return new Response(null, { status: 304, headers: plan.headers });
+    return new Response(await retargetContent(kv, config, plan), {
+      status: 200,
+      headers: plan.headers,
+    }) as never;
+  }
   // Decided from the pointer alone: a revalidation costs no read of the audience.
   if (etagMatches(c.req.header("if-none-match"), plan.etag))
     return new Response(null, { status: 304, headers: plan.headers });
