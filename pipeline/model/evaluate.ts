@@ -152,10 +152,13 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
     });
     return { values, diversity: diversity(tops, EXPOSURE_LEVEL) };
   };
+  // The engagement baseline is one global order minus exclusions, as served without any
+  // cap (like activity); the full model is ranked as the config builds it.
   const ranked = (blend?: number) => {
     const map = new Map<number, Int32Array>();
     if (products.length === 0) return map;
-    const ranking = rank(train, config, { maxN: maxK, blend, products });
+    const settings = blend === 0 ? { ...config, exposureCap: 0 } : config;
+    const ranking = rank(train, settings, { maxN: maxK, blend, products });
     for (const [p, a] of ranking.audiences())
       map.set(
         p,
