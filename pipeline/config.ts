@@ -52,11 +52,9 @@ export const configSchema = z
     exposureCap: z
       .union([
         z.number().int().nonnegative(),
-        z
-          .string()
-          .regex(/^(100|[0-9]{1,2}(\.[0-9]+)?)%$/, {
-            message: 'must be a count or a share from "0%" to "100%"',
-          }),
+        z.string().regex(/^(100|[0-9]{1,2}(\.[0-9]+)?)%$/, {
+          message: 'must be a count or a share from "0%" to "100%"',
+        }),
       ])
       .default("5%"),
     /** Response sizes stored per product; the largest is the `n` limit. */

@@ -17,6 +17,7 @@ import {
 } from "./dirty.js";
 import { type OutputFile, openOutput } from "./output.js";
 import { cumulativeOf, pickCumulative, type Rng, seededRandom } from "./random.js";
+import { SHAPES, type Shape, type ShapeName } from "./shapes.js";
 
 export const PERIOD_START = Date.UTC(2022, 9, 1);
 export const PERIOD_END = Date.UTC(2023, 3, 1);
@@ -36,6 +37,8 @@ export interface GenerateOptions {
   out: string;
   /** Add duplicates, empty ids, unknown events, bad dates, bots, an odd header. */
   dirty?: boolean;
+  /** A shape from shapes.ts (default: the published figures). */
+  shape?: ShapeName;
   onProgress?: (rowsWritten: number) => void;
 }
 
@@ -49,9 +52,8 @@ export interface GenerateResult {
   injected: Record<ListedReason, number>;
 }
 
-// Interactions per customer: the real export's 88.78% one-time, 11.07% with 2..5, 0.15% above,
-// with the 2..5 share weighted to 2 so the mean lands on the published 1.15.
-const ACTIVITY = cumulativeOf([0.8878, 0.0925, 0.013, 0.0037, 0.0015, 0.0015]);
+// Interactions per customer: see shapes.ts (the default shape holds the real export's
+// 88.78% one-time, 11.07% with 2..5, 0.15% above).
 const EVENTS = ["cart", "purchased", "wishlist", "search_keyword", "rating"] as const;
 // Slightly fewer purchases than the real export's 33.30%: returning customers buy what they
 // looked at before (below), which brings the total back to the published mix.
@@ -59,8 +61,8 @@ const EVENT_MIX = cumulativeOf([0.6245, 0.317, 0.0458, 0.0065, 0.0063]);
 /** Share of returning customers whose visits spread over months, not days. */
 const LONG_GAP = 0.49;
 
-function activityCount(rng: Rng): number {
-  const bucket = pickCumulative(ACTIVITY, rng);
+function activityCount(activity: Float64Array, rng: Rng): number {
+  const bucket = pickCumulative(activity, rng);
   if (bucket < 5) return bucket + 1;
   return 6 + Math.floor(-Math.log(1 - rng()) * 4);
 }
@@ -96,10 +98,17 @@ function visitGaps(k: number, rng: Rng): number[] {
   return span > room ? gaps.map((g) => (g * room) / span) : gaps;
 }
 
-function pickProduct(catalog: Catalog, brand: number, family: number, t: number, rng: Rng): number {
+function pickProduct(
+  catalog: Catalog,
+  brand: number,
+  family: number,
+  t: number,
+  rng: Rng,
+  shape: Shape,
+): number {
   const roll = rng();
-  if (roll < 0.5) return catalog.pickInFamily(brand, family, t, rng);
-  if (roll < 0.8) return catalog.pickInBrand(brand, t, rng);
+  if (roll < shape.inFamily) return catalog.pickInFamily(brand, family, t, rng);
+  if (roll < shape.inBrand) return catalog.pickInBrand(brand, t, rng);
   return catalog.pickAnywhere(t, rng);
 }
 
@@ -152,12 +161,18 @@ async function generateInto(
   dirty: boolean,
 ): Promise<GenerateResult> {
   const rng = seededRandom(options.seed);
+  const shape: Shape = SHAPES[options.shape ?? "default"];
   const injected = emptyAccounting().rejected;
   const botRows = Array.from({ length: dirty ? botCount(total) : 0 }, () => 1001 + Math.floor(rng() * 800));
   const botTotal = botRows.reduce((a, b) => a + b, 0);
   const plan = dirty ? dirtyPlan(total, rng) : [];
   const clean = Math.max(1, total - plan.length - botTotal);
-  const catalog = makeCatalog(Math.max(50, Math.round(clean * 0.49)), PERIOD_START, PERIOD_END, rng);
+  const catalog = makeCatalog(
+    Math.max(50, Math.round(clean * shape.productsPerRow)),
+    PERIOD_START,
+    PERIOD_END,
+    rng,
+  );
 
   const customerOf = new Int32Array(clean);
   const productOf = new Int32Array(clean);
@@ -167,7 +182,7 @@ async function generateInto(
   let customers = 0;
   while (rows < clean) {
     const c = customers++;
-    const k = Math.min(activityCount(rng), clean - rows);
+    const k = Math.min(activityCount(shape.activity, rng), clean - rows);
     const brand = catalog.pickBrand(rng);
     const family = Math.floor(rng() * catalog.familiesPerBrand);
     const gaps = visitGaps(k, rng);
@@ -180,7 +195,7 @@ async function generateInto(
       // Whole seconds, strictly increasing per customer: a clean log has no duplicates.
       const second = Math.max(Math.floor(t / 1000) * 1000, previous + 1000);
       // A returning customer often comes back to the product they just looked at.
-      const p = last >= 0 && rng() < 0.3 ? last : pickProduct(catalog, brand, family, second, rng);
+      const p = last >= 0 && rng() < 0.3 ? last : pickProduct(catalog, brand, family, second, rng, shape);
       customerOf[rows] = c;
       productOf[rows] = p;
       eventOf[rows] = last === p && rng() < 0.6 ? 1 : pickCumulative(EVENT_MIX, rng);
