@@ -21,6 +21,7 @@ import { groupRows, newestFirst } from "./groups.js";
 import {
   type Diversity,
   diversity,
+  exposureHistogram,
   hitRateAt,
   type Judged,
   ndcgAt,
@@ -42,6 +43,8 @@ export interface ModelScores {
   ndcg: Record<string, number>;
   /** Over the top-10 audiences of the evaluated products. */
   diversity: Diversity;
+  /** Customers by how many top-10 audiences they sit in (random: its first seed). */
+  exposure: { label: string; customers: number }[];
   /** Products with at least one truth customer in the first k (hit_rate × evaluated). */
   hits: Record<string, number>;
   /** 95% bootstrap interval of each mean above, over products. */
@@ -150,7 +153,11 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
         values.ndcg[k][i] = ndcgAt(j, k);
       }
     });
-    return { values, diversity: diversity(tops, EXPOSURE_LEVEL) };
+    return {
+      values,
+      diversity: diversity(tops, EXPOSURE_LEVEL),
+      exposure: exposureHistogram(tops, EXPOSURE_LEVEL),
+    };
   };
   // The engagement baseline is one global order minus exclusions, as served without any
   // cap (like activity); the full model is ranked as the config builds it.
@@ -225,6 +232,7 @@ type Values = Record<Metric, Record<string, Float64Array>>;
 interface Judgement {
   values: Values;
   diversity: Diversity;
+  exposure: ModelScores["exposure"];
 }
 
 function emptyValues(ks: number[], n: number): Values {
@@ -253,6 +261,8 @@ function meanJudgement(runs: Judgement[]): Judgement {
   return {
     values,
     diversity: { distinct_share: avg((d) => d.distinct_share), max_share: avg((d) => d.max_share) },
+    // One seed's histogram: an average of counts over seeds would not be counts.
+    exposure: runs[0].exposure,
   };
 }
 
@@ -283,6 +293,7 @@ function summarize(
       hit_rate: {},
       ndcg: {},
       diversity: judged[model].diversity,
+      exposure: judged[model].exposure,
       hits: {},
       intervals: { precision: {}, recall: {}, hit_rate: {}, ndcg: {} },
     };
