@@ -6,7 +6,7 @@
 // non-increasing in score by construction.
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
-import { newestTime } from "./groups.js";
+import { groupRows, newestFirst, newestTime } from "./groups.js";
 import { compareIds } from "./ids.js";
 
 /** Events that mark interest without a purchase, and the purchase that ends it. */
@@ -41,50 +41,64 @@ function eventCodes(events: string[], names: readonly string[]): Set<number> {
 
 /**
  * Every product's retarget audience, products without one left out, in product index
- * order. One pass over the rows plus a sort of each product's (few) customers.
+ * order. Rows grouped by product newest first, two passes over each product's rows with
+ * per-customer stamps (no map of pairs): a product's buyers, then its interested
+ * non-buyers in the order met, which is newest first; only runs of equal times are sorted
+ * by id.
  */
 export function retargetAudiences(data: Interactions, options: RetargetOptions): RetargetAudience[] {
   const interest = eventCodes(data.events, RETARGET_EVENTS);
   const purchase = eventCodes(data.events, [PURCHASE_EVENT]);
+  const isInterest = new Uint8Array(256);
+  const isPurchase = new Uint8Array(256);
+  for (const e of interest) isInterest[e] = 1;
+  for (const e of purchase) isPurchase[e] = 1;
   const C = data.customers.length;
-  // (product, customer) pairs as one exact double: P·C stays far below 2^53.
-  const bought = new Set<number>();
-  for (let r = 0; r < data.count; r++)
-    if (purchase.has(data.event[r])) bought.add(data.product[r] * C + data.customer[r]);
+  const P = data.products.length;
   const suppressed = new Uint8Array(C);
   if (options.suppress && options.suppress.size > 0)
     for (let c = 0; c < C; c++) if (options.suppress.has(data.customers[c])) suppressed[c] = 1;
-
-  // Newest interest per (product, customer) that never turned into a purchase.
-  const newest = new Map<number, number>();
-  for (let r = 0; r < data.count; r++) {
-    if (!interest.has(data.event[r])) continue;
-    const c = data.customer[r];
-    if (suppressed[c]) continue;
-    const pair = data.product[r] * C + c;
-    if (bought.has(pair)) continue;
-    const t = newest.get(pair);
-    if (t === undefined || data.time[r] > t) newest.set(pair, data.time[r]);
-  }
-  const byProduct = new Map<number, number[]>();
-  for (const pair of newest.keys()) {
-    const p = Math.floor(pair / C);
-    let list = byProduct.get(p);
-    if (!list) byProduct.set(p, (list = []));
-    list.push(pair - p * C);
-  }
+  const byProduct = groupRows(data.product, newestFirst(data), P);
+  // stamp[c] = p + 1 once c bought p or was taken for p: either way c is done with p.
+  const stamp = new Int32Array(C);
   const now = options.now ?? newestTime(data);
   const ids = data.customers;
+  const { time, customer, event } = data;
   const out: RetargetAudience[] = [];
-  for (const p of [...byProduct.keys()].sort((a, b) => a - b)) {
-    const list = byProduct.get(p)!;
-    const time = (c: number) => newest.get(p * C + c)!;
-    list.sort((a, b) => time(b) - time(a) || compareIds(ids[a], ids[b]));
-    const customers = Int32Array.from(list.slice(0, options.maxN));
-    const times = Float64Array.from(customers, time);
-    const scores = Float64Array.from(times, (t) =>
-      Math.min(1, Math.exp(-Math.max(0, now - t) / MS_PER_DAY / options.recencyDecayDays)),
-    );
+  const taken: number[] = [];
+  const takenTime: number[] = [];
+  for (let p = 0; p < P; p++) {
+    const from = byProduct.start[p];
+    const to = byProduct.start[p + 1];
+    for (let i = from; i < to; i++) {
+      const r = byProduct.rows[i];
+      if (isPurchase[event[r]]) {
+        stamp[customer[r]] = p + 1;
+      }
+    }
+    taken.length = 0;
+    takenTime.length = 0;
+    for (let i = from; i < to; i++) {
+      const r = byProduct.rows[i];
+      const c = customer[r];
+      if (!isInterest[event[r]] || suppressed[c] || stamp[c] === p + 1) continue;
+      stamp[c] = p + 1;
+      taken.push(c);
+      takenTime.push(time[r]);
+    }
+    if (taken.length === 0) continue;
+    // Newest first already; equal times go by customer id.
+    const order = taken.map((_, k) => k);
+    order.sort((a, b) => takenTime[b] - takenTime[a] || compareIds(ids[taken[a]], ids[taken[b]]));
+    const n = Math.min(options.maxN, order.length);
+    const customers = new Int32Array(n);
+    const times = new Float64Array(n);
+    const scores = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      customers[k] = taken[order[k]];
+      times[k] = takenTime[order[k]];
+      scores[k] = Math.min(1, Math.exp(-Math.max(0, now - times[k]) / MS_PER_DAY / options.recencyDecayDays));
+    }
     out.push({ product: p, customers, times, scores });
   }
   return out;
