@@ -46,7 +46,7 @@ export const configSchema = z
       .default({ coInteraction: 0.5, names: 0.5 }),
     /**
      * Cap on how many top-10 audiences one customer may sit in: a count, or a share of the
-     * products ranked such as "5%" (at least 1); 0 = off. Capped customers keep the
+     * products ranked such as "5%" (at least MIN_SHARE_CAP audiences); 0 = off. Capped customers keep the
      * audiences they fit best (docs/model.md, "Fair audiences").
      */
     exposureCap: z
@@ -84,11 +84,17 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
+/**
+ * A share never caps below this many audiences: on a sample of a few hundred products 5% is
+ * a handful of audiences, and capped customers leave whole audiences, which then run short.
+ */
+export const MIN_SHARE_CAP = 100;
+
 /** The exposure cap as a count for a ranking of `products` products (0 = off). */
 export function exposureCapFor(cap: Config["exposureCap"], products: number): number {
   if (typeof cap === "number") return cap;
   const share = Number(cap.slice(0, -1)) / 100;
-  return share > 0 ? Math.max(1, Math.floor(share * products)) : 0;
+  return share > 0 ? Math.max(MIN_SHARE_CAP, Math.floor(share * products)) : 0;
 }
 
 export function defaultConfig(): Config {

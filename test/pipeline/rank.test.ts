@@ -166,19 +166,20 @@ describe("rank", () => {
       [...got].filter(([, ids]) => ids.slice(0, 10).includes(id)).map(([p]) => p);
     const uncapped = audiences(data, rank(data, config()));
     expect(holding(uncapped, "X").sort()).toEqual(["r1", "r2", "z1", "z2"]);
-    const ranking = rank(data, config({ exposureCap: "25%" })); // 25% of 5 products: 1
+    const ranking = rank(data, config({ exposureCap: 1 }));
     expect(Array.from(ranking.audiences(), ([p]) => data.products[p]).slice(0, 2)).toEqual(["z1", "z2"]);
-    const capped = audiences(data, rank(data, config({ exposureCap: "25%" })));
+    const capped = audiences(data, rank(data, config({ exposureCap: 1 })));
     // Best fit r1 and r2 tie on score; the tie goes to the earlier product.
     expect(holding(capped, "X")).toEqual(["r1"]);
     for (const id of data.customers) expect(holding(capped, id).length, id).toBeLessThanOrEqual(1);
   });
 
-  it("the cap is on by default: 5% of the products ranked, at least one audience", async () => {
+  it("the cap is on by default: 5% of the products ranked, at least 100 audiences", async () => {
     const { defaultConfig, exposureCapFor } = await import("../../pipeline/config.js");
     expect(defaultConfig().exposureCap).toBe("5%");
     expect(exposureCapFor("5%", 40_000)).toBe(2000);
-    expect(exposureCapFor("5%", 10)).toBe(1);
+    expect(exposureCapFor("5%", 10)).toBe(100);
+    expect(exposureCapFor("0.5%", 100_000)).toBe(500);
     expect(exposureCapFor("0%", 10)).toBe(0);
     expect(exposureCapFor(7, 10)).toBe(7);
     expect(() => config({ exposureCap: "5" })).toThrow(/exposureCap/);
