@@ -66,8 +66,10 @@ describe("retarget audiences", () => {
   });
 
   it("evaluate reports retarget audiences' purchases in the test period", () => {
-    // Cut at 80% of 2022-10-01..11: A and B carted p1 in training, B buys it in the test period.
+    // Ten rows: the cut (the 0.8 quantile of event time) falls between the eighth and the
+    // ninth. A and B carted p1 in training, B buys it in the test period; F only rates.
     const log: Row[] = [
+      ...[1, 1, 2, 2, 3].map((d): Row => ["F", "p9", "rating", `2022-10-0${d}T12:00:00Z`]),
       ["A", "p1", "cart", "2022-10-01T00:00:00Z"],
       ["B", "p1", "wishlist", "2022-10-02T00:00:00Z"],
       ["C", "p2", "purchased", "2022-10-03T00:00:00Z"],
