@@ -5,7 +5,8 @@
 // worker tells "known, nobody to retarget" from "unknown" by the product's own audience key.
 import { keys, NOTES } from "../../worker/contract.js";
 import type { RetargetAudience } from "../model/retarget.js";
-import { type KvPair, productJsonOf, type ResponseContext, roundScore } from "./serialize.js";
+import type { KvPair } from "./manifest.js";
+import { productJsonOf, type ResponseContext, roundScore } from "./serialize.js";
 
 /** The response body of one retarget audience (plain JSON, the contract's response shape). */
 export function retargetBody(

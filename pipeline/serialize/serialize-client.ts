@@ -8,7 +8,8 @@
 // whichever side renders: docs/threads.md.
 import { Worker } from "node:worker_threads";
 import type { Audience } from "../model/types.js";
-import { type KvPair, LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
+import type { KvPair } from "./manifest.js";
+import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
 import type { FromThread, InitMessage, ThreadResult, ToThread } from "./serialize-protocol.js";
 
 const BATCH_PRODUCTS = 256;

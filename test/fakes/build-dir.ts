@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Manifest } from "../../pipeline/serialize/manifest.js";
+import { BUILD_FORMAT, type Manifest } from "../../pipeline/serialize/manifest.js";
 import { type BuildMeta, keys, type Pointer } from "../../worker/contract.js";
 
 export interface TinyBuild {
@@ -82,7 +82,7 @@ export function writeTinyBuild(
     id_type: "number",
   };
   const manifest: Manifest = {
-    format: 1,
+    format: BUILD_FORMAT,
     version,
     generated_at: generatedAt,
     fingerprint: "f".repeat(64),
