@@ -1,7 +1,8 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { DEFAULT_ROWS, generate, MAX_ROWS } from "../generate/generate.js";
 import { isShapeName, SHAPE_NAMES, type ShapeName } from "../generate/shapes.js";
+import type { OutputFormat } from "../generate/sinks.js";
 import { totalRejected } from "../ingest/reasons.js";
 import { createProgress, formatCount } from "../progress.js";
 import { positiveInt } from "./options.js";
@@ -16,7 +17,12 @@ export function registerGenerate(program: Command): void {
       positiveInt("--rows"),
       DEFAULT_ROWS,
     )
-    .requiredOption("--out <file>", "CSV file to write (gzip-compressed when it ends in .gz)")
+    .requiredOption("--out <file>", "file to write (a CSV is gzip-compressed when the name ends in .gz)")
+    .addOption(
+      new Option("--format <format>", "csv, or parquet (typed columns, as a warehouse exports them)")
+        .choices(["csv", "parquet"])
+        .default("csv"),
+    )
     .option("--seed <seed>", "seed: the same seed gives the same file", "1")
     .option(
       "--dirty",
@@ -37,6 +43,7 @@ export function registerGenerate(program: Command): void {
       async (opts: {
         rows: number;
         out: string;
+        format: OutputFormat;
         seed: string;
         dirty?: boolean;
         quiet?: boolean;
@@ -47,6 +54,7 @@ export function registerGenerate(program: Command): void {
           rows: opts.rows,
           seed: opts.seed,
           out: opts.out,
+          format: opts.format,
           dirty: opts.dirty,
           shape: opts.shape,
           onProgress: (done) => progress.update(done, opts.rows),

@@ -15,9 +15,10 @@ import {
   dirtyRow,
   messyEvent,
 } from "./dirty.js";
-import { type OutputFile, openOutput } from "./output.js";
+import { openOutput } from "./output.js";
 import { cumulativeOf, pickCumulative, type Rng, seededRandom } from "./random.js";
 import { SHAPES, type Shape, type ShapeName } from "./shapes.js";
+import { csvSink, type OutputFormat, parquetSink, type RowSink } from "./sinks.js";
 
 export const PERIOD_START = Date.UTC(2022, 9, 1);
 export const PERIOD_END = Date.UTC(2023, 3, 1);
@@ -35,6 +36,8 @@ export interface GenerateOptions {
   rows: number;
   seed: number | string;
   out: string;
+  /** csv (default) or parquet: typed columns for a clean log, text columns for a dirty one (which then has no malformed rows, a Parquet row cannot have a wrong field count). */
+  format?: OutputFormat;
   /** Add duplicates, empty ids, unknown events, bad dates, bots, an odd header. */
   dirty?: boolean;
   /** A shape from shapes.ts (default: the published figures). */
@@ -77,10 +80,6 @@ export function formatTimestamp(ms: number): string {
     `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
   );
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** Gaps between a customer's visits (ms): mostly days, for some customers months. */
@@ -143,10 +142,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // A dirty file of `total` rows: the clean rows plus the injected ones add up to it.
   if (dirty && total < MIN_DIRTY_ROWS)
     throw new UsageError(`--dirty needs --rows of at least ${MIN_DIRTY_ROWS}`);
-  const out = await openOutput(options.out);
+  const header = dirty ? DIRTY_HEADER : CLEAN_HEADER;
+  const out: RowSink =
+    options.format === "parquet"
+      ? await parquetSink(options.out, header, !dirty)
+      : csvSink(await openOutput(options.out), header);
   try {
     const result = await generateInto(out, options, total, dirty);
-    await out.close();
+    await out.end();
     return result;
   } catch (err) {
     await out.abandon();
@@ -155,7 +158,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 }
 
 async function generateInto(
-  out: OutputFile,
+  out: RowSink,
   options: GenerateOptions,
   total: number,
   dirty: boolean,
@@ -209,19 +212,16 @@ async function generateInto(
   const customerIds = catalog.distinctIds(customers + BOT_CUSTOMERS, 1000, rng);
   const order = timeOrder(timeOf);
 
-  const write = (text: string) => out.write(text);
-
   // Dirty rows go after randomly chosen clean rows; bot rows after the clean rows of
   // their day, so the file stays roughly in time order as exports are.
   const dirtyAfter = plan.map(() => Math.floor(rng() * clean)).sort((a, b) => a - b);
   const bots = botRows.map((n, b) => botVisits(customerIds[customers + b], n, catalog, rng));
   let written = 0;
-  let chunk = "";
-  const emit = (fields: string[]) => {
-    chunk += `${(dirty ? `${written},` : "") + fields.map(csvField).join(",")}\n`;
+  const emit = (fields: string[]): boolean => {
+    if (!out.row(dirty ? [String(written), ...fields] : fields)) return false;
     written++;
+    return true;
   };
-  await write(`${(dirty ? DIRTY_HEADER : CLEAN_HEADER).join(",")}\n`);
   const usedProducts = new Uint8Array(catalog.ids.length);
   let usedCount = 0;
   let d = 0;
@@ -239,8 +239,7 @@ async function generateInto(
     };
     emit([row.customer, row.product, dirty ? messyEvent(row.event, rng) : row.event, row.date, row.name]);
     while (d < plan.length && dirtyAfter[d] === i) {
-      emit(dirtyRow(plan[d], row, rng));
-      injected[plan[d]]++;
+      if (emit(dirtyRow(plan[d], row, rng))) injected[plan[d]]++;
       d++;
     }
     while (botNext < bots.length && bots[botNext].time <= timeOf[r]) {
@@ -248,9 +247,8 @@ async function generateInto(
       injected.bot += bots[botNext].rows.length;
       botNext++;
     }
-    if (chunk.length > 1 << 16) {
-      await write(chunk);
-      chunk = "";
+    if ((i & 0xfff) === 0) {
+      await out.flush();
       options.onProgress?.(written);
     }
   }
@@ -258,7 +256,6 @@ async function generateInto(
     for (const fields of bots[botNext].rows) emit(fields);
     injected.bot += bots[botNext].rows.length;
   }
-  await write(chunk);
   options.onProgress?.(written);
   return { rows: written, customers, products: usedCount, injected };
 }
