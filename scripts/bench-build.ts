@@ -195,8 +195,6 @@ async function main(): Promise<void> {
     // The run with the median wall time stands for the size; every run's figures are listed.
     const r = [...runs].sort((a, b) => a.totalSeconds - b.totalSeconds)[Math.floor((runs.length - 1) / 2)];
     measured.push(r);
-    // Written after every size, so a long scale run that is stopped keeps what it measured.
-    if (SCALE) await writeScaleSection(measured, unfit, stageRows, loadBefore);
     const target = TARGETS[size];
     const met = (x: ChildResult) =>
       target
@@ -227,6 +225,8 @@ async function main(): Promise<void> {
           st in x.cpuSeconds ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})` : s(x.seconds[st]),
         ),
       ]);
+    // Written after every size, so a long scale run that is stopped keeps what it measured.
+    if (SCALE) await writeScaleSection(measured, unfit, stageRows, loadBefore);
   }
   if (SCALE) {
     if (unfit.length > 0) await writeScaleSection(measured, unfit, stageRows, loadBefore);
