@@ -301,7 +301,7 @@ async function writeScaleSection(
     writeFileSync(join("docs", chart), svg);
   }
   const md = [
-    "### Build cost as the log grows (BENCH_BUILD_SCALE=1)",
+    "## Build cost as the log grows (bench:build, BENCH_BUILD_SCALE=1)",
     "",
     `Machine: ${machineLine()}, shared with other work: load average (1 min) ${loadBefore} before the first build, so wall times here are upper bounds and CPU seconds are the steadier figure.`,
     `Command: \`BENCH_BUILD_SCALE=1 BENCH_BUILD_ROWS=${SIZES.join(",")} npm run bench:build\`; ${SIZES.map((n) => `${runsFor(n)} run(s) of ${n.toLocaleString("en-US")}`).join(", ")}. Input: \`audience generate --seed 1\` logs. Config: the default but \`variants: [${VARIANTS}]\` (a large catalogue: n = 10, the default, is stored as is and every other n is cut from the largest). Each child process is stopped if its RSS passes ${RSS_LIMIT_MB.toLocaleString("en-US")} MB.`,
