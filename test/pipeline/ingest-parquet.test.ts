@@ -104,6 +104,19 @@ describe("Parquet input", () => {
     ]);
   });
 
+  it("a 1970 timestamp (how exports write a NULL date) is an implausible_date, as in a CSV", async () => {
+    const file = writeParquet(join(tempDir(), "epoch.parquet"), [
+      { name: "customer_id", data: [1n, 2n], type: "INT64" },
+      { name: "product_id", data: [10n, 10n], type: "INT64" },
+      { name: "event", data: ["cart", "cart"], type: "STRING" },
+      { name: "event_date", data: [new Date(0), new Date("2022-10-01T00:00:00Z")], type: "TIMESTAMP" },
+    ]);
+    const { data, rows } = await rejectedOf([file]);
+    expect(data.accounting.rows_kept).toBe(1);
+    expect(data.customers).toEqual(["2"]);
+    expect(rows.map((r) => [r.line, r.reason])).toEqual([["1", "implausible_date"]]);
+  });
+
   it("reads a file of many row groups, numbering rows across them", async () => {
     const n = 2500;
     const file = writeParquet(
