@@ -44,8 +44,19 @@ export const configSchema = z
     affinitySources: z
       .object({ coInteraction: weight.default(0.5), names: weight.default(0.5) })
       .default({ coInteraction: 0.5, names: 0.5 }),
-    /** Cap on how many top-10 audiences one customer may sit in; 0 = off. */
-    exposureCap: z.number().int().nonnegative().default(0),
+    /**
+     * Cap on how many top-10 audiences one customer may sit in: a count, or a share of the
+     * products ranked such as "5%" (at least MIN_SHARE_CAP audiences); 0 = off. Capped customers keep the
+     * audiences they fit best (docs/model.md, "Fair audiences").
+     */
+    exposureCap: z
+      .union([
+        z.number().int().nonnegative(),
+        z.string().regex(/^(100|[0-9]{1,2}(\.[0-9]+)?)%$/, {
+          message: 'must be a count or a share from "0%" to "100%"',
+        }),
+      ])
+      .default("5%"),
     /** Response sizes stored per product; the largest is the `n` limit. */
     variants: z
       .array(z.number().int().min(1).max(1000))
@@ -72,6 +83,19 @@ export const configSchema = z
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
+
+/**
+ * A share never caps below this many audiences: on a sample of a few hundred products 5% is
+ * a handful of audiences, and capped customers leave whole audiences, which then run short.
+ */
+export const MIN_SHARE_CAP = 100;
+
+/** The exposure cap as a count for a ranking of `products` products (0 = off). */
+export function exposureCapFor(cap: Config["exposureCap"], products: number): number {
+  if (typeof cap === "number") return cap;
+  const share = Number(cap.slice(0, -1)) / 100;
+  return share > 0 ? Math.max(MIN_SHARE_CAP, Math.floor(share * products)) : 0;
+}
 
 export function defaultConfig(): Config {
   return configSchema.parse({});

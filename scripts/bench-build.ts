@@ -5,19 +5,45 @@
 // files, manifest), so the child's own maxRSS is the peak memory of one build.
 // Logs are generated once under /tmp/audience-bench/ and reused (generation is not
 // measured); each build directory is deleted after it is measured (gigabytes each).
-import { execFileSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
-import { loadavg } from "node:os";
+//
+// The scale mode (BENCH_BUILD_SCALE=1: 1M, 2M, 5M, 10M and 20M rows unless
+// BENCH_BUILD_ROWS says otherwise, one run each unless BENCH_BUILD_RUNS says otherwise)
+// builds with the variants a large catalogue would use (BENCH_BUILD_VARIANTS, default
+// 10,100 in that mode: the default n is stored as is, every other n is cut from 100),
+// adds what a publish of each size costs on Workers KV, and draws time and memory
+// against rows into docs/build-scale.svg. A child whose resident memory passes
+// BENCH_BUILD_RSS_LIMIT_MB (default 10,240: the machine is shared) is stopped and the
+// size recorded as not fitting; a size is skipped when the machine has less free memory
+// than that limit.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { freemem, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultConfig } from "../pipeline/config.js";
+import type { TopLevelSpec } from "vega-lite";
+import { renderSpecs } from "../pipeline/analyze/renderer.js";
+import { defaultConfig, parseConfig } from "../pipeline/config.js";
 import { generate } from "../pipeline/generate/generate.js";
 import { build } from "../pipeline/serialize/build.js";
 import { machineLine, table, writeBenchSection } from "./lib/bench-report.js";
 
 const DIR = process.env.BENCH_BUILD_DIR ?? "/tmp/audience-bench";
-const SIZES = (process.env.BENCH_BUILD_ROWS ?? "500000,2000000").split(",").map((s) => Number(s.trim()));
-const runsFor = (rows: number) => Number(process.env.BENCH_BUILD_RUNS ?? (rows > 1_000_000 ? 2 : 3));
+const SCALE = process.env.BENCH_BUILD_SCALE === "1";
+const SIZES = (
+  process.env.BENCH_BUILD_ROWS ?? (SCALE ? "1000000,2000000,5000000,10000000,20000000" : "500000,2000000")
+)
+  .split(",")
+  .map((s) => Number(s.trim()));
+const runsFor = (rows: number) =>
+  Number(process.env.BENCH_BUILD_RUNS ?? (SCALE ? 1 : rows > 1_000_000 ? 2 : 3));
+const VARIANTS = process.env.BENCH_BUILD_VARIANTS ?? (SCALE ? "10,100" : undefined);
+const RSS_LIMIT_MB = Number(process.env.BENCH_BUILD_RSS_LIMIT_MB ?? 10_240);
+/** Workers KV list prices (paid plan, beyond the included million a month): US$ per million operations. */
+const KV_WRITE_USD_PER_M = 5;
+const KV_DELETE_USD_PER_M = 5;
+const KV_STORAGE_USD_PER_GB_MONTH = 0.5;
+/** Bulk-file bytes per input row with the scale mode's variants (measured at 1M–5M rows, ~2.6 KB), for the free-disk check. */
+const BULK_BYTES_PER_ROW = VARIANTS === "10,100" ? 2_700 : 4_500;
 const TARGETS: Record<number, { seconds: number; rssMb?: number }> = {
   500000: { seconds: 15 },
   2000000: { seconds: 60, rssMb: 3072 },
@@ -50,7 +76,8 @@ interface ChildResult {
 async function child(file: string, outDir: string): Promise<void> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const result = await build({ inputs: [file], outDir, config: defaultConfig() });
+  const config = VARIANTS ? parseConfig({ variants: VARIANTS.split(",").map(Number) }) : defaultConfig();
+  const result = await build({ inputs: [file], outDir, config });
   const cpu = process.cpuUsage(cpu0);
   const m = result.manifest;
   const out: ChildResult = {
@@ -81,16 +108,42 @@ async function ensureLog(rows: number): Promise<void> {
   await generate({ rows, seed: 1, out: file });
 }
 
-function runChild(rows: number): ChildResult {
+/** Peak resident memory is watched from outside, so a build that would outgrow the shared machine is stopped in time. */
+function readRssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function runChild(rows: number): Promise<ChildResult | { stoppedAtMb: number; seconds: number }> {
   const script = fileURLToPath(import.meta.url);
   const outDir = join(DIR, `out-${rows}`);
   rmSync(outDir, { recursive: true, force: true });
+  const t0 = performance.now();
   try {
-    const out = execFileSync(process.execPath, ["--import", "tsx", script, "--child", logFor(rows), outDir], {
-      encoding: "utf8",
-      maxBuffer: 1 << 20,
+    const proc = spawn(process.execPath, ["--import", "tsx", script, "--child", logFor(rows), outDir], {
       stdio: ["ignore", "pipe", "inherit"],
     });
+    let out = "";
+    proc.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+    });
+    let stoppedAtMb = 0;
+    const watch = setInterval(() => {
+      const mb = readRssMb(proc.pid!);
+      if (mb > RSS_LIMIT_MB && !stoppedAtMb) {
+        stoppedAtMb = mb;
+        proc.kill("SIGKILL");
+      }
+    }, 250);
+    const code = await new Promise<number | null>((resolve) => proc.on("close", (c) => resolve(c)));
+    clearInterval(watch);
+    const seconds = (performance.now() - t0) / 1000;
+    if (stoppedAtMb) return { stoppedAtMb: Math.round(stoppedAtMb), seconds };
+    if (code !== 0) throw new Error(`build child for ${rows} rows exited with ${code}`);
     return { ...(JSON.parse(out.trim().split("\n").pop()!) as ChildResult), rows };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
@@ -103,17 +156,53 @@ const s = (x: number | undefined) => (x ?? 0).toFixed(2);
 async function main(): Promise<void> {
   // Before the first build: once it runs, the load average counts the build's own threads.
   const loadBefore = loadavg()[0].toFixed(1);
+  mkdirSync(DIR, { recursive: true });
   const rows: (string | number)[][] = [];
   const stageRows: (string | number)[][] = [];
+  const unfit: (string | number)[][] = [];
+  const measured: ChildResult[] = [];
   for (const size of SIZES) {
     await ensureLog(size);
     const runs: ChildResult[] = [];
     for (let i = 1; i <= runsFor(size); i++) {
+      const freeMb = freemem() / 2 ** 20;
+      const diskGb = (statfsSync(DIR).bavail * statfsSync(DIR).bsize) / 1e9;
+      const needGb = (size * BULK_BYTES_PER_ROW) / 1e9;
+      if (diskGb < needGb * 1.2) {
+        process.stderr.write(
+          `skipping ${size} rows: ${diskGb.toFixed(0)} GB free disk, the bulk files need ~${needGb.toFixed(0)} GB\n`,
+        );
+        unfit.push([
+          size.toLocaleString("en-US"),
+          `not run: ${diskGb.toFixed(0)} GB free disk, bulk files need ~${needGb.toFixed(0)} GB`,
+        ]);
+        break;
+      }
+      if (freeMb < RSS_LIMIT_MB) {
+        process.stderr.write(
+          `skipping ${size} rows: ${Math.round(freeMb)} MB free, below the ${RSS_LIMIT_MB} MB limit\n`,
+        );
+        unfit.push([size.toLocaleString("en-US"), `not run: ${Math.round(freeMb)} MB free`]);
+        break;
+      }
       process.stderr.write(`building ${logFor(size)} in a child process (run ${i} of ${runsFor(size)})...\n`);
-      runs.push(runChild(size));
+      const run = await runChild(size);
+      if ("stoppedAtMb" in run) {
+        process.stderr.write(
+          `stopped ${size} rows at ${run.stoppedAtMb} MB RSS after ${run.seconds.toFixed(0)} s\n`,
+        );
+        unfit.push([
+          size.toLocaleString("en-US"),
+          `stopped at ${run.stoppedAtMb} MB RSS after ${s(run.seconds)} s`,
+        ]);
+        break;
+      }
+      runs.push(run);
     }
+    if (runs.length === 0) continue;
     // The run with the median wall time stands for the size; every run's figures are listed.
     const r = [...runs].sort((a, b) => a.totalSeconds - b.totalSeconds)[Math.floor((runs.length - 1) / 2)];
+    measured.push(r);
     const target = TARGETS[size];
     const met = (x: ChildResult) =>
       target
@@ -144,6 +233,12 @@ async function main(): Promise<void> {
           st in x.cpuSeconds ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})` : s(x.seconds[st]),
         ),
       ]);
+    // Written after every size, so a long scale run that is stopped keeps what it measured.
+    if (SCALE) await writeScaleSection(measured, unfit, stageRows, loadBefore);
+  }
+  if (SCALE) {
+    if (unfit.length > 0) await writeScaleSection(measured, unfit, stageRows, loadBefore);
+    return;
   }
   const md = [
     "## Build (bench:build)",
@@ -173,6 +268,104 @@ async function main(): Promise<void> {
   ].join("\n");
   writeBenchSection("build", md);
   process.stdout.write(`wrote the build section of docs/benchmarks.md\n`);
+}
+
+const usd = (x: number) => `$${x.toFixed(2)}`;
+
+/** What one publish of a build costs on Workers KV: every key written once, and deleted once when it retires. */
+function kvCost(r: ChildResult) {
+  return {
+    writes: (r.keys / 1e6) * KV_WRITE_USD_PER_M,
+    deletes: (r.keys / 1e6) * KV_DELETE_USD_PER_M,
+    storageMonth: (r.valueBytes / 1e9) * KV_STORAGE_USD_PER_GB_MONTH,
+  };
+}
+
+async function writeScaleSection(
+  measured: ChildResult[],
+  unfit: (string | number)[][],
+  stageRows: (string | number)[][],
+  loadBefore: string,
+): Promise<void> {
+  const rows = measured.map((r) => {
+    const cost = kvCost(r);
+    return [
+      r.rows.toLocaleString("en-US"),
+      r.products.toLocaleString("en-US"),
+      r.customers.toLocaleString("en-US"),
+      r.keys.toLocaleString("en-US"),
+      `${gb(r.valueBytes)} / ${gb(r.fileBytes)}`,
+      s(r.totalSeconds),
+      s(r.totalCpuSeconds),
+      r.maxRssMb.toLocaleString("en-US"),
+      usd(cost.writes),
+      usd(cost.deletes),
+      usd(cost.storageMonth),
+    ];
+  });
+  const chart = "build-scale.svg";
+  if (measured.length > 0) {
+    const [svg] = await renderSpecs([scaleChart(measured)]);
+    writeFileSync(join("docs", chart), svg);
+  }
+  const md = [
+    "## Build cost as the log grows (bench:build, BENCH_BUILD_SCALE=1)",
+    "",
+    `Machine: ${machineLine()}, shared with other work: load average (1 min) ${loadBefore} before the first build, so wall times here are upper bounds and CPU seconds are the steadier figure.`,
+    `Command: \`BENCH_BUILD_SCALE=1 BENCH_BUILD_ROWS=${SIZES.join(",")} npm run bench:build\`; ${SIZES.map((n) => `${runsFor(n)} run(s) of ${n.toLocaleString("en-US")}`).join(", ")}. Input: \`audience generate --seed 1\` logs. Config: the default but \`variants: [${VARIANTS}]\` (a large catalogue: n = 10, the default, is stored as is and every other n is cut from the largest). Each child process is stopped if its RSS passes ${RSS_LIMIT_MB.toLocaleString("en-US")} MB.`,
+    `KV cost at Workers KV list prices (US$ ${KV_WRITE_USD_PER_M} per million writes, ${KV_DELETE_USD_PER_M} per million deletes, ${KV_STORAGE_USD_PER_GB_MONTH} per GB-month stored; the included million a month ignored): a publish writes every key once, retiring that version later deletes every key once.`,
+    "",
+    table(
+      [
+        "rows",
+        "products",
+        "customers",
+        "KV keys",
+        "GiB values / bulk files",
+        "wall s",
+        "CPU s",
+        "peak RSS MB",
+        "publish (writes)",
+        "delete retired",
+        "storage / month",
+      ],
+      rows,
+    ),
+    ...(unfit.length > 0 ? ["", "Sizes that did not fit:", "", table(["rows", "outcome"], unfit)] : []),
+    "",
+    "Seconds per stage, wall (CPU in brackets where measured per stage):",
+    "",
+    table(["rows", ...STAGES], stageRows),
+    "",
+    `![Build wall time, CPU time and peak RSS against rows](${chart})`,
+  ].join("\n");
+  writeBenchSection("build-scale", md);
+  process.stdout.write(`wrote the build-scale section of docs/benchmarks.md and docs/${chart}\n`);
+}
+
+function scaleChart(measured: ChildResult[]): TopLevelSpec {
+  const values = measured.flatMap((r) => [
+    { rows: r.rows / 1e6, panel: "time (s)", series: "wall", value: r.totalSeconds },
+    { rows: r.rows / 1e6, panel: "time (s)", series: "CPU", value: r.totalCpuSeconds },
+    { rows: r.rows / 1e6, panel: "peak RSS (GiB)", series: "peak RSS", value: r.maxRssMb / 1024 },
+  ]);
+  const panel = (name: string) => ({
+    title: name,
+    width: 300,
+    height: 200,
+    transform: [{ filter: { field: "panel", equal: name } }],
+    mark: { type: "line" as const, point: true },
+    encoding: {
+      x: { field: "rows", type: "quantitative", title: "rows (millions)" },
+      y: { field: "value", type: "quantitative", title: name },
+      color: { field: "series", type: "nominal", title: null },
+    },
+  });
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    data: { values },
+    hconcat: [panel("time (s)"), panel("peak RSS (GiB)")],
+  } as TopLevelSpec;
 }
 
 if (process.argv[2] === "--child") await child(process.argv[3], process.argv[4]);

@@ -59,7 +59,14 @@ export const keys = {
   why: (version: string, productId: string) => `v/${version}/why/${productId}`,
   /** One bucket of the name search index (searchBucket). */
   search: (version: string, bucket: number) => `v/${version}/search/${bucket}`,
+  /** One value per product with a retarget audience: the largest variant's body. */
+  retarget: (version: string, productId: string) => `v/${version}/retarget/${productId}`,
 } as const;
+
+/** `audience=`: who the audience is (docs/contract.md, "Audience kinds"). */
+export const AUDIENCE_KINDS = ["prospects", "retarget"] as const;
+export type AudienceKind = (typeof AUDIENCE_KINDS)[number];
+export const DEFAULT_AUDIENCE: AudienceKind = "prospects";
 
 /** Pulls the version out of any versioned key; undefined for other keys. */
 export function versionOfKey(key: string): string | undefined {
@@ -101,6 +108,10 @@ export const NOTES = {
     "Audience ranked by engagement, favouring customers close to this product; customers who already interacted with it are excluded.",
   fallback:
     "New product: this build never saw it, so this is the fallback audience (the most engaged customers overall).",
+  retarget:
+    "Customers who carted or wishlisted this product and never bought it, newest first; score = recency of that event.",
+  retargetNone: "Nobody carted or wishlisted this product without buying it: there is no retarget audience.",
+  retargetUnknown: "New product: this build never saw it, so nobody can be retargeted for it.",
 } as const;
 
 /** `v/<version>/meta`: what the build was made from and how it scored. */
@@ -114,6 +125,8 @@ export interface BuildMeta {
     customers: number;
     keys: number;
     suppressed_customers: number;
+    /** Products with a retarget audience (one key each). */
+    retarget_products?: number;
   };
   config: unknown;
   stats: unknown;

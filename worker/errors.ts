@@ -82,6 +82,7 @@ const FIELD_CODES: Record<string, string> = {
   explain: "invalid_explain",
   q: "invalid_q",
   limit: "invalid_limit",
+  audience: "invalid_audience",
 };
 
 /**

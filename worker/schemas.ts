@@ -2,6 +2,7 @@
 // @hono/zod-openapi) and generate /openapi.json, so the document cannot drift.
 import { z } from "@hono/zod-openapi";
 import {
+  AUDIENCE_KINDS,
   DEFAULT_MAX_N,
   DEFAULT_N,
   ID_PATTERN,
@@ -31,6 +32,8 @@ const QUERY_INT = /^[0-9]{1,6}$/;
 const isQueryInt = (s: string) => QUERY_INT.test(s) && Number(s) >= 1;
 const queryInt = (rule: string) => z.string().regex(QUERY_INT, rule).refine(isQueryInt, rule);
 
+const Audience = z.enum(AUDIENCE_KINDS, { message: "must be prospects or retarget" });
+
 export const RecommendQuery = z.object({
   n: queryInt(N_RULE)
     .optional()
@@ -57,6 +60,11 @@ export const RecommendQuery = z.object({
       description:
         "true adds a `reason` to every recommendation (and a last `reason` column to CSV): the strongest evidence for that customer.",
     }),
+  audience: Audience.optional().openapi({
+    param: { name: "audience", in: "query" },
+    description:
+      "prospects (default): customers likely to want the product who never interacted with it; retarget: customers who carted or wishlisted it and never bought it, newest first.",
+  }),
 });
 
 export const SampleQuery = z.object({
@@ -89,8 +97,9 @@ export const BatchBody = z
       .boolean({ message: "must be true or false" })
       .optional()
       .openapi({ description: "true adds a `reason` to every recommendation." }),
+    audience: Audience.optional(),
   })
-  .openapi("BatchRequest", { example: { product_ids: [1004, 1005], n: 10 } });
+  .openapi("BatchRequest", { example: { product_ids: [1004, 1005], n: 10, audience: "prospects" } });
 
 /** q: 1 to SEARCH_Q_MAX characters once trimmed; limit 1 to SEARCH_LIMIT_MAX. */
 const Q_RULE = `must be 1 to ${SEARCH_Q_MAX} characters (after trimming) with at least one letter or digit`;

@@ -6,6 +6,8 @@ import { UsageError } from "../errors.js";
 import { plausibleWindow } from "../ingest/dates.js";
 import { ingest } from "../ingest/ingest.js";
 import { DEFAULT_KS, evaluate, formatEvaluation } from "../model/evaluate.js";
+import { renderEvaluationCharts } from "../model/evaluation-charts.js";
+import { renderEvaluationReport } from "../model/evaluation-report.js";
 import { createProgress } from "../progress.js";
 import { DEFAULT_OUT, intList, prepareOutDir } from "./options.js";
 import { warnImplausibleDates } from "./warnings.js";
@@ -17,7 +19,7 @@ export function registerEvaluate(program: Command): void {
       "Temporal hold-out: train on the rows before the 0.8 quantile of event time, test on the rest; compare the model with random, activity-only and engagement-only audiences.",
     )
     .argument("<input...>", "CSV file(s), .csv.gz, or folder(s) of them")
-    .option("--out <dir>", "output folder (evaluation.json goes here)", DEFAULT_OUT)
+    .option("--out <dir>", "output folder (evaluation.json and evaluation.html go here)", DEFAULT_OUT)
     .option("--k <list>", "cut-offs, comma-separated", intList("--k"), DEFAULT_KS)
     .option("--config <file>", "JSON config (blend, weights, exposure cap, ...)")
     .option("--quiet", "no progress output")
@@ -37,7 +39,10 @@ export function registerEvaluate(program: Command): void {
         const result = evaluate(data, config, { ks: opts.k });
         const file = join(opts.out, "evaluation.json");
         await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
-        process.stdout.write(`${formatEvaluation(result)}\nwrote ${file}\n`);
+        const html = join(opts.out, "evaluation.html");
+        const charts = await renderEvaluationCharts(result);
+        await writeFile(html, renderEvaluationReport(result, charts, data.files, now));
+        process.stdout.write(`${formatEvaluation(result)}\nwrote ${file}\nwrote ${html}\n`);
       },
     );
 }

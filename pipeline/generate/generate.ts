@@ -15,8 +15,10 @@ import {
   dirtyRow,
   messyEvent,
 } from "./dirty.js";
-import { type OutputFile, openOutput } from "./output.js";
+import { openOutput } from "./output.js";
 import { cumulativeOf, pickCumulative, type Rng, seededRandom } from "./random.js";
+import { SHAPES, type Shape, type ShapeName } from "./shapes.js";
+import { csvSink, type OutputFormat, parquetSink, type RowSink } from "./sinks.js";
 
 export const PERIOD_START = Date.UTC(2022, 9, 1);
 export const PERIOD_END = Date.UTC(2023, 3, 1);
@@ -34,8 +36,12 @@ export interface GenerateOptions {
   rows: number;
   seed: number | string;
   out: string;
+  /** csv (default) or parquet: typed columns for a clean log, text columns for a dirty one (which then has no malformed rows, a Parquet row cannot have a wrong field count). */
+  format?: OutputFormat;
   /** Add duplicates, empty ids, unknown events, bad dates, bots, an odd header. */
   dirty?: boolean;
+  /** A shape from shapes.ts (default: the published figures). */
+  shape?: ShapeName;
   onProgress?: (rowsWritten: number) => void;
 }
 
@@ -49,9 +55,8 @@ export interface GenerateResult {
   injected: Record<ListedReason, number>;
 }
 
-// Interactions per customer: the real export's 88.78% one-time, 11.07% with 2..5, 0.15% above,
-// with the 2..5 share weighted to 2 so the mean lands on the published 1.15.
-const ACTIVITY = cumulativeOf([0.8878, 0.0925, 0.013, 0.0037, 0.0015, 0.0015]);
+// Interactions per customer: see shapes.ts (the default shape holds the real export's
+// 88.78% one-time, 11.07% with 2..5, 0.15% above).
 const EVENTS = ["cart", "purchased", "wishlist", "search_keyword", "rating"] as const;
 // Slightly fewer purchases than the real export's 33.30%: returning customers buy what they
 // looked at before (below), which brings the total back to the published mix.
@@ -59,8 +64,8 @@ const EVENT_MIX = cumulativeOf([0.6245, 0.317, 0.0458, 0.0065, 0.0063]);
 /** Share of returning customers whose visits spread over months, not days. */
 const LONG_GAP = 0.49;
 
-function activityCount(rng: Rng): number {
-  const bucket = pickCumulative(ACTIVITY, rng);
+function activityCount(activity: Float64Array, rng: Rng): number {
+  const bucket = pickCumulative(activity, rng);
   if (bucket < 5) return bucket + 1;
   return 6 + Math.floor(-Math.log(1 - rng()) * 4);
 }
@@ -75,10 +80,6 @@ export function formatTimestamp(ms: number): string {
     `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
   );
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** Gaps between a customer's visits (ms): mostly days, for some customers months. */
@@ -96,10 +97,17 @@ function visitGaps(k: number, rng: Rng): number[] {
   return span > room ? gaps.map((g) => (g * room) / span) : gaps;
 }
 
-function pickProduct(catalog: Catalog, brand: number, family: number, t: number, rng: Rng): number {
+function pickProduct(
+  catalog: Catalog,
+  brand: number,
+  family: number,
+  t: number,
+  rng: Rng,
+  shape: Shape,
+): number {
   const roll = rng();
-  if (roll < 0.5) return catalog.pickInFamily(brand, family, t, rng);
-  if (roll < 0.8) return catalog.pickInBrand(brand, t, rng);
+  if (roll < shape.inFamily) return catalog.pickInFamily(brand, family, t, rng);
+  if (roll < shape.inBrand) return catalog.pickInBrand(brand, t, rng);
   return catalog.pickAnywhere(t, rng);
 }
 
@@ -134,10 +142,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // A dirty file of `total` rows: the clean rows plus the injected ones add up to it.
   if (dirty && total < MIN_DIRTY_ROWS)
     throw new UsageError(`--dirty needs --rows of at least ${MIN_DIRTY_ROWS}`);
-  const out = await openOutput(options.out);
+  const header = dirty ? DIRTY_HEADER : CLEAN_HEADER;
+  const out: RowSink =
+    options.format === "parquet"
+      ? await parquetSink(options.out, header, !dirty)
+      : csvSink(await openOutput(options.out), header);
   try {
     const result = await generateInto(out, options, total, dirty);
-    await out.close();
+    await out.end();
     return result;
   } catch (err) {
     await out.abandon();
@@ -146,18 +158,24 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 }
 
 async function generateInto(
-  out: OutputFile,
+  out: RowSink,
   options: GenerateOptions,
   total: number,
   dirty: boolean,
 ): Promise<GenerateResult> {
   const rng = seededRandom(options.seed);
+  const shape: Shape = SHAPES[options.shape ?? "default"];
   const injected = emptyAccounting().rejected;
   const botRows = Array.from({ length: dirty ? botCount(total) : 0 }, () => 1001 + Math.floor(rng() * 800));
   const botTotal = botRows.reduce((a, b) => a + b, 0);
   const plan = dirty ? dirtyPlan(total, rng) : [];
   const clean = Math.max(1, total - plan.length - botTotal);
-  const catalog = makeCatalog(Math.max(50, Math.round(clean * 0.49)), PERIOD_START, PERIOD_END, rng);
+  const catalog = makeCatalog(
+    Math.max(50, Math.round(clean * shape.productsPerRow)),
+    PERIOD_START,
+    PERIOD_END,
+    rng,
+  );
 
   const customerOf = new Int32Array(clean);
   const productOf = new Int32Array(clean);
@@ -167,7 +185,7 @@ async function generateInto(
   let customers = 0;
   while (rows < clean) {
     const c = customers++;
-    const k = Math.min(activityCount(rng), clean - rows);
+    const k = Math.min(activityCount(shape.activity, rng), clean - rows);
     const brand = catalog.pickBrand(rng);
     const family = Math.floor(rng() * catalog.familiesPerBrand);
     const gaps = visitGaps(k, rng);
@@ -180,7 +198,7 @@ async function generateInto(
       // Whole seconds, strictly increasing per customer: a clean log has no duplicates.
       const second = Math.max(Math.floor(t / 1000) * 1000, previous + 1000);
       // A returning customer often comes back to the product they just looked at.
-      const p = last >= 0 && rng() < 0.3 ? last : pickProduct(catalog, brand, family, second, rng);
+      const p = last >= 0 && rng() < 0.3 ? last : pickProduct(catalog, brand, family, second, rng, shape);
       customerOf[rows] = c;
       productOf[rows] = p;
       eventOf[rows] = last === p && rng() < 0.6 ? 1 : pickCumulative(EVENT_MIX, rng);
@@ -194,19 +212,16 @@ async function generateInto(
   const customerIds = catalog.distinctIds(customers + BOT_CUSTOMERS, 1000, rng);
   const order = timeOrder(timeOf);
 
-  const write = (text: string) => out.write(text);
-
   // Dirty rows go after randomly chosen clean rows; bot rows after the clean rows of
   // their day, so the file stays roughly in time order as exports are.
   const dirtyAfter = plan.map(() => Math.floor(rng() * clean)).sort((a, b) => a - b);
   const bots = botRows.map((n, b) => botVisits(customerIds[customers + b], n, catalog, rng));
   let written = 0;
-  let chunk = "";
-  const emit = (fields: string[]) => {
-    chunk += `${(dirty ? `${written},` : "") + fields.map(csvField).join(",")}\n`;
+  const emit = (fields: string[]): boolean => {
+    if (!out.row(dirty ? [String(written), ...fields] : fields)) return false;
     written++;
+    return true;
   };
-  await write(`${(dirty ? DIRTY_HEADER : CLEAN_HEADER).join(",")}\n`);
   const usedProducts = new Uint8Array(catalog.ids.length);
   let usedCount = 0;
   let d = 0;
@@ -224,8 +239,7 @@ async function generateInto(
     };
     emit([row.customer, row.product, dirty ? messyEvent(row.event, rng) : row.event, row.date, row.name]);
     while (d < plan.length && dirtyAfter[d] === i) {
-      emit(dirtyRow(plan[d], row, rng));
-      injected[plan[d]]++;
+      if (emit(dirtyRow(plan[d], row, rng))) injected[plan[d]]++;
       d++;
     }
     while (botNext < bots.length && bots[botNext].time <= timeOf[r]) {
@@ -233,9 +247,8 @@ async function generateInto(
       injected.bot += bots[botNext].rows.length;
       botNext++;
     }
-    if (chunk.length > 1 << 16) {
-      await write(chunk);
-      chunk = "";
+    if ((i & 0xfff) === 0) {
+      await out.flush();
       options.onProgress?.(written);
     }
   }
@@ -243,7 +256,6 @@ async function generateInto(
     for (const fields of bots[botNext].rows) emit(fields);
     injected.bot += bots[botNext].rows.length;
   }
-  await write(chunk);
   options.onProgress?.(written);
   return { rows: written, customers, products: usedCount, injected };
 }

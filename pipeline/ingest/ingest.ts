@@ -8,7 +8,9 @@ import { Dictionary } from "./columns.js";
 import { plausibleWindow } from "./dates.js";
 import { DuplicateIndex } from "./dedupe.js";
 import { RowNames } from "./latest-names.js";
+import { isParquet, parquetRowCount } from "./parquet-file.js";
 import { TailThread, tailOffset } from "./parse-client.js";
+import { readParquetBatches } from "./read-parquet.js";
 import {
   type Accounting,
   assertBalanced,
@@ -140,7 +142,9 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   // if not (the newline there was inside a quoted field), this pass reads on to the end.
   const last = files.length - 1;
   const offset =
-    options.parseThread === false ? undefined : await tailOffset(files[last], options.parseThread === true);
+    options.parseThread === false || isParquet(files[last])
+      ? undefined
+      : await tailOffset(files[last], options.parseThread === true);
   const tail = offset === undefined ? undefined : new TailThread(files[last], last, offset, window);
   try {
     for (let f = 0; f < files.length; f++) {
@@ -148,6 +152,8 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
         const met = await readBatches(files[f], f, consume, { stopAt: offset, window });
         options.onTailThread?.(met);
         if (met) await tail.drain(consume);
+      } else if (isParquet(files[f])) {
+        await readParquetBatches(files[f], f, consume, window);
       } else {
         await readBatches(files[f], f, consume, { window });
       }
@@ -219,10 +225,14 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   };
 }
 
-/** A generous guess of the row count: ~56 bytes a row, gzip shrinking CSV about 5x. */
+/** A generous guess of the row count: ~56 bytes a row, gzip shrinking CSV about 5x; a Parquet footer's own count. */
 async function estimateRows(files: string[]): Promise<number> {
   let bytes = 0;
   for (const f of files) {
+    if (isParquet(f)) {
+      bytes += ((await parquetRowCount(f)) ?? 0) * 56;
+      continue;
+    }
     try {
       bytes += (await stat(f)).size * (isGzip(f) ? 5 : 1);
     } catch {

@@ -11,7 +11,7 @@ import { type ColumnMap, mapHeader } from "./header.js";
 import { readCsv } from "./read-csv.js";
 import type { RejectReason } from "./reasons.js";
 
-const BATCH_RECORDS = 8192;
+export const BATCH_RECORDS = 8192;
 
 /** Whether a record can be kept so far; below EARLY the caller still checks the event first. */
 export const STATUS = {
@@ -57,7 +57,7 @@ export interface RecordBatch {
   text: string[];
 }
 
-function emptyBatch(file: number): RecordBatch {
+export function emptyBatch(file: number): RecordBatch {
   return {
     file,
     count: 0,

@@ -8,6 +8,8 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Column } from "./columns.js";
+import { isParquet } from "./parquet-file.js";
+import { extractParquetRows } from "./parquet-rejected.js";
 import { ALL_REASONS, type RejectReason } from "./reasons.js";
 import { openInput } from "./sources.js";
 
@@ -62,7 +64,10 @@ export async function writeRejectedCsv(path: string, files: string[], log: Rejec
     let j = i;
     while (j < order.length && log.file.data[order[j]] === f) j++;
     const entries = order.subarray(i, j);
-    for await (const { entry, line, raw } of extractRanges(files[f], log, entries)) {
+    const rows = isParquet(files[f])
+      ? extractParquetRows(files[f], log, entries)
+      : extractRanges(files[f], log, entries);
+    for await (const { entry, line, raw } of rows) {
       await write(`${csvField(files[f])},${line},${ALL_REASONS[log.reason.data[entry]]},${csvField(raw)}\n`);
     }
     i = j;

@@ -1,4 +1,4 @@
-// Resolves INPUT arguments (files, .csv.gz, folders) to the list of files to read.
+// Resolves INPUT arguments (files, .csv.gz, .parquet, folders) to the list of files to read.
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -6,11 +6,11 @@ import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { UsageError } from "../errors.js";
 
-const CSV_FILE = /\.csv(\.gz)?$/i;
+const INPUT_FILE = /\.(csv|csv\.gz|parquet)$/i;
 
 export async function resolveInputs(inputs: string[]): Promise<string[]> {
   if (inputs.length === 0)
-    throw new UsageError("no input given: pass a CSV file, a .csv.gz or a folder of them");
+    throw new UsageError("no input given: pass a CSV file, a .csv.gz, a .parquet or a folder of them");
   const files: string[] = [];
   for (const input of inputs) {
     let info: Awaited<ReturnType<typeof stat>>;
@@ -20,8 +20,8 @@ export async function resolveInputs(inputs: string[]): Promise<string[]> {
       throw new UsageError(`input not found: ${input}`);
     }
     if (info.isDirectory()) {
-      const names = (await readdir(input)).filter((n) => CSV_FILE.test(n)).sort();
-      if (names.length === 0) throw new UsageError(`no .csv or .csv.gz files in folder: ${input}`);
+      const names = (await readdir(input)).filter((n) => INPUT_FILE.test(n)).sort();
+      if (names.length === 0) throw new UsageError(`no .csv, .csv.gz or .parquet files in folder: ${input}`);
       files.push(...names.map((n) => join(input, n)));
     } else {
       files.push(input);

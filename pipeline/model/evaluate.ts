@@ -5,10 +5,23 @@
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { activityOrder, fromGlobalOrder, randomAudience, seededRandom } from "./baselines.js";
+import {
+  BOOTSTRAP_REPLICATES,
+  CONFIDENCE,
+  type Interval,
+  meanOf,
+  percentileInterval,
+  ratioInterval,
+  replicateMeans,
+  type Series,
+  sparse,
+} from "./bootstrap.js";
+import { type BuyRate, evaluateRetarget, type RetargetEvaluation } from "./evaluate-retarget.js";
 import { groupRows, newestFirst } from "./groups.js";
 import {
   type Diversity,
   diversity,
+  exposureHistogram,
   hitRateAt,
   type Judged,
   ndcgAt,
@@ -30,7 +43,19 @@ export interface ModelScores {
   ndcg: Record<string, number>;
   /** Over the top-10 audiences of the evaluated products. */
   diversity: Diversity;
+  /** Customers by how many top-10 audiences they sit in (random: its first seed). */
+  exposure: { label: string; customers: number }[];
+  /** Products with at least one truth customer in the first k (hit_rate × evaluated). */
+  hits: Record<string, number>;
+  /** 95% bootstrap interval of each mean above, over products. */
+  intervals: Record<"precision" | "recall" | "hit_rate" | "ndcg", Record<string, Interval>>;
 }
+
+/** Full model ÷ baseline per metric and k, with a paired bootstrap interval; null over a 0. */
+export type Lift = Record<
+  "random" | "activity" | "engagement",
+  Record<"precision" | "recall" | "hit_rate" | "ndcg", Record<string, Interval | null>>
+>;
 
 export interface Evaluation {
   split: { train_share: number; cutoff: string; train_rows: number; test_rows: number };
@@ -47,7 +72,12 @@ export interface Evaluation {
   ceiling: number;
   k: number[];
   random_seeds: number;
+  /** How the intervals were made: resamples of the evaluated products. */
+  bootstrap: { replicates: number; confidence: number; over: "products" };
   models: Record<ModelName, ModelScores>;
+  lift: Lift;
+  /** How often retarget audiences and prospects buy the product in the test period. */
+  retarget: RetargetEvaluation;
   /** precision@10 of the full model ÷ that of random (null when random scores 0). */
   lift_over_random_at_10: number | null;
 }
@@ -107,41 +137,35 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
   evaluated.sort((a, b) => a - b);
   const products = Int32Array.from(evaluated);
 
-  const score = (audienceOf: (p: number) => ArrayLike<number>): ModelScores => {
-    const sums = {
-      precision: {} as Record<string, number>,
-      recall: {} as Record<string, number>,
-      hit_rate: {} as Record<string, number>,
-      ndcg: {} as Record<string, number>,
-    };
-    for (const k of ks) sums.precision[k] = sums.recall[k] = sums.hit_rate[k] = sums.ndcg[k] = 0;
+  const n = products.length;
+  /** Every metric per product (in `products` order), and the top-10 audiences. */
+  const judge = (audienceOf: (p: number) => ArrayLike<number>): Judgement => {
+    const values = emptyValues(ks, n);
     const tops: ArrayLike<number>[] = [];
-    for (const p of products) {
+    products.forEach((p, i) => {
       const ranked = audienceOf(p);
       tops.push(Array.prototype.slice.call(ranked, 0, EXPOSURE_LEVEL) as number[]);
       const j: Judged = { ranked, ...truths.get(p)! };
       for (const k of ks) {
-        sums.precision[k] += precisionAt(j, k);
-        sums.recall[k] += recallAt(j, k);
-        sums.hit_rate[k] += hitRateAt(j, k);
-        sums.ndcg[k] += ndcgAt(j, k);
+        values.precision[k][i] = precisionAt(j, k);
+        values.recall[k][i] = recallAt(j, k);
+        values.hit_rate[k][i] = hitRateAt(j, k);
+        values.ndcg[k][i] = ndcgAt(j, k);
       }
-    }
-    const n = Math.max(1, products.length);
-    const mean = (o: Record<string, number>) =>
-      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v / n]));
+    });
     return {
-      precision: mean(sums.precision),
-      recall: mean(sums.recall),
-      hit_rate: mean(sums.hit_rate),
-      ndcg: mean(sums.ndcg),
+      values,
       diversity: diversity(tops, EXPOSURE_LEVEL),
+      exposure: exposureHistogram(tops, EXPOSURE_LEVEL),
     };
   };
+  // The engagement baseline is one global order minus exclusions, as served without any
+  // cap (like activity); the full model is ranked as the config builds it.
   const ranked = (blend?: number) => {
     const map = new Map<number, Int32Array>();
     if (products.length === 0) return map;
-    const ranking = rank(train, config, { maxN: maxK, blend, products });
+    const settings = blend === 0 ? { ...config, exposureCap: 0 } : config;
+    const ranking = rank(train, settings, { maxN: maxK, blend, products });
     for (const [p, a] of ranking.audiences())
       map.set(
         p,
@@ -152,17 +176,26 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
 
   const randomRuns = Array.from({ length: seeds }, (_, s) => {
     const rng = seededRandom(`evaluate-random-${s + 1}`);
-    return score((p) => randomAudience(train.customers.length, trainByProduct, train.customer, p, maxK, rng));
+    return judge((p) => randomAudience(train.customers.length, trainByProduct, train.customer, p, maxK, rng));
   });
   const activity = activityOrder(train);
   const engagement = ranked(0);
   const full = ranked(undefined);
-  const models: Record<ModelName, ModelScores> = {
-    random: meanScores(randomRuns),
-    activity: score((p) => fromGlobalOrder(activity, trainByProduct, train.customer, p, maxK)),
-    engagement: score((p) => engagement.get(p)!),
-    full: score((p) => full.get(p)!),
+  const judged: Record<ModelName, Judgement> = {
+    random: meanJudgement(randomRuns),
+    activity: judge((p) => fromGlobalOrder(activity, trainByProduct, train.customer, p, maxK)),
+    engagement: judge((p) => engagement.get(p)!),
+    full: judge((p) => full.get(p)!),
   };
+  const { models, lift } = summarize(judged, ks, n);
+  const retarget = evaluateRetarget(
+    data,
+    testRows,
+    train,
+    config.recencyDecayDays,
+    [...products].map((p) => ({ product: p, customers: full.get(p) ?? new Int32Array(0) })),
+    ks,
+  );
   const r10 = models.random.precision["10"];
   const f10 = models.full.precision["10"];
   return {
@@ -181,28 +214,115 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
     ceiling: truthPairs > 0 ? seenPairs / truthPairs : 0,
     k: ks,
     random_seeds: seeds,
+    bootstrap: { replicates: BOOTSTRAP_REPLICATES, confidence: CONFIDENCE, over: "products" },
     models,
+    lift,
+    retarget,
     lift_over_random_at_10: r10 !== undefined && f10 !== undefined && r10 > 0 ? f10 / r10 : null,
   };
 }
 
-function meanScores(runs: ModelScores[]): ModelScores {
-  const n = runs.length;
-  const avg = (pick: (m: ModelScores) => Record<string, number>) => {
-    const out: Record<string, number> = {};
-    for (const key of Object.keys(pick(runs[0]))) out[key] = runs.reduce((s, m) => s + pick(m)[key], 0) / n;
-    return out;
-  };
+const METRICS = ["precision", "recall", "hit_rate", "ndcg"] as const;
+type Metric = (typeof METRICS)[number];
+export const BASELINES = ["random", "activity", "engagement"] as const;
+export type BaselineName = (typeof BASELINES)[number];
+
+/** Per metric and k, one value per evaluated product. */
+type Values = Record<Metric, Record<string, Float64Array>>;
+interface Judgement {
+  values: Values;
+  diversity: Diversity;
+  exposure: ModelScores["exposure"];
+}
+
+function emptyValues(ks: number[], n: number): Values {
+  const per = () => Object.fromEntries(ks.map((k) => [String(k), new Float64Array(n)]));
+  return { precision: per(), recall: per(), hit_rate: per(), ndcg: per() };
+}
+
+/** The random baseline: each product's values averaged over the seeds. */
+function meanJudgement(runs: Judgement[]): Judgement {
+  const first = runs[0].values;
+  const values = {} as Values;
+  for (const metric of METRICS) {
+    values[metric] = {};
+    for (const k of Object.keys(first[metric])) {
+      const out = new Float64Array(first[metric][k].length);
+      for (const run of runs) {
+        const v = run.values[metric][k];
+        for (let i = 0; i < out.length; i++) out[i] += v[i];
+      }
+      for (let i = 0; i < out.length; i++) out[i] /= runs.length;
+      values[metric][k] = out;
+    }
+  }
+  const avg = (pick: (d: Diversity) => number) =>
+    runs.reduce((s, r) => s + pick(r.diversity), 0) / runs.length;
   return {
-    precision: avg((m) => m.precision),
-    recall: avg((m) => m.recall),
-    hit_rate: avg((m) => m.hit_rate),
-    ndcg: avg((m) => m.ndcg),
-    diversity: {
-      distinct_share: runs.reduce((s, m) => s + m.diversity.distinct_share, 0) / n,
-      max_share: runs.reduce((s, m) => s + m.diversity.max_share, 0) / n,
-    },
+    values,
+    diversity: { distinct_share: avg((d) => d.distinct_share), max_share: avg((d) => d.max_share) },
+    // One seed's histogram: an average of counts over seeds would not be counts.
+    exposure: runs[0].exposure,
   };
+}
+
+/**
+ * Means, their bootstrap intervals, hit counts, and the lift of the full model over each
+ * baseline; every interval comes from the same product resamples (paired).
+ */
+function summarize(
+  judged: Record<ModelName, Judgement>,
+  ks: number[],
+  n: number,
+): { models: Record<ModelName, ModelScores>; lift: Lift } {
+  const series: Series[] = [];
+  const slot = new Map<string, number>();
+  for (const model of MODELS)
+    for (const metric of METRICS)
+      for (const k of ks) {
+        slot.set(`${model}/${metric}/${k}`, series.length);
+        series.push(sparse(judged[model].values[metric][String(k)]));
+      }
+  const reps = replicateMeans(series, n);
+  const at = (model: ModelName, metric: Metric, k: number) => slot.get(`${model}/${metric}/${k}`)!;
+  const models = {} as Record<ModelName, ModelScores>;
+  for (const model of MODELS) {
+    const scores: ModelScores = {
+      precision: {},
+      recall: {},
+      hit_rate: {},
+      ndcg: {},
+      diversity: judged[model].diversity,
+      exposure: judged[model].exposure,
+      hits: {},
+      intervals: { precision: {}, recall: {}, hit_rate: {}, ndcg: {} },
+    };
+    for (const metric of METRICS)
+      for (const k of ks) {
+        const s = at(model, metric, k);
+        const value = meanOf(series[s], n);
+        scores[metric][k] = value;
+        scores.intervals[metric][k] = percentileInterval(value, reps[s]);
+      }
+    for (const k of ks) scores.hits[k] = Math.round(scores.hit_rate[k] * n * 1e6) / 1e6;
+    models[model] = scores;
+  }
+  const lift = {} as Lift;
+  for (const base of BASELINES) {
+    lift[base] = { precision: {}, recall: {}, hit_rate: {}, ndcg: {} };
+    for (const metric of METRICS)
+      for (const k of ks) {
+        const f = at("full", metric, k);
+        const b = at(base, metric, k);
+        lift[base][metric][k] = ratioInterval(
+          models.full[metric][k],
+          models[base][metric][k],
+          reps[f],
+          reps[b],
+        );
+      }
+  }
+  return { models, lift };
 }
 
 /** The printed table: one row per model and metric, one column per k, then diversity. */
@@ -234,10 +354,71 @@ export function formatEvaluation(e: Evaluation): string {
     `truth pairs: ${e.truth_pairs}, ceiling (customer seen in train): ${f(e.ceiling)}; random = mean of ${e.random_seeds} seeds`,
     line(head),
     ...rows.map(line),
+    `95% intervals (bootstrap over products, ${e.bootstrap.replicates} resamples):`,
+    ...intervalLines(e),
+    ...retargetLines(e),
     ...(e.k.includes(10)
       ? [
           `lift of full over random at precision@10: ${e.lift_over_random_at_10 === null ? "n/a (random scored 0)" : `${e.lift_over_random_at_10.toFixed(1)}x`}`,
         ]
       : []),
   ].join("\n");
+}
+
+/** An interval as `0.0066 [0.0059, 0.0073]` (digits after the point). */
+export function formatInterval(i: Interval | null, digits = 4, unit = ""): string {
+  if (i === null) return "n/a";
+  const f = (x: number | null) => (x === null ? "inf" : `${x.toFixed(digits)}${unit}`);
+  return `${f(i.value)} [${f(i.low)}, ${f(i.high)}]`;
+}
+
+/** Recall and hit rate with intervals per model, then the lift over each baseline. */
+function intervalLines(e: Evaluation): string[] {
+  const rows: string[][] = [["model", "metric", ...e.k.map((k) => `@${k}`)]];
+  for (const name of MODELS)
+    for (const metric of ["recall", "hit_rate"] as const)
+      rows.push([name, metric, ...e.k.map((k) => formatInterval(e.models[name].intervals[metric][k]))]);
+  for (const base of BASELINES)
+    for (const metric of ["recall", "hit_rate"] as const)
+      rows.push([
+        `full/${base}`,
+        `${metric} lift`,
+        ...e.k.map((k) => formatInterval(e.lift[base][metric][k], 2, "x")),
+      ]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+/** Test-period purchases per audience slot: retarget audiences beside prospects. */
+function retargetLines(e: Evaluation): string[] {
+  const line = (name: string, b: BuyRate) =>
+    `${name}: ${b.products} products, ${b.pairs} slots, ${b.buyers} bought in test, rate ${formatInterval(b.rate)}, products with a buyer ${(100 * b.products_with_buyer).toFixed(2)}%`;
+  return [
+    "test-period purchases per audience slot (95% interval over products):",
+    line("retarget (cart/wishlist, never bought)", e.retarget.retarget),
+    ...Object.entries(e.retarget.prospects).map(([k, b]) =>
+      line(`prospects top-${k} (evaluated products)`, b),
+    ),
+  ];
+}
+
+/** Markdown of the same table, for docs. */
+export function evaluationMarkdown(e: Evaluation): string {
+  const f = (x: number) => x.toFixed(4);
+  const lines = [
+    `| model | ${e.k.map((k) => `P@${k}`).join(" | ")} | ${e.k.map((k) => `R@${k}`).join(" | ")} | HR@10 | NDCG@10 | distinct top-10 | max share |`,
+  ];
+  lines.push(`|${" --- |".repeat(2 * e.k.length + 5)}`);
+  for (const name of MODELS) {
+    const m = e.models[name];
+    lines.push(
+      `| ${name} | ${e.k.map((k) => f(m.precision[k])).join(" | ")} | ${e.k.map((k) => f(m.recall[k])).join(" | ")} | ${f(m.hit_rate["10"] ?? NaN)} | ${f(m.ndcg["10"] ?? NaN)} | ${f(m.diversity.distinct_share)} | ${f(m.diversity.max_share)} |`,
+    );
+  }
+  return lines.join("\n");
 }

@@ -65,3 +65,26 @@ export function diversity(audiences: ArrayLike<number>[], k: number): Diversity 
     max_share: audiences.length > 0 ? max / audiences.length : 0,
   };
 }
+
+/** Customers by how many top-k audiences they sit in (the customers in none are not counted). */
+export const EXPOSURE_BUCKETS: { label: string; min: number; max: number }[] = [
+  { label: "1", min: 1, max: 1 },
+  { label: "2–5", min: 2, max: 5 },
+  { label: "6–20", min: 6, max: 20 },
+  { label: "21–100", min: 21, max: 100 },
+  { label: "101–1,000", min: 101, max: 1000 },
+  { label: "more than 1,000", min: 1001, max: Infinity },
+];
+
+export function exposureHistogram(
+  audiences: ArrayLike<number>[],
+  k: number,
+): { label: string; customers: number }[] {
+  const counts = new Map<number, number>();
+  for (const a of audiences)
+    for (let i = 0; i < Math.min(k, a.length); i++) counts.set(a[i], (counts.get(a[i]) ?? 0) + 1);
+  const out = EXPOSURE_BUCKETS.map((b) => ({ label: b.label, customers: 0 }));
+  for (const v of counts.values())
+    out[EXPOSURE_BUCKETS.findIndex((b) => v >= b.min && v <= b.max)].customers++;
+  return out;
+}

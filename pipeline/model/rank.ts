@@ -8,7 +8,7 @@
 // Every non-candidate has affinity 0, so its score is (1 − blend) · engagement and the
 // engagement order is already its order: the walk never scans all customers.
 import { DEFAULT_N } from "../../worker/contract.js";
-import type { Config } from "../config.js";
+import { type Config, exposureCapFor } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { Affinity } from "./affinity.js";
 import { customerTable } from "./customer-table.js";
@@ -66,6 +66,8 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   });
 
   const affinity = blend > 0 ? new Affinity(data, byProduct, byCustomer, config, position) : undefined;
+  const products = options.products ?? rankingOrder(byProduct, P, affinity?.tokens);
+  const cap = exposureCapFor(config.exposureCap, products.length);
   const ranker = new ProductRanker(
     data,
     engagement,
@@ -78,10 +80,10 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     {
       maxN,
       blend,
-      cap: config.exposureCap,
+      cap,
     },
   );
-  const products = options.products ?? rankingOrder(byProduct, P, config.exposureCap, affinity?.tokens);
+  if (cap > 0) ranker.assignByFit(products);
 
   const fallbackSize = Math.min(maxN, eligible.length);
   const fallback: Audience = {
@@ -106,23 +108,18 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
 }
 
 /**
- * The order products are ranked (and written) in. With the exposure cap on it decides who
- * gets a capped customer: the products with the most rows first. Without the cap every order
- * gives the same audiences, so products go by name (their first two name tokens: mostly
- * brand and model, then index): neighbours share token lists and customers, whose records
- * are then still in cache. Ranking the 812k products of 2M rows took 16-18 s that way
- * against 22-25 s by reach.
+ * The order products are ranked (and written) in: by name (their first two name tokens:
+ * mostly brand and model, then index), so neighbours share token lists and customers, whose
+ * records are then still in cache. Ranking the 812k products of 2M rows took 16-18 s that
+ * way against 22-25 s by reach. Without names, by reach (rows per product). The exposure
+ * cap assigns capped customers by fit first (assignByFit), so the order only decides the
+ * rare customer a later audience pushes over the cap.
  */
-function rankingOrder(
-  byProduct: Groups,
-  P: number,
-  cap: number,
-  tokens: ProductTokens | undefined,
-): Int32Array {
+function rankingOrder(byProduct: Groups, P: number, tokens: ProductTokens | undefined): Int32Array {
   const products = new Int32Array(P);
   for (let p = 0; p < P; p++) products[p] = p;
   const key = new Float64Array(P);
-  if (cap > 0 || !tokens || tokens.count === 0) {
+  if (!tokens || tokens.count === 0) {
     for (let p = 0; p < P; p++) key[p] = byProduct.start[p + 1] - byProduct.start[p];
   } else {
     // Ascending (first token, second token), with "none" first, as one exact double.
@@ -163,6 +160,9 @@ export class ProductRanker {
   private readonly outCustomers: Int32Array;
   private readonly outScores: Float64Array;
   private stamp = 0;
+  /** Per product (CSR over product indices): customers kept out of its audience by the cap. */
+  private denyStart: Int32Array | undefined;
+  private denied: Int32Array | undefined;
 
   constructor(
     data: Interactions,
@@ -232,14 +232,74 @@ export class ProductRanker {
     return (this.scale - q) * this.radix + tieRank;
   }
 
-  /** The product's audience. The arrays are views reused by the next call: copy to keep them. */
-  audienceFor(p: number): Audience {
+  /**
+   * Fair exposure by fit: ranks every product's top 10 without the cap, and where a
+   * customer sits in more than `cap` of them, keeps them in the `cap` audiences where their
+   * score is highest (ties: earlier in `products`) and keeps them out of the others (out of
+   * the whole audience, so variants stay prefixes). The real pass then ranks with those
+   * exclusions, and still skips anyone its own promotions bring to the cap.
+   */
+  assignByFit(products: Int32Array): void {
+    const { cap } = this.settings;
+    const L = EXPOSURE_LEVEL;
+    const slotCustomer = new Int32Array(products.length * L).fill(-1);
+    const slotScore = new Float64Array(products.length * L);
+    const exposure = new Int32Array(this.position.length);
+    for (let k = 0; k < products.length; k++) {
+      const a = this.audienceFor(products[k], L, true);
+      for (let i = 0; i < a.customers.length; i++) {
+        slotCustomer[k * L + i] = a.customers[i];
+        slotScore[k * L + i] = a.scores[i];
+        exposure[a.customers[i]]++;
+      }
+    }
+    // The slots of customers over the cap, grouped by customer.
+    const start = new Int32Array(exposure.length + 1);
+    for (let c = 0; c < exposure.length; c++) start[c + 1] = start[c] + (exposure[c] > cap ? exposure[c] : 0);
+    const total = start[exposure.length];
+    if (total === 0) return;
+    const slots = new Int32Array(total);
+    const fill = start.slice(0, exposure.length);
+    for (let s = 0; s < slotCustomer.length; s++) {
+      const c = slotCustomer[s];
+      if (c >= 0 && exposure[c] > cap) slots[fill[c]++] = s;
+    }
+    const deniedOf: number[][] = [];
+    const perProduct = new Int32Array(this.byProduct.start.length);
+    for (let c = 0; c < exposure.length; c++) {
+      if (exposure[c] <= cap) continue;
+      const mine = Array.from(slots.subarray(start[c], start[c + 1]));
+      // Slots are in product order already, so a stable sort by score keeps ties in it.
+      mine.sort((a, b) => slotScore[b] - slotScore[a]);
+      for (let i = cap; i < mine.length; i++) {
+        const p = products[Math.floor(mine[i] / L)];
+        deniedOf.push([p, c]);
+        perProduct[p + 1]++;
+      }
+    }
+    for (let p = 0; p + 1 < perProduct.length; p++) perProduct[p + 1] += perProduct[p];
+    const denied = new Int32Array(deniedOf.length);
+    const at = perProduct.slice(0, perProduct.length - 1);
+    for (const [p, c] of deniedOf) denied[at[p]++] = c;
+    this.denyStart = perProduct;
+    this.denied = denied;
+  }
+
+  /**
+   * The product's audience (at most `limit`). The arrays are views reused by the next call:
+   * copy to keep them. A `probe` counts no exposure (assignByFit's first pass).
+   */
+  audienceFor(p: number, limit = this.settings.maxN, probe = false): Audience {
     const { eligible, settings, keys, table } = this;
-    const { maxN, blend, cap } = settings;
+    const { blend, cap } = settings;
+    const maxN = limit;
     const mark = ++this.stamp;
     for (let i = this.byProduct.start[p]; i < this.byProduct.start[p + 1]; i++) {
       table[this.productCustomer[i] * 8 + 5 /* MARK */] = mark;
     }
+    if (this.denied && this.denyStart)
+      for (let i = this.denyStart[p]; i < this.denyStart[p + 1]; i++)
+        table[this.denied[i] * 8 + 5 /* MARK */] = mark;
 
     // Candidates with affinity, keyed and sorted best first.
     let n = 0;
@@ -291,7 +351,7 @@ export class ProductRanker {
         i = this.nextFill(i + 1, mark);
       } else break;
     }
-    if (cap > 0) {
+    if (cap > 0 && !probe) {
       for (let k = 0; k < Math.min(EXPOSURE_LEVEL, size); k++) {
         const c = customers[k];
         if (++table[c * 8 + 6 /* EXPOSURE */] >= cap) this.next![this.position[c]] = this.position[c] + 1;

@@ -13,10 +13,14 @@ import { type Interactions, ingest } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
+import { retargetAudiences } from "../model/retarget.js";
 import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
+import { retargetPairs } from "./retarget-values.js";
 import { decideIdType, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
+
+const RETARGET_PAIRS_PER_MESSAGE = 10_000;
 
 /** Each build's rejected rows, in its folder (and in OUT/ when a build keeps no row). */
 export const REJECTED_CSV = "rejected.csv";
@@ -211,6 +215,7 @@ async function buildWith(
   let rankMs = 0;
   let explainMs = 0;
   let written = 0;
+  let retargetProducts = 0;
   thread.init(
     {
       dir: workDir,
@@ -240,6 +245,15 @@ async function buildWith(
     }
     options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
     await thread.fallback(ranking.fallback);
+    const retarget = retargetAudiences(data, {
+      maxN: Math.max(...ctx.variants),
+      recencyDecayDays: config.recencyDecayDays,
+      suppress,
+    });
+    retargetProducts = retarget.length;
+    const pairs = retargetPairs(ctx, data.products, data.customers, retarget, data.latestNames);
+    for (let i = 0; i < pairs.length; i += RETARGET_PAIRS_PER_MESSAGE)
+      await thread.pairs(pairs.slice(i, i + RETARGET_PAIRS_PER_MESSAGE));
     const sampled = sampleProducts(data);
     const sample = samplePair(ctx, sampled);
     await thread.pair(sample.key, sample.value);
@@ -260,9 +274,16 @@ async function buildWith(
       products: data.products.length,
       customers: data.customers.length,
       // Every product and the fallback in each variant, each product's reasons, the sample
-      // list and its names, the search index's buckets, and this meta.
-      keys: (written + 1) * ctx.variants.length + written + 3 + searchBuckets(data.products.length),
+      // list and its names, the search index's buckets, this meta, and one key per product
+      // with a retarget audience.
+      keys:
+        (written + 1) * ctx.variants.length +
+        written +
+        3 +
+        searchBuckets(data.products.length) +
+        retargetProducts,
       suppressed_customers: ranking.suppressedCustomers,
+      retarget_products: retargetProducts,
     },
     config,
     stats: extra?.stats ?? { ingest: data.accounting },

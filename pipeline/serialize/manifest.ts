@@ -8,7 +8,7 @@ import { isValidVersion } from "../../worker/contract.js";
 import { UsageError } from "../errors.js";
 
 /** Bump when the build output changes meaning, so old builds are neither reused nor published. */
-export const BUILD_FORMAT = 2;
+export const BUILD_FORMAT = 3;
 export const MANIFEST_FILE = "manifest.json";
 export const MAX_PAIRS_PER_PART = 10_000;
 /** Cloudflare's bulk limit is 100 MB a request; stay clear of it for the JSON framing. */
@@ -40,6 +40,7 @@ export const manifestSchema = z.object({
     keys: z.number().int().nonnegative(),
     bytes: z.number().int().nonnegative(),
     suppressed_customers: z.number().int().nonnegative(),
+    retarget_products: z.number().int().nonnegative().optional(),
   }),
   /** Size of the bulk files (values escaped and framed), next to counts.bytes (values as served). */
   file_bytes: z.number().int().nonnegative().optional(),

@@ -8,6 +8,7 @@
 // whichever side renders: docs/threads.md.
 import { Worker } from "node:worker_threads";
 import type { Audience } from "../model/types.js";
+import type { KvPair } from "./manifest.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
 import type { FromThread, InitMessage, SearchMessage, ThreadResult, ToThread } from "./serialize-protocol.js";
 
@@ -121,6 +122,12 @@ export class SerializeThread {
   async pair(key: string, value: string): Promise<void> {
     await this.flush();
     this.send({ type: "pair", pair: { key, value } });
+  }
+
+  /** Many pairs in one message (a message per pair costs more than writing it). */
+  async pairs(pairs: KvPair[]): Promise<void> {
+    await this.flush();
+    this.send({ type: "pairs", pairs });
   }
 
   async finish(): Promise<ThreadResult> {

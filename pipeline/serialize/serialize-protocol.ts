@@ -62,6 +62,7 @@ export type ToThread =
   | RenderedMessage
   | { type: "fallback"; customers: Int32Array; scores: Float64Array }
   | { type: "pair"; pair: KvPair }
+  | { type: "pairs"; pairs: KvPair[] }
   | { type: "finish" };
 
 export interface ThreadResult {

@@ -148,6 +148,9 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
     case "pair":
       await writer.write(m.pair);
       return s;
+    case "pairs":
+      for (const pair of m.pairs) await writer.write(pair);
+      return s;
     case "finish": {
       for (const pair of searchPairs) await writer.write(pair);
       const parts = await writer.finish();

@@ -51,11 +51,15 @@ describe("build", () => {
     expect(manifest.counts.products).toBe(products);
     // products × 3 variants + 3 fallback variants + one reasons value per product + sample
     // and its names + meta + the search index's buckets (one per 64 products, a power of two:
-    // 32 for this log's products)
+    // 32 for this log's products) + one retarget key per product with a retarget audience
+    // (checked against the log in the next test)
     expect(products).toBeGreaterThan(1024);
     expect(products).toBeLessThanOrEqual(2048);
-    expect(pairs.size).toBe(products * 3 + 3 + products + 3 + 32);
     expect([...pairs.keys()].filter((k) => k.includes("/search/")).length).toBe(32);
+    const retargetKeys = [...pairs.keys()].filter((k) => k.includes("/retarget/")).length;
+    expect(retargetKeys).toBeGreaterThan(0);
+    expect(manifest.counts.retarget_products).toBe(retargetKeys);
+    expect(pairs.size).toBe(products * 3 + 3 + products + 3 + 32 + retargetKeys);
     expect(manifest.counts.keys).toBe(pairs.size);
     let bytes = 0;
     for (const value of pairs.values()) bytes += Buffer.byteLength(value);

@@ -78,6 +78,14 @@ describe("evaluate", () => {
     const saved = JSON.parse(await readFile(join(dir, "out", "evaluation.json"), "utf8"));
     expect(saved.k).toEqual([1, 5]);
     expect(saved.truth_pairs).toBe(3);
+    // evaluation.html: self-contained (no script, nothing fetched), charts as inline SVG
+    // beside their tables, each metric with its interval.
+    const html = await readFile(join(dir, "out", "evaluation.html"), "utf8");
+    expect(html).not.toMatch(/<script|<link|src=/);
+    expect(html.match(/<svg/g)?.length).toBe(4);
+    for (const id of ["recall", "hits", "lift", "exposure", "retarget"]) expect(html).toContain(`id="${id}"`);
+    // The full model's recall@5 on this log: 0.75, resampled over two products to [0.5, 1].
+    expect(html).toContain("0.7500 [0.5000, 1.0000]");
   });
 
   it("rejects a bad --k with exit code 2", async () => {

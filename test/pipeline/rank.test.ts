@@ -151,7 +151,42 @@ describe("rank", () => {
     expect(capped.get("p4")).toEqual([]);
   });
 
-  it("ranks products by reach when the cap is on, else by name (brand, model) with the same audiences", () => {
+  it("with the cap, a capped customer keeps the audience they fit best, not the first product's", () => {
+    // X bought an Acme Rocket: closer to the other Rockets than to the Acme Zooms, which
+    // come first in the ranking order (zoom is the first second word seen).
+    const rows: Row[] = [
+      ["c1", "z1", "cart", "2022-10-01T10:00:00Z", "Acme Zoom 1"],
+      ["X", "r0", "purchased", "2022-10-02T10:00:00Z", "Acme Rocket 0"],
+      ["c2", "z2", "cart", "2022-10-03T10:00:00Z", "Acme Zoom 2"],
+      ["c3", "r1", "cart", "2022-10-04T10:00:00Z", "Acme Rocket 1"],
+      ["c4", "r2", "cart", "2022-10-05T10:00:00Z", "Acme Rocket 2"],
+    ];
+    const data = interactions(rows);
+    const holding = (got: Map<string, string[]>, id: string) =>
+      [...got].filter(([, ids]) => ids.slice(0, 10).includes(id)).map(([p]) => p);
+    const uncapped = audiences(data, rank(data, config()));
+    expect(holding(uncapped, "X").sort()).toEqual(["r1", "r2", "z1", "z2"]);
+    const ranking = rank(data, config({ exposureCap: 1 }));
+    expect(Array.from(ranking.audiences(), ([p]) => data.products[p]).slice(0, 2)).toEqual(["z1", "z2"]);
+    const capped = audiences(data, rank(data, config({ exposureCap: 1 })));
+    // Best fit r1 and r2 tie on score; the tie goes to the earlier product.
+    expect(holding(capped, "X")).toEqual(["r1"]);
+    for (const id of data.customers) expect(holding(capped, id).length, id).toBeLessThanOrEqual(1);
+  });
+
+  it("the cap is on by default: 5% of the products ranked, at least 100 audiences", async () => {
+    const { defaultConfig, exposureCapFor } = await import("../../pipeline/config.js");
+    expect(defaultConfig().exposureCap).toBe("5%");
+    expect(exposureCapFor("5%", 40_000)).toBe(2000);
+    expect(exposureCapFor("5%", 10)).toBe(100);
+    expect(exposureCapFor("0.5%", 100_000)).toBe(500);
+    expect(exposureCapFor("0%", 10)).toBe(0);
+    expect(exposureCapFor(7, 10)).toBe(7);
+    expect(() => config({ exposureCap: "5" })).toThrow(/exposureCap/);
+    expect(() => config({ exposureCap: "120%" })).toThrow(/exposureCap/);
+  });
+
+  it("ranks products by name (brand, model), with the cap on or off, and without the cap the order changes nothing else", () => {
     const rows: Row[] = [];
     // Names interleave two brands; p3 has the most rows, p0 the fewest.
     const names = ["Zeta Max 1", "Acme One 2", "Zeta Max 3", "Acme One 4", "Zeta Lite 5", "Acme One 6"];
@@ -172,8 +207,8 @@ describe("rank", () => {
     // By name: first word, then second, in the order words were first seen (zeta, max, ...,
     // acme, one, ..., lite), then index: zeta max (p0, p2), zeta lite (p4), acme one (p1, p3, p5).
     expect(order(rank(data, config()))).toEqual(["p0", "p2", "p4", "p1", "p3", "p5"]);
-    // By reach (rows per product, then index) with the cap: p3 (7), p1 (4), p2, p4, p5 (3), p0 (1).
-    expect(order(rank(data, config({ exposureCap: 3 })))).toEqual(["p3", "p1", "p2", "p4", "p5", "p0"]);
+    // The cap assigns by fit, so it keeps the name order.
+    expect(order(rank(data, config({ exposureCap: 3 })))).toEqual(["p0", "p2", "p4", "p1", "p3", "p5"]);
     // Without the cap the order changes nothing but the order.
     const byName = audiences(data, rank(data, config()));
     const byReach = audiences(data, rank(data, config(), { products: Int32Array.of(3, 1, 2, 4, 5, 0) }));

@@ -8,9 +8,11 @@ import { parseConfig } from "../../pipeline/config.js";
 import { generate } from "../../pipeline/generate/generate.js";
 import { ingest } from "../../pipeline/ingest/ingest.js";
 import { rank } from "../../pipeline/model/rank.js";
+import { retargetAudiences } from "../../pipeline/model/retarget.js";
 import type { Audience } from "../../pipeline/model/types.js";
 import { build } from "../../pipeline/serialize/build.js";
 import type { KvPair } from "../../pipeline/serialize/manifest.js";
+import { retargetPairs } from "../../pipeline/serialize/retarget-values.js";
 import {
   decideIdType,
   productJsonOf,
@@ -70,8 +72,16 @@ describe("serialize thread", () => {
       expected.push({ key: keys.fallback(ctx.version, ctx.variants[i]), value });
     });
 
-    // The product values and reasons and the fallback come first, in this order; sample, its
-    // names and meta follow, then the search index's buckets.
+    // Then each retarget audience, as its own one-thread render gives it.
+    const retarget = retargetAudiences(data, {
+      maxN: Math.max(...ctx.variants),
+      recencyDecayDays: config.recencyDecayDays,
+    });
+    expect(retarget.length).toBeGreaterThan(0);
+    expected.push(...retargetPairs(ctx, data.products, data.customers, retarget, data.latestNames));
+
+    // The product values and reasons, the fallback and the retarget audiences come first, in
+    // this order; sample, its names and meta follow, then the search index's buckets.
     expect(expected.length).toBeGreaterThan(1000);
     const head = written.slice(0, expected.length);
     const mismatched = head.filter(

@@ -12,6 +12,7 @@ import { ApiError, noModel } from "../errors.js";
 import { explainBody, explainedContent, explainPlan } from "../explain.js";
 import { baseHeaders } from "../middleware/response-headers.js";
 import { type AudienceFormat, audienceContent, planAudience, resolveN } from "../recommend-answer.js";
+import { retargetBatch, retargetContent, retargetEtag } from "../retarget.js";
 import { createRouter } from "../router.js";
 import {
   BatchBody,
@@ -84,6 +85,13 @@ export const recommend = createRouter().openapi(batchRoute, async (c) => {
   const pointer = await requirePointer(c.env.RECS, config, deferOf(c));
   const n = resolveN(pointer, body.n);
   const requests = body.product_ids.map((id) => audienceRequest(pointer, String(id), n));
+  c.header("Cache-Control", "no-store");
+  c.header("X-Model-Version", pointer.version);
+  c.header("Content-Type", "application/json; charset=utf-8");
+  if (body.audience === "retarget") {
+    const bodies = await retargetBatch(c.env.RECS, config, pointer, requests);
+    return c.body(`{"results":[${bodies.join(",")}]}`, 200) as never;
+  }
   const stored = await readValues(
     c.env.RECS,
     config,
@@ -103,9 +111,6 @@ export const recommend = createRouter().openapi(batchRoute, async (c) => {
       JSON.stringify(explainBody(b, why.get(keys.why(pointer.version, requests[i].productId)) ?? null)),
     );
   }
-  c.header("Cache-Control", "no-store");
-  c.header("X-Model-Version", pointer.version);
-  c.header("Content-Type", "application/json; charset=utf-8");
   // Each result is a stored body already: join them rather than parse and re-serialize.
   return c.body(`{"results":[${results.join(",")}]}`, 200) as never;
 });
@@ -128,6 +133,16 @@ recommend.openapi(getRoute, async (c) => {
     query.format ?? negotiatedFormat(c),
     baseHeaders(c),
   );
+  if (query.audience === "retarget") {
+    plan.etag = plan.headers.ETag = retargetEtag(plan);
+    if (etagMatches(c.req.header("if-none-match"), plan.etag))
+      return new Response(null, { status: 304, headers: plan.headers });
+    return new Response(await retargetContent(kv, config, plan), {
+      status: 200,
+      headers: plan.headers,
+    }) as never;
+  }
+  // Reasons explain a prospects audience; a retarget audience is its own reason (above).
   const explain = query.explain === "true";
   if (explain) explainPlan(plan);
   // Decided from the pointer alone: a revalidation costs no read of the audience.
