@@ -263,6 +263,7 @@ describe("GET /", () => {
       "batch",
       "sample",
       "search",
+      "audience",
       "health",
       "metrics",
       "openapi",

@@ -67,10 +67,11 @@ export const root = createRouter().openapi(rootRoute, async (c) => {
       version: SERVICE_VERSION,
       model_version: pointer?.version ?? null,
       endpoints: {
-        recommend: "GET /recommend/{product_id}?n=10[&format=csv]",
+        recommend: "GET /recommend/{product_id}?n=10[&format=csv][&explain=true][&audience=retarget]",
         batch: "POST /recommend/batch",
         sample: "GET /products/sample?n=10",
         search: "GET /products/search?q=&limit=10",
+        audience: "POST /audience | GET /audience?products=a,b&n=100&holdout_pct=10",
         health: "GET /health",
         metrics: "GET /metrics",
         openapi: "GET /openapi.json",
