@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Miniflare } from "miniflare";
 import { startWorker } from "../../scripts/lib/worker-runtime.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runToLocalKv } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 export const NAMESPACE = "browser-namespace";
@@ -36,19 +36,7 @@ export async function publishSample(rows = 300, seed = 7): Promise<PublishedSamp
   );
   if (gen.code !== 0) throw new Error(`generate failed: ${gen.stderr}`);
   const persist = join(dir, "kv");
-  const run = await runCli(
-    "run",
-    csv,
-    "--out",
-    join(dir, "out"),
-    "--target",
-    "local",
-    "--namespace-id",
-    NAMESPACE,
-    "--persist-to",
-    persist,
-    "--quiet",
-  );
+  const run = await runToLocalKv(csv, join(dir, "out"), NAMESPACE, persist);
   if (run.code !== 0) throw new Error(`run failed: ${run.stderr}`);
   return { dir, persist, version: run.stdout.trim() };
 }

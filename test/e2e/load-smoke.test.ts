@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker, startWorker } from "../../scripts/lib/worker-runtime.js";
 import { failedChecks, loadK6Script, newShimState } from "../fakes/k6/script.js";
 import { type SyncFetcher, syncFetcher } from "../fakes/k6/sync-fetch.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runToLocalKv } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const NAMESPACE = "load-smoke-namespace";
@@ -24,19 +24,7 @@ describe("k6 smoke script → real worker", () => {
   beforeAll(async () => {
     const csv = join(dir, "log.csv");
     expect((await runCli("generate", "--rows", "300", "--out", csv, "--seed", "11", "--quiet")).code).toBe(0);
-    const run = await runCli(
-      "run",
-      csv,
-      "--out",
-      join(dir, "out"),
-      "--target",
-      "local",
-      "--namespace-id",
-      NAMESPACE,
-      "--persist-to",
-      persist,
-      "--quiet",
-    );
+    const run = await runToLocalKv(csv, join(dir, "out"), NAMESPACE, persist);
     expect(run.code, run.stderr).toBe(0);
     const started = await startWorker({
       scriptPath: await bundleWorker(),

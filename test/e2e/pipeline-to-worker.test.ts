@@ -6,7 +6,7 @@ import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker, startWorker } from "../../scripts/lib/worker-runtime.js";
 import type { RecommendationResponse } from "../../worker/contract.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runToLocalKv } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const NAMESPACE = "e2e-namespace";
@@ -21,19 +21,7 @@ describe("pipeline → local KV → worker", () => {
   beforeAll(async () => {
     const csv = join(dir, "log.csv");
     expect((await runCli("generate", "--rows", "600", "--out", csv, "--seed", "7", "--quiet")).code).toBe(0);
-    const run = await runCli(
-      "run",
-      csv,
-      "--out",
-      join(dir, "out"),
-      "--target",
-      "local",
-      "--namespace-id",
-      NAMESPACE,
-      "--persist-to",
-      persist,
-      "--quiet",
-    );
+    const run = await runToLocalKv(csv, join(dir, "out"), NAMESPACE, persist);
     expect(run.code, run.stderr).toBe(0);
     version = run.stdout.trim();
     ({ mf, url: base } = await startWorker({

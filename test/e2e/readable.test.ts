@@ -7,7 +7,7 @@ import { parse } from "csv-parse/sync";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker, startWorker } from "../../scripts/lib/worker-runtime.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runToLocalKv } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const NAMESPACE = "readable-namespace";
@@ -132,19 +132,7 @@ describe("readable audiences: names, search and reasons", () => {
     }
 
     const persist = join(dir, "kv");
-    const run = await runCli(
-      "run",
-      csv,
-      "--out",
-      join(dir, "out"),
-      "--target",
-      "local",
-      "--namespace-id",
-      NAMESPACE,
-      "--persist-to",
-      persist,
-      "--quiet",
-    );
+    const run = await runToLocalKv(csv, join(dir, "out"), NAMESPACE, persist);
     expect(run.code, run.stderr).toBe(0);
     ({ mf, url: base } = await startWorker({
       scriptPath: await bundleWorker(),

@@ -28,3 +28,20 @@ export async function runCli(...args: string[]): Promise<CliResult> {
     process.stderr.write = err;
   }
 }
+
+/** `audience run CSV --target local` into a Miniflare KV folder: the published build tests serve. */
+export function runToLocalKv(csv: string, outDir: string, namespaceId: string, persistTo: string) {
+  return runCli(
+    "run",
+    csv,
+    "--out",
+    outDir,
+    "--target",
+    "local",
+    "--namespace-id",
+    namespaceId,
+    "--persist-to",
+    persistTo,
+    "--quiet",
+  );
+}
