@@ -2,14 +2,8 @@
 // charts an analyst looks at first and the same figures as tables.
 import type { Charts } from "./charts.js";
 import type { Bar, Figures } from "./figures.js";
+import { escapeHtml, htmlPage } from "./html-page.js";
 import type { Stats } from "./stats.js";
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-}
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 
@@ -128,29 +122,10 @@ export function renderReport({ stats, figures, charts, sources, generatedAt }: R
     ),
   ].join("\n");
 
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Interaction log report</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#111827;background:#f9fafb}
-main{max-width:900px;margin:0 auto;padding:24px}
-h1{font-size:1.5rem;margin:0 0 4px} h2{font-size:1.15rem;margin:0 0 4px}
-.meta,.note{color:#4b5563;font-size:.9rem;margin:0 0 12px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:16px 0 24px}
-.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px}
-.card b{display:block;font-size:1.2rem} .card span{color:#6b7280;font-size:.8rem}
-section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px;margin:0 0 20px}
-figure{margin:0;overflow-x:auto} svg{max-width:100%;height:auto}
-table{border-collapse:collapse;font-size:.85rem;margin-top:8px} th,td{padding:3px 10px;border-bottom:1px solid #f3f4f6;text-align:left}
-.num{text-align:right;font-variant-numeric:tabular-nums} summary{cursor:pointer;color:#2563eb;font-size:.85rem;margin-top:8px}
-details:not([open]) table{display:none}
-</style></head>
-<body><main>
-<h1>Interaction log report</h1>
-<p class="meta">${escapeHtml(sources.join(", "))} · ${escapeHtml(period)} · generated ${escapeHtml(generatedAt.toISOString())}</p>
-<div class="cards">${cards.map(([k, v]) => `<div class="card"><b>${escapeHtml(v)}</b><span>${escapeHtml(k)}</span></div>`).join("")}</div>
-${body}
-</main></body></html>
-`;
+  return htmlPage({
+    title: "Interaction log report",
+    meta: `${sources.join(", ")} · ${period} · generated ${generatedAt.toISOString()}`,
+    cards,
+    body,
+  });
 }

@@ -2,7 +2,7 @@
 // report.html (inline CSS and SVG, no script, no network): recall and hit rate at each k
 // with intervals per model, the lift over each baseline, coverage, retarget purchases and
 // the exposure histogram, each chart with its table.
-import { escapeHtml } from "../analyze/report.js";
+import { escapeHtml, htmlPage } from "../analyze/html-page.js";
 import { BASELINES, type Evaluation, formatInterval, MODELS } from "./evaluate.js";
 import type { BuyRate } from "./evaluate-retarget.js";
 import type { EvaluationCharts } from "./evaluation-charts.js";
@@ -116,28 +116,10 @@ export function renderEvaluationReport(
       ],
     )}</section>`,
   ].join("\n");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Audience model evaluation</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#111827;background:#f9fafb}
-main{max-width:900px;margin:0 auto;padding:24px}
-h1{font-size:1.5rem;margin:0 0 4px} h2{font-size:1.15rem;margin:0 0 4px}
-.meta,.note{color:#4b5563;font-size:.9rem;margin:0 0 12px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:16px 0 24px}
-.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px}
-.card b{display:block;font-size:1.05rem} .card span{color:#6b7280;font-size:.8rem}
-section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px;margin:0 0 20px}
-figure{margin:0;overflow-x:auto} svg{max-width:100%;height:auto}
-table{border-collapse:collapse;font-size:.8rem;margin-top:8px} th,td{padding:3px 8px;border-bottom:1px solid #f3f4f6;text-align:left}
-.num{text-align:right;font-variant-numeric:tabular-nums} summary{cursor:pointer;color:#2563eb;font-size:.85rem;margin-top:8px}
-</style></head>
-<body><main>
-<h1>Audience model evaluation</h1>
-<p class="meta">${escapeHtml(sources.join(", "))} · split at ${escapeHtml(e.split.cutoff)}: ${count(e.split.train_rows)} train rows, ${count(e.split.test_rows)} test rows · generated ${escapeHtml(generatedAt.toISOString())}</p>
-<div class="cards">${cards.map(([k, v]) => `<div class="card"><b>${escapeHtml(v)}</b><span>${escapeHtml(k)}</span></div>`).join("")}</div>
-${body}
-</main></body></html>
-`;
+  return htmlPage({
+    title: "Audience model evaluation",
+    meta: `${sources.join(", ")} · split at ${e.split.cutoff}: ${count(e.split.train_rows)} train rows, ${count(e.split.test_rows)} test rows · generated ${generatedAt.toISOString()}`,
+    cards,
+    body,
+  });
 }
