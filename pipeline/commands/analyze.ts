@@ -6,7 +6,7 @@ import { plausibleWindow } from "../ingest/dates.js";
 import { ingest } from "../ingest/ingest.js";
 import { totalRejected } from "../ingest/reasons.js";
 import { createProgress, formatCount } from "../progress.js";
-import { DEFAULT_OUT, prepareOutDir } from "./options.js";
+import { DEFAULT_OUT, INPUT_HELP, prepareOutDir } from "./options.js";
 import { warnImplausibleDates } from "./warnings.js";
 
 interface AnalyzeOptions {
@@ -19,7 +19,7 @@ export function registerAnalyze(program: Command): void {
   program
     .command("analyze")
     .description("Ingest the log and describe it: OUT/stats.json, OUT/report.html, OUT/rejected.csv.")
-    .argument("<input...>", "CSV file(s), .csv.gz, or folder(s) of them")
+    .argument("<input...>", INPUT_HELP)
     .option("--out <dir>", "output folder", DEFAULT_OUT)
     .option("--config <file>", "JSON config (event weights, unknown-event policy, botMaxPerDay, ...)")
     .option("--quiet", "no progress output")

@@ -4,7 +4,7 @@ import { loadConfig } from "../config.js";
 import { evaluate } from "../model/evaluate.js";
 import { createProgress, formatCount } from "../progress.js";
 import { type BuildResult, build } from "../serialize/build.js";
-import { DEFAULT_OUT, prepareOutDir } from "./options.js";
+import { DEFAULT_OUT, INPUT_HELP, prepareOutDir } from "./options.js";
 import { warnImplausibleDates } from "./warnings.js";
 
 export interface BuildCommandOptions {
@@ -70,7 +70,7 @@ export function registerBuild(program: Command): void {
     .description(
       "Ingest, score, rank and serialize one response per product and n-variant into OUT/builds/<version>/.",
     )
-    .argument("<input...>", "CSV file(s), .csv.gz, or folder(s) of them")
+    .argument("<input...>", INPUT_HELP)
     .option("--out <dir>", "output folder", DEFAULT_OUT)
     .option("--config <file>", "JSON config (event weights, variants, blend, ...)")
     .option("--suppress <file>", "customer ids (one per line) that must never appear in an audience")

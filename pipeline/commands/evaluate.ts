@@ -9,7 +9,7 @@ import { DEFAULT_KS, evaluate, formatEvaluation } from "../model/evaluate.js";
 import { renderEvaluationCharts } from "../model/evaluation-charts.js";
 import { renderEvaluationReport } from "../model/evaluation-report.js";
 import { createProgress } from "../progress.js";
-import { DEFAULT_OUT, intList, prepareOutDir } from "./options.js";
+import { DEFAULT_OUT, INPUT_HELP, intList, prepareOutDir } from "./options.js";
 import { warnImplausibleDates } from "./warnings.js";
 
 export function registerEvaluate(program: Command): void {
@@ -18,7 +18,7 @@ export function registerEvaluate(program: Command): void {
     .description(
       "Temporal hold-out: train on the rows before the 0.8 quantile of event time, test on the rest; compare the model with random, activity-only and engagement-only audiences.",
     )
-    .argument("<input...>", "CSV file(s), .csv.gz, or folder(s) of them")
+    .argument("<input...>", INPUT_HELP)
     .option("--out <dir>", "output folder (evaluation.json and evaluation.html go here)", DEFAULT_OUT)
     .option("--k <list>", "cut-offs, comma-separated", intList("--k"), DEFAULT_KS)
     .option("--config <file>", "JSON config (blend, weights, exposure cap, ...)")

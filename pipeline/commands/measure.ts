@@ -9,7 +9,7 @@ import { campaignProducts, type EventChoice, measure } from "../measure/measure.
 import { measureReport } from "../measure/report.js";
 import { verifyHoldout } from "../measure/verify-holdout.js";
 import { createProgress } from "../progress.js";
-import { DEFAULT_OUT } from "./options.js";
+import { DEFAULT_OUT, INPUT_HELP } from "./options.js";
 
 export const MEASURE_FILE = "measure.json";
 
@@ -36,10 +36,7 @@ export function registerMeasure(program: Command): void {
       "--campaign <file>",
       "the campaign audience as served (CSV: customer_id,score,rank,product_id,holdout)",
     )
-    .requiredOption(
-      "--log <input...>",
-      "the later interaction log: CSV file(s), .csv.gz, or folder(s) of them",
-    )
+    .requiredOption("--log <input...>", `the later interaction log: ${INPUT_HELP}`)
     .option(
       "--products <ids>",
       "campaign products, comma-separated (default: the product ids of the campaign file)",

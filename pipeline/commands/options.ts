@@ -23,6 +23,9 @@ export function intList(name: string) {
 
 export const DEFAULT_OUT = "out";
 
+/** What every command that reads a log accepts as INPUT. */
+export const INPUT_HELP = "CSV file(s), .csv.gz, .parquet, or folder(s) of them";
+
 /**
  * Makes the output folder (`--out`) before any input is read, so a path that is a file or
  * cannot be created fails at once with one line, not after a whole ingest.

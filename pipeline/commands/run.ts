@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type BuildCommandOptions, runBuild } from "./build.js";
-import { DEFAULT_OUT, positiveInt } from "./options.js";
+import { DEFAULT_OUT, INPUT_HELP, positiveInt } from "./options.js";
 import { addTargetOptions, type PublishCommandOptions, runPublish } from "./publish.js";
 
 export function registerRun(program: Command): void {
@@ -8,7 +8,7 @@ export function registerRun(program: Command): void {
     program
       .command("run")
       .description("Build, then publish the build to the target: the whole refresh in one command.")
-      .argument("<input...>", "CSV file(s), .csv.gz, or folder(s) of them"),
+      .argument("<input...>", INPUT_HELP),
   )
     .option("--out <dir>", "output folder", DEFAULT_OUT)
     .option("--config <file>", "JSON config (model settings and retainVersions)")
