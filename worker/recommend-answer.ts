@@ -61,10 +61,17 @@ export function planAudience(
  */
 export function audienceContent(plan: AudiencePlan, stored: string | null, fallback: string | null): string {
   const body = audienceBody(plan.pointer, plan.req, stored, fallback);
+  return inFormat(plan, body, `audience-${plan.req.productId}-${plan.req.n}`);
+}
+
+/**
+ * An audience body in the planned format (CSV saved as `<fileStem>.csv`); adds its
+ * Content-Type (and a CSV's file name) to plan.headers.
+ */
+export function inFormat(plan: AudiencePlan, body: string, fileStem: string): string {
   if (plan.format === "csv") {
     plan.headers["Content-Type"] = "text/csv; charset=utf-8";
-    plan.headers["Content-Disposition"] =
-      `attachment; filename="audience-${plan.req.productId}-${plan.req.n}.csv"`;
+    plan.headers["Content-Disposition"] = `attachment; filename="${fileStem}.csv"`;
     return audienceCsv(body);
   }
   plan.headers["Content-Type"] = "application/json; charset=utf-8";

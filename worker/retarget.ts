@@ -3,10 +3,10 @@
 // any (keys.retarget, the largest variant); it is served as stored whenever it holds no
 // more than n customers, which is nearly always. A product without that key is either
 // known with nobody to retarget (it has its own audience key) or unknown to the build.
-import { audienceCsv, responseId } from "./audience.js";
+import { responseId } from "./audience.js";
 import type { Config } from "./config.js";
 import { keys, NOTES, type Pointer, type RecommendationResponse } from "./contract.js";
-import type { AudiencePlan } from "./recommend-answer.js";
+import { type AudiencePlan, inFormat } from "./recommend-answer.js";
 import { readValue, readValues } from "./store.js";
 
 /** Distinct from the prospects' tag for the same product, n and format. */
@@ -63,14 +63,7 @@ export async function retargetContent(kv: KVNamespace, config: Config, plan: Aud
   const stored = await readValue(kv, config, keys.retarget(pointer.version, req.productId));
   const own = stored === null ? await readValue(kv, config, req.recKey) : null;
   const body = retargetBody(pointer, req.productId, req.n, stored, own);
-  if (plan.format === "csv") {
-    plan.headers["Content-Type"] = "text/csv; charset=utf-8";
-    plan.headers["Content-Disposition"] =
-      `attachment; filename="audience-${req.productId}-${req.n}-retarget.csv"`;
-    return audienceCsv(body);
-  }
-  plan.headers["Content-Type"] = "application/json; charset=utf-8";
-  return body;
+  return inFormat(plan, body, `audience-${req.productId}-${req.n}-retarget`);
 }
 
 /** The batch route's bodies, in request order: two bulk reads at most. */

@@ -4,7 +4,6 @@
 // empty field (a NULL date is an invalid_date, as an empty CSV date is). A row has no
 // byte range in a Parquet file; its range is [row, row + 1), row counted from 0, which
 // is what rejected.csv turns back into a row number (parquet-rejected.ts).
-import { isValidId } from "../../worker/contract.js";
 import { UsageError } from "../errors.js";
 import { type DateWindow, parseEventDate } from "./dates.js";
 import { mapHeader } from "./header.js";
@@ -16,7 +15,7 @@ import {
   type ValueKind,
   valueKind,
 } from "./parquet-file.js";
-import { BATCH_RECORDS, emptyBatch, type RecordBatch, STATUS } from "./record-batch.js";
+import { BATCH_RECORDS, emptyBatch, fieldStatus, type RecordBatch, STATUS } from "./record-batch.js";
 
 /** The columns the ingest reads from `input`, in a fixed order, with how each is decoded. */
 export function parquetColumns(input: ParquetInput): { names: string[]; kinds: ValueKind[] } {
@@ -80,13 +79,7 @@ export async function readParquetBatches(
         const d = dates[r];
         const t =
           d === null || d === undefined ? NaN : dateIsText ? parseEventDate(d as string) : (d as number);
-        status = Number.isNaN(t)
-          ? STATUS.invalidDate
-          : !isValidId(cid) || !isValidId(pid)
-            ? STATUS.invalidId
-            : t < minTime || t > maxTime
-              ? STATUS.implausibleDate
-              : STATUS.ok;
+        status = fieldStatus(t, cid, pid, minTime, maxTime);
         batch.time[i] = t;
         batch.text.push(cid, pid, ev.toLowerCase(), hasName ? text(productNames[r]) : "");
       }

@@ -39,6 +39,22 @@ export const STATUS_REASON: readonly (RejectReason | undefined)[] = [
   "missing_event",
 ];
 
+/**
+ * The status of a row whose customer, product and event are present: the date, then the
+ * ids, then the plausible window, in the contract's order of reasons.
+ */
+export function fieldStatus(
+  time: number,
+  cid: string,
+  pid: string,
+  minTime: number,
+  maxTime: number,
+): number {
+  if (Number.isNaN(time)) return STATUS.invalidDate;
+  if (!isValidId(cid) || !isValidId(pid)) return STATUS.invalidId;
+  return time < minTime || time > maxTime ? STATUS.implausibleDate : STATUS.ok;
+}
+
 export interface RecordBatch {
   /** Index of the input file. */
   file: number;
@@ -154,14 +170,7 @@ export async function readBatches(
           else {
             // The event is checked by the caller before these two (it knows the events seen so far).
             const t = parseEventDate(record[columns.date]);
-            const status = Number.isNaN(t)
-              ? STATUS.invalidDate
-              : !isValidId(cid) || !isValidId(pid)
-                ? STATUS.invalidId
-                : t < minTime || t > maxTime
-                  ? STATUS.implausibleDate
-                  : STATUS.ok;
-            batch.time[add(status, start, end)] = t;
+            batch.time[add(fieldStatus(t, cid, pid, minTime, maxTime), start, end)] = t;
             batch.text.push(cid, pid, ev.toLowerCase(), columns.name >= 0 ? record[columns.name].trim() : "");
           }
         }

@@ -53,9 +53,9 @@ interface Measure {
   ingest: { rows_read: number; rows_kept: number; rejected: Record<string, number> };
 }
 
-async function measure(...extra: string[]): Promise<{ result: Measure; stdout: string }> {
-  const f = files();
-  const r = await runCli(
+/** `audience measure` on the files f, writing into f.out. */
+function runMeasure(f: ReturnType<typeof files>, ...extra: string[]) {
+  return runCli(
     "measure",
     "--campaign",
     f.campaignPath,
@@ -66,6 +66,11 @@ async function measure(...extra: string[]): Promise<{ result: Measure; stdout: s
     "--quiet",
     ...extra,
   );
+}
+
+async function measure(...extra: string[]): Promise<{ result: Measure; stdout: string }> {
+  const f = files();
+  const r = await runMeasure(f, ...extra);
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   return { result: JSON.parse(readFileSync(join(f.out, "measure.json"), "utf8")), stdout: r.stdout };
@@ -149,16 +154,7 @@ describe("audience measure", () => {
       if (i < 10) log.push(`h${i},p1,purchased,2026-06-01T00:01:00Z`);
     }
     const f = files(campaign.join("\n"), log.join("\n"));
-    const r = await runCli(
-      "measure",
-      "--campaign",
-      f.campaignPath,
-      "--log",
-      f.logPath,
-      "--out",
-      f.out,
-      "--quiet",
-    );
+    const r = await runMeasure(f);
     expect(r.code).toBe(0);
     const result = JSON.parse(readFileSync(join(f.out, "measure.json"), "utf8")) as Measure;
     expect(result.uplift).toBeCloseTo(0.4, 12);
@@ -171,16 +167,7 @@ describe("audience measure", () => {
 
   it("says when there is no holdout group to compare with", async () => {
     const f = files("customer_id,score,rank,product_id,holdout\nt1,0.9,1,p1,false\n");
-    const r = await runCli(
-      "measure",
-      "--campaign",
-      f.campaignPath,
-      "--log",
-      f.logPath,
-      "--out",
-      f.out,
-      "--quiet",
-    );
+    const r = await runMeasure(f);
     expect(r.code).toBe(0);
     const result = JSON.parse(readFileSync(join(f.out, "measure.json"), "utf8")) as Measure;
     expect(result.holdout).toEqual({ customers: 0, converted: 0, rate: null });
@@ -249,16 +236,7 @@ describe("audience measure", () => {
     ],
   ])("exits 2 on a campaign file with %s", async (_name, campaign, message) => {
     const f = files(campaign);
-    const r = await runCli(
-      "measure",
-      "--campaign",
-      f.campaignPath,
-      "--log",
-      f.logPath,
-      "--out",
-      f.out,
-      "--quiet",
-    );
+    const r = await runMeasure(f);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toContain(message);
@@ -266,16 +244,7 @@ describe("audience measure", () => {
 
   it("exits 2 on a log with no usable row", async () => {
     const f = files(CAMPAIGN, "customer_id,product_id,event,event_date\nt1,p1,purchased,never\n");
-    const r = await runCli(
-      "measure",
-      "--campaign",
-      f.campaignPath,
-      "--log",
-      f.logPath,
-      "--out",
-      f.out,
-      "--quiet",
-    );
+    const r = await runMeasure(f);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no usable rows (1 read");
   });
@@ -312,18 +281,7 @@ describe("the holdout hash", () => {
 
   it("lets --name check a file's flags: the served file passes", async () => {
     const f = files(served, "customer_id,product_id,event,event_date\n1,50,purchased,2026-06-01\n");
-    const r = await runCli(
-      "measure",
-      "--campaign",
-      f.campaignPath,
-      "--log",
-      f.logPath,
-      "--out",
-      f.out,
-      "--quiet",
-      "--name",
-      "spring",
-    );
+    const r = await runMeasure(f, "--name", "spring");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
   });
@@ -332,18 +290,7 @@ describe("the holdout hash", () => {
     // Customer 3 (h 0.0504) targeted while 4 (h 0.0922) is held out: no threshold gives that.
     const edited = served.replace("3,50,true", "3,50,false");
     const f = files(edited, "customer_id,product_id,event,event_date\n1,50,purchased,2026-06-01\n");
-    const r = await runCli(
-      "measure",
-      "--campaign",
-      f.campaignPath,
-      "--log",
-      f.logPath,
-      "--out",
-      f.out,
-      "--quiet",
-      "--name",
-      "spring",
-    );
+    const r = await runMeasure(f, "--name", "spring");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('do not match campaign "spring"');
     const other = await runCli(

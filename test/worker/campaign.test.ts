@@ -47,6 +47,20 @@ async function json(res: Response): Promise<CampaignResponse> {
   return (await res.json()) as CampaignResponse;
 }
 
+/** A campaign answer's fields, in the contract's order. */
+const CAMPAIGN_FIELDS = [
+  "campaign",
+  "product_ids",
+  "recommendations",
+  "count",
+  "targeted",
+  "holdout",
+  "unknown_products",
+  "model_version",
+  "generated_at",
+  "fallback",
+];
+
 const rows = (b: CampaignResponse) => b.recommendations.map((r) => [r.customer_id, r.score, r.product_id]);
 
 describe("POST /audience", () => {
@@ -73,18 +87,7 @@ describe("POST /audience", () => {
       model_version: VERSION,
       fallback: false,
     });
-    expect(Object.keys(body)).toEqual([
-      "campaign",
-      "product_ids",
-      "recommendations",
-      "count",
-      "targeted",
-      "holdout",
-      "unknown_products",
-      "model_version",
-      "generated_at",
-      "fallback",
-    ]);
+    expect(Object.keys(body)).toEqual(CAMPAIGN_FIELDS);
   });
 
   it("cuts to n and defaults n to 100", async () => {
@@ -231,6 +234,14 @@ describe("/audience errors", () => {
     expect((await errorOf(viaGet)).code).toBe("too_many_products");
   });
 
+  it("413 payload_too_large for a body over 64 KB, before it is parsed", async () => {
+    const res = await post(JSON.stringify({ product_ids: [50], pad: "x".repeat(70_000) }));
+    expect(res.status).toBe(413);
+    const error = await errorOf(res);
+    expect(error.code).toBe("payload_too_large");
+    expect(error.message).toContain(`${64 * 1024} bytes`);
+  });
+
   it.each([
     [{ product_ids: [50, "a b"] }, "invalid_product_ids", "product_ids[1]"],
     [{ product_ids: [] }, "invalid_product_ids", "product_ids"],
@@ -294,18 +305,7 @@ describe("/audience in /openapi.json", () => {
     expect(request.product_ids.maxItems).toBe(100);
     expect(request.n).toMatchObject({ minimum: 1, maximum: 1000, default: 100 });
     expect(request.holdout_pct).toMatchObject({ minimum: 0, maximum: 50, default: 0 });
-    expect(Object.keys(doc.components.schemas.CampaignResponse.properties)).toEqual([
-      "campaign",
-      "product_ids",
-      "recommendations",
-      "count",
-      "targeted",
-      "holdout",
-      "unknown_products",
-      "model_version",
-      "generated_at",
-      "fallback",
-    ]);
+    expect(Object.keys(doc.components.schemas.CampaignResponse.properties)).toEqual(CAMPAIGN_FIELDS);
     expect(Object.keys(doc.components.schemas.CampaignRecommendation.properties)).toEqual([
       "customer_id",
       "score",

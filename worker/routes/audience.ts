@@ -2,7 +2,6 @@
 // merged from their stored audiences (one KV bulk get), with a holdout group.
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { responseId } from "../audience.js";
 import {
   type Candidate,
@@ -19,6 +18,7 @@ import { deferOf } from "../defer.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { defaultCampaign } from "../holdout.js";
+import { limitBody } from "../middleware/body-limit.js";
 import { createRouter } from "../router.js";
 import { errorResponses, secured } from "../schemas.js";
 import { maxVariant, readValue, readValues, requirePointer } from "../store.js";
@@ -48,18 +48,7 @@ const postRoute = createRoute({
   description:
     "The union of the products' stored audiences (their largest variant): each customer once, at their best score, with the product that gave it (on equal scores the earlier product in the request); ranked by score, ties by customer id in the build's order. Held-out customers stay in the list with holdout: true. When no product is known: the fallback audience, fallback: true.",
   security: secured,
-  middleware: [
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(
-          413,
-          "payload_too_large",
-          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-        );
-      },
-    }),
-  ] as const,
+  middleware: [limitBody(MAX_BODY_BYTES)] as const,
   request: {
     query: FormatQuery,
     body: { required: true, content: { "application/json": { schema: AudienceBody } } },

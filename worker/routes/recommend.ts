@@ -2,7 +2,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { accepts } from "hono/accepts";
-import { bodyLimit } from "hono/body-limit";
 import { audienceBody, audienceRequest, etagMatches } from "../audience.js";
 import { configOf } from "../config.js";
 import { keys } from "../contract.js";
@@ -10,6 +9,7 @@ import { deferOf } from "../defer.js";
 import type { AppEnv } from "../env.js";
 import { ApiError, noModel } from "../errors.js";
 import { explainBody, explainedContent, explainPlan } from "../explain.js";
+import { limitBody } from "../middleware/body-limit.js";
 import { baseHeaders } from "../middleware/response-headers.js";
 import { type AudienceFormat, audienceContent, planAudience, resolveN } from "../recommend-answer.js";
 import { retargetBatch, retargetContent, retargetEtag } from "../retarget.js";
@@ -55,18 +55,7 @@ const batchRoute = createRoute({
   path: "/batch",
   summary: "Audiences for up to 100 products at once",
   security: secured,
-  middleware: [
-    bodyLimit({
-      maxSize: MAX_BATCH_BYTES,
-      onError: () => {
-        throw new ApiError(
-          413,
-          "payload_too_large",
-          `The request body is larger than ${MAX_BATCH_BYTES} bytes.`,
-        );
-      },
-    }),
-  ] as const,
+  middleware: [limitBody(MAX_BATCH_BYTES)] as const,
   request: { body: { required: true, content: { "application/json": { schema: BatchBody } } } },
   responses: {
     200: {
