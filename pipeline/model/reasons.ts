@@ -18,7 +18,7 @@
 // Everything per customer is O(1) or bounded by WALK_ROWS: the most engaged customers sit in
 // thousands of audiences, and walking their whole history for each made a 500k-row build
 // several times slower.
-import type { IdType, StoredReason, StoredReasons } from "../../worker/contract.js";
+import type { IdType } from "../../worker/contract.js";
 import type { Interactions } from "../ingest/ingest.js";
 import type { Affinity, AffinityScratch } from "./affinity.js";
 import { type Groups, gather } from "./groups.js";
@@ -43,6 +43,17 @@ export class Explainer {
   private readonly tokenWords: (string[] | null | undefined)[] = [];
   /** Products whose model name has each word (for the words of two-word tokens). */
   private readonly wordDf = new Map<string, number>();
+  /** Per audience (reasonRound): the first reason about each product and token, and every reason's key. */
+  private reasonRound = 0;
+  private readonly productRound: Int32Array;
+  private readonly productReason: Int32Array;
+  private readonly tokenRound: Int32Array;
+  private readonly tokenReason: Int32Array;
+  private reasonKeys: Float64Array;
+  /** Each reason's JSON text, made on first use (see explain). */
+  private readonly productTexts: (string | undefined)[] = [];
+  private readonly eventTexts: (string | undefined)[] = [];
+  private readonly tokenTexts: (string | undefined)[] = [];
 
   constructor(
     private readonly data: Interactions,
@@ -56,6 +67,11 @@ export class Explainer {
     this.bestToken = new Int32Array(C);
     this.bestValue = new Float64Array(C);
     const tokens = affinity?.tokens;
+    this.productRound = new Int32Array(data.products.length);
+    this.productReason = new Int32Array(data.products.length);
+    this.tokenRound = new Int32Array(tokens?.count ?? 0);
+    this.tokenReason = new Int32Array(tokens?.count ?? 0);
+    this.reasonKeys = new Float64Array(0);
     this.stable = new Uint8Array(tokens?.count ?? 0).fill(1);
     if (tokens) {
       for (let p = 0; p < data.products.length; p++) {
@@ -66,15 +82,23 @@ export class Explainer {
   }
 
   /**
-   * The reasons for product p's audience, right after the ranking produced it: `s` still
-   * holds that round's affinity (undefined without affinity).
+   * The reasons for product p's audience as stored (StoredReasons as JSON text, exactly
+   * what JSON.stringify makes of it), right after the ranking produced it: `s` still holds
+   * that round's affinity (undefined without affinity). Written as text from pieces cached
+   * per product and per token: the same evidence recurs across thousands of audiences, and
+   * building and stringifying an object per audience cost more than finding the evidence.
    */
-  explain(p: number, audience: Audience, s: AffinityScratch | undefined): StoredReasons {
+  explain(p: number, audience: Audience, s: AffinityScratch | undefined): string {
     const affinity = this.affinity;
-    const reasons: StoredReason[] = [];
-    // Keys: 2·(product·256 + event) for a similar product, 2·token + 1 for shared words.
-    const index = new Map<number, number>();
-    const at: number[] = [];
+    // Reasons of this audience by key, 2·(product·256 + event) for a similar product or
+    // 2·token + 1 for shared words; the first reason naming each product or token is found
+    // by a stamp, so no map is built per audience.
+    const round = ++this.reasonRound;
+    let reasons = 0;
+    let reasonsText = "";
+    let atText = "";
+    if (this.reasonKeys.length < audience.customers.length)
+      this.reasonKeys = new Float64Array(audience.customers.length);
     const told = affinity !== undefined && s?.hasNames === true && this.tellableTokens(p, affinity);
     for (let k = 0; k < audience.customers.length; k++) {
       const c = audience.customers[k];
@@ -94,25 +118,66 @@ export class Explainer {
           if (t < 0 && co > 0) q = this.similarProduct(p, c, affinity);
         }
       }
-      if (q < 0 && t < 0) {
-        at.push(-1);
-        continue;
+      let r = -1;
+      if (q >= 0) {
+        const event = this.eventWith(c, q);
+        const key = 2 * (q * 256 + event);
+        if (this.productRound[q] === round) {
+          for (let i = this.productReason[q]; i < reasons; i++)
+            if (this.reasonKeys[i] === key) {
+              r = i;
+              break;
+            }
+        } else {
+          this.productRound[q] = round;
+          this.productReason[q] = reasons;
+        }
+        if (r < 0) {
+          r = reasons++;
+          this.reasonKeys[r] = key;
+          reasonsText += `${r > 0 ? "," : ""}${this.productText(q)}${this.eventText(event)}`;
+        }
+      } else if (t >= 0) {
+        if (this.tokenRound[t] === round) r = this.tokenReason[t];
+        else {
+          this.tokenRound[t] = round;
+          r = this.tokenReason[t] = reasons++;
+          this.reasonKeys[r] = 2 * t + 1;
+          reasonsText += `${r > 0 ? "," : ""}${this.tokenText(t)}`;
+        }
       }
-      const event = q >= 0 ? this.eventWith(c, q) : 0;
-      const key = q >= 0 ? 2 * (q * 256 + event) : 2 * t + 1;
-      let r = index.get(key);
-      if (r === undefined) {
-        r = reasons.length;
-        index.set(key, r);
-        reasons.push(
-          q >= 0
-            ? ["p", this.productId(q), this.data.latestNames[q] ?? null, this.data.events[event]]
-            : ["w", this.tokenWords[t]!],
-        );
-      }
-      at.push(r);
+      atText += k > 0 ? `,${r}` : `${r}`;
     }
-    return { reasons, at };
+    return `{"reasons":[${reasonsText}],"at":[${atText}]}`;
+  }
+
+  /** `["p",id,name,` of a similar-product reason about q (the event and `]` follow). */
+  private productText(q: number): string {
+    let text = this.productTexts[q];
+    if (text === undefined) {
+      text = `["p",${JSON.stringify(this.productId(q))},${JSON.stringify(this.data.latestNames[q] ?? null)},`;
+      this.productTexts[q] = text;
+    }
+    return text;
+  }
+
+  private eventText(event: number): string {
+    let text = this.eventTexts[event];
+    if (text === undefined) {
+      text = `${JSON.stringify(this.data.events[event])}]`;
+      this.eventTexts[event] = text;
+    }
+    return text;
+  }
+
+  /** `["w",[words]]` of a shared-words reason about token t (told tokens only). */
+  private tokenText(t: number): string {
+    let text = this.tokenTexts[t];
+    if (text === undefined) {
+      text = `["w",${JSON.stringify(this.tokenWords[t])}]`;
+      this.tokenTexts[t] = text;
+    }
+    return text;
   }
 
   /**

@@ -1,5 +1,5 @@
 // What the ranking stage hands to serialization: per product, customers best first.
-import type { IdType, StoredReasons } from "../../worker/contract.js";
+import type { IdType } from "../../worker/contract.js";
 
 export interface Audience {
   /** Customer indices (into Ranking.customerIds), best first. */
@@ -18,10 +18,11 @@ export interface Ranking {
    */
   audiences(): Generator<[product: number, audience: Audience]>;
   /**
-   * Why each customer of product p's audience is there (reasons.ts); valid only for the
-   * audience `audiences()` yielded last, before the next one is taken.
+   * Why each customer of product p's audience is there (reasons.ts), as the stored JSON
+   * text of a StoredReasons; valid only for the audience `audiences()` yielded last,
+   * before the next one is taken.
    */
-  explain(p: number, audience: Audience, idType: IdType): StoredReasons;
+  explain(p: number, audience: Audience, idType: IdType): string;
   /** The audience for products the build never saw. */
   fallback: Audience;
   /** How many customers of the build the suppression list removed. */

@@ -238,7 +238,7 @@ async function buildWith(
       if (step.done) break;
       const [p, audience] = step.value;
       const t1 = performance.now();
-      const why = JSON.stringify(ranking.explain(p, audience, idType));
+      const why = ranking.explain(p, audience, idType);
       explainMs += performance.now() - t1;
       await thread.add(p, audience, why);
       if (++written % 2000 === 0) options.onProgress?.("serialize", written, ranking.productCount);

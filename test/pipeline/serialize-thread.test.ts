@@ -65,7 +65,7 @@ describe("serialize thread", () => {
       // Each product's reasons follow its values.
       expected.push({
         key: keys.why(ctx.version, productId),
-        value: JSON.stringify(ranking.explain(p, audience, ctx.idType)),
+        value: ranking.explain(p, audience, ctx.idType),
       });
     }
     render("null", ranking.fallback, true).forEach((value, i) => {
