@@ -19,7 +19,7 @@ import { Explainer } from "./reasons.js";
 import { relabelByEngagement } from "./relabel.js";
 import { sortByKeyDescending } from "./sort.js";
 import type { ProductTokens } from "./tokens.js";
-import type { Audience, Ranking } from "./types.js";
+import { type Audience, type Ranking, RESTART } from "./types.js";
 
 /** The exposure cap counts appearances at this audience size (the default response). */
 export const EXPOSURE_LEVEL = DEFAULT_N;
@@ -33,6 +33,12 @@ export interface RankOptions {
   blend?: number;
   /** Products to rank, in this order (default: every product, in rankingOrder). */
   products?: Int32Array;
+  /**
+   * With the exposure cap on, whether restartableAudiences() first ranks once on the guess
+   * that the cap will not bind (types.ts); default: decided from a sample of products
+   * (fairPassPlan). Tests force either way.
+   */
+  speculate?: boolean;
 }
 
 export function rank(input: Interactions, config: Config, options: RankOptions = {}): Ranking {
@@ -83,7 +89,6 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
       cap,
     },
   );
-  if (cap > 0) ranker.assignByFit(products);
 
   const fallbackSize = Math.min(maxN, eligible.length);
   const fallback: Audience = {
@@ -94,6 +99,28 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   return {
     productCount: products.length,
     *audiences() {
+      if (cap > 0) ranker.assignByFit(products);
+      for (const p of products) yield [p, ranker.audienceFor(p)];
+    },
+    *restartableAudiences() {
+      if (cap > 0) {
+        if (options.speculate ?? fairPassPlan(ranker, products, cap, C) === "speculate") {
+          let bound = false;
+          for (const p of products) {
+            const audience = ranker.audienceFor(p);
+            if (ranker.capReached) {
+              bound = true;
+              break;
+            }
+            yield [p, audience];
+          }
+          if (!bound) return;
+          // Every audience so far is void: rank again, fairly, from the start.
+          ranker.resetExposure();
+          yield RESTART;
+        }
+        ranker.assignByFit(products);
+      }
       for (const p of products) yield [p, ranker.audienceFor(p)];
     },
     explain(p, audience, idType) {
@@ -131,6 +158,34 @@ function rankingOrder(byProduct: Groups, P: number, tokens: ProductTokens | unde
   return sortByKeyDescending(products, key, (a, b) => a - b);
 }
 
+/** Every how many products (in ranking order) fairPassPlan probes one. */
+const PLAN_STRIDE = 16;
+/**
+ * Speculate unless the sample puts some customer this far over the cap: a customer near
+ * the cap is left to the exact check, since a sample of one in 16 misjudges them both ways.
+ */
+const PLAN_MARGIN = 1.25;
+
+/**
+ * Whether ranking once (speculate) is worth trying: top 10s of one product in PLAN_STRIDE,
+ * probed without the cap. A customer in s of them is in about s · PLAN_STRIDE of all top 10s;
+ * when that is clearly over the cap, the speculative pass would only be thrown away.
+ */
+function fairPassPlan(
+  ranker: ProductRanker,
+  products: Int32Array,
+  cap: number,
+  customers: number,
+): "speculate" | "first" {
+  const seen = new Int32Array(customers);
+  let most = 0;
+  for (let k = 0; k < products.length; k += PLAN_STRIDE) {
+    const a = ranker.audienceFor(products[k], EXPOSURE_LEVEL, true);
+    for (let i = 0; i < a.customers.length; i++) most = Math.max(most, ++seen[a.customers[i]]);
+  }
+  return most * PLAN_STRIDE > PLAN_MARGIN * cap ? "first" : "speculate";
+}
+
 interface RankerSettings {
   maxN: number;
   blend: number;
@@ -160,6 +215,8 @@ export class ProductRanker {
   private readonly outCustomers: Int32Array;
   private readonly outScores: Float64Array;
   private stamp = 0;
+  /** Whether some customer has reached the cap since the last resetExposure. */
+  capReached = false;
   /** Per product (CSR over product indices): customers kept out of its audience by the cap. */
   private denyStart: Int32Array | undefined;
   private denied: Int32Array | undefined;
@@ -169,7 +226,7 @@ export class ProductRanker {
     engagement: Engagement,
     private readonly eligible: Int32Array,
     private readonly position: Int32Array,
-    suppressed: Uint8Array,
+    private readonly suppressed: Uint8Array,
     private readonly byProduct: Groups,
     /** The customer of each row in `byProduct` order. */
     private readonly productCustomer: Int32Array,
@@ -203,6 +260,17 @@ export class ProductRanker {
     }
     this.outCustomers = new Int32Array(settings.maxN);
     this.outScores = new Float64Array(settings.maxN);
+  }
+
+  /** Back to no exposure counted and nobody capped, as before the first audience. */
+  resetExposure(): void {
+    const { table, suppressed } = this;
+    for (let c = 0; c < suppressed.length; c++)
+      table[c * 8 + 6 /* EXPOSURE */] = suppressed[c] ? Infinity : 0;
+    if (this.next) for (let i = 0; i < this.next.length; i++) this.next[i] = i;
+    this.denyStart = undefined;
+    this.denied = undefined;
+    this.capReached = false;
   }
 
   private alive(i: number): number {
@@ -354,7 +422,10 @@ export class ProductRanker {
     if (cap > 0 && !probe) {
       for (let k = 0; k < Math.min(EXPOSURE_LEVEL, size); k++) {
         const c = customers[k];
-        if (++table[c * 8 + 6 /* EXPOSURE */] >= cap) this.next![this.position[c]] = this.position[c] + 1;
+        if (++table[c * 8 + 6 /* EXPOSURE */] >= cap) {
+          this.next![this.position[c]] = this.position[c] + 1;
+          this.capReached = true;
+        }
       }
     }
     return { customers: customers.subarray(0, size), scores: scores.subarray(0, size) };

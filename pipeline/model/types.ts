@@ -8,6 +8,12 @@ export interface Audience {
   scores: Float64Array;
 }
 
+/**
+ * Yielded by Ranking.restartableAudiences() when every audience yielded before it is void:
+ * the ranking starts over from the first product.
+ */
+export const RESTART = "restart";
+
 export interface Ranking {
   /** Every product of the build, in the order `audiences()` visits them. */
   productCount: number;
@@ -17,6 +23,14 @@ export interface Ranking {
    * Each audience's arrays are reused for the next one: copy them to keep them.
    */
   audiences(): Generator<[product: number, audience: Audience]>;
+  /**
+   * The same audiences for a caller that can throw away what it was given: with the exposure
+   * cap on, the fair assignment needs every product's top 10 before the first audience
+   * (rank.ts, assignByFit), unless the cap never binds. This ranks once on the guess that it
+   * will not (when a sample of products does not show it binding); if some customer reaches
+   * the cap after all, it yields RESTART and then every audience as audiences() does.
+   */
+  restartableAudiences(): Generator<[product: number, audience: Audience] | typeof RESTART>;
   /**
    * Why each customer of product p's audience is there (reasons.ts), as the stored JSON
    * text of a StoredReasons; valid only for the audience `audiences()` yielded last,

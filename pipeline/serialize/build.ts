@@ -14,6 +14,7 @@ import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
 import { retargetAudiences } from "../model/retarget.js";
+import { RESTART } from "../model/types.js";
 import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
 import { retargetPairs } from "./retarget-values.js";
 import { decideIdType, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
@@ -230,12 +231,18 @@ async function buildWith(
     ctx,
   );
   await timed("serialize", async () => {
-    const audiences = ranking.audiences();
+    const audiences = ranking.restartableAudiences();
     for (;;) {
       const t0 = performance.now();
       const step = audiences.next();
       rankMs += performance.now() - t0;
       if (step.done) break;
+      if (step.value === RESTART) {
+        // The exposure cap binds after all (rank.ts): what was written is void.
+        await thread.restart();
+        written = 0;
+        continue;
+      }
       const [p, audience] = step.value;
       const t1 = performance.now();
       const why = ranking.explain(p, audience, idType);

@@ -5,7 +5,7 @@
 // cost more than producing them.
 import { createHash, type Hash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { KvPair } from "./manifest.js";
 import { MAX_BYTES_PER_PART, MAX_PAIRS_PER_PART, type ManifestPart } from "./manifest.js";
@@ -122,6 +122,15 @@ export class PartWriter {
     await Promise.allSettled(this.closing);
     if (this.failure) throw this.failure;
     return this.parts;
+  }
+
+  /** Closes and deletes every part written so far; the writer is not used after this. */
+  async discard(): Promise<void> {
+    const out = this.out;
+    this.out = undefined;
+    if (out) this.closing.push(new Promise<void>((resolve) => out.end(() => resolve())));
+    await Promise.allSettled(this.closing);
+    await rm(join(this.dir, "kv"), { recursive: true, force: true });
   }
 
   private append(bytes: Uint8Array): void {

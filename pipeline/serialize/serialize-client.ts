@@ -130,6 +130,16 @@ export class SerializeThread {
     this.send({ type: "pairs", pairs });
   }
 
+  /**
+   * Voids every audience added so far: the thread deletes what it wrote of them (pairs sent
+   * before them are not kept either, so call this before any pair) and starts its files anew.
+   */
+  async restart(): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.batch = undefined;
+    this.send({ type: "restart" });
+  }
+
   async finish(): Promise<ThreadResult> {
     await this.flush();
     this.send({ type: "finish" });

@@ -63,6 +63,8 @@ export type ToThread =
   | { type: "fallback"; customers: Int32Array; scores: Float64Array }
   | { type: "pair"; pair: KvPair }
   | { type: "pairs"; pairs: KvPair[] }
+  /** Every value written so far is void: delete the bulk files and start again (rank.ts, RESTART). */
+  | { type: "restart" }
   | { type: "finish" };
 
 export interface ThreadResult {

@@ -17,6 +17,7 @@ interface State {
   ctx: ResponseContext;
   productIds: string[];
   productNames: (string | null)[];
+  dir: string;
   writer: PartWriter;
   renderer: Renderer;
   /** Each variant's key around the product id, as bytes: [before, after]. */
@@ -37,6 +38,7 @@ function init(m: InitMessage): State {
     ctx,
     productIds: m.productIds.split("\n"),
     productNames: JSON.parse(m.productNames) as (string | null)[],
+    dir: m.dir,
     writer: new PartWriter(m.dir),
     // The values go to the bulk files already escaped (see Renderer); keys need no escaping
     // because ids are restricted to [A-Za-z0-9._-].
@@ -145,6 +147,9 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       }
       return s;
     }
+    case "restart":
+      await writer.discard();
+      return { ...s, writer: new PartWriter(s.dir) };
     case "pair":
       await writer.write(m.pair);
       return s;

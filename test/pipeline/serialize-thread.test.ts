@@ -1,6 +1,7 @@
 // The serialize thread (batches, back-pressure, rendering on either side, the part writer)
 // must write exactly what a one-thread loop renders: every value, in the ranking's order.
 // The reference here is the plain in-process renderer fed by the same ranking.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,6 +20,7 @@ import {
   Renderer,
   valueOf as valueAt,
 } from "../../pipeline/serialize/serialize.js";
+import { SerializeThread } from "../../pipeline/serialize/serialize-client.js";
 import { keys, searchBuckets } from "../../worker/contract.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -94,5 +96,54 @@ describe("serialize thread", () => {
       keys.meta(ctx.version),
       ...Array.from({ length: searchBuckets(data.products.length) }, (_, b) => keys.search(ctx.version, b)),
     ]);
+  });
+
+  it("a restart voids everything written before it: its parts leave the disk and the count", async () => {
+    const dir = tempDir();
+    const version = "20261130T080000Z-abcdef";
+    const generatedAt = "2026-11-30T08:00:00Z";
+    const customerIds = Array.from({ length: 50 }, (_, c) => String(1000 + c));
+    const productIds = Array.from({ length: 6000 }, (_, p) => String(500000 + p));
+    const ctx = { version, generatedAt, idType: "number" as const, variants: [5], customerIds };
+    const thread = new SerializeThread();
+    try {
+      thread.init(
+        {
+          dir,
+          version,
+          generatedAt,
+          idType: "number",
+          variants: [5],
+          customerIds: customerIds.join("\n"),
+          productIds: productIds.join("\n"),
+          productNames: JSON.stringify(productIds.map(() => null)),
+        },
+        ctx,
+      );
+      const audience = (first: number): Audience => ({
+        customers: Int32Array.from({ length: 5 }, (_, i) => (first + i) % customerIds.length),
+        scores: Float64Array.from([0.9, 0.8, 0.7, 0.6, 0.5]),
+      });
+      const why = '{"reasons":[],"at":[-1,-1,-1,-1,-1]}';
+      // 12,000 pairs: more than one part file (10,000 pairs each) before the restart.
+      for (let p = 0; p < 6000; p++) await thread.add(p, audience(p), why);
+      await thread.restart();
+      for (let p = 0; p < 3; p++) await thread.add(p, audience(p + 7), why);
+      const result = await thread.finish();
+
+      expect(readdirSync(join(dir, "kv"))).toEqual(["part-0001.json"]);
+      expect(result.parts.map((part) => part.file)).toEqual(["kv/part-0001.json"]);
+      expect(result.keys).toBe(6);
+      const text = readFileSync(join(dir, "kv", "part-0001.json"));
+      expect(createHash("sha256").update(text).digest("hex")).toBe(result.parts[0].sha256);
+      const pairs = JSON.parse(text.toString("utf8")) as KvPair[];
+      expect(pairs.map((pair) => pair.key)).toEqual(
+        productIds.slice(0, 3).flatMap((id) => [keys.rec(version, id, 5), keys.why(version, id)]),
+      );
+      // The values are the ones added after the restart (customers from 1007 on for the first).
+      expect(JSON.parse(pairs[0].value).recommendations[0].customer_id).toBe(1007);
+    } finally {
+      await thread.terminate();
+    }
   });
 });
