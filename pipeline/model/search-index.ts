@@ -6,7 +6,6 @@ import {
   type IdType,
   keys,
   prefixOf,
-  type SearchBucket,
   searchBuckets,
   searchRoute,
   searchWords,
@@ -41,17 +40,29 @@ export function distinctCustomers(
   return out;
 }
 
-/** Every prefix (1..SEARCH_PREFIX_CHARS characters) of the name's words, each once. */
-function prefixesOf(words: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const w of words) {
-    const chars = Array.from(prefixOf(w));
-    for (let k = 1; k <= chars.length; k++) out.add(chars.slice(0, k).join(""));
-  }
-  return out;
+/** A prefix (1..SEARCH_PREFIX_CHARS characters of a search word) and the bucket it routes to. */
+interface Prefix {
+  text: string;
+  bucket: number;
+  /** Positions in its bucket of the products with a word starting with it, in answer order. */
+  list: number[];
+  /** The last product (by rank) added to the list. */
+  lastRank: number;
 }
 
-/** The index's KV pairs: one per bucket, searchBuckets(products) of them (a bucket may be empty). */
+/** One bucket's products (by rank, in answer order) and its prefixes in the order first met. */
+interface Bucket {
+  ranks: number[];
+  prefixes: Prefix[];
+  ids: [id: string, position: number][];
+}
+
+/**
+ * The index's KV pairs: one per bucket, searchBuckets(products) of them (a bucket may be empty).
+ * Values are the JSON.stringify of a SearchBucket, written out directly: names share words
+ * (brands, models), so each word's prefixes and their buckets are worked out once, and no
+ * object with thousands of keys is built per bucket.
+ */
 export function searchIndexPairs(input: SearchIndexInput): { key: string; value: string }[] {
   const { productIds, names, customers, idType } = input;
   const P = productIds.length;
@@ -60,44 +71,93 @@ export function searchIndexPairs(input: SearchIndexInput): { key: string; value:
   const order = Array.from({ length: P }, (_, p) => p).sort(
     (a, b) => customers[b] - customers[a] || compareIds(productIds[a], productIds[b]),
   );
-  const byBucket = new Map<number, { prefixes: Map<string, number[]>; ids: Map<string, number> }>();
-  const bucketOf = (b: number) => {
-    let entry = byBucket.get(b);
-    if (!entry) byBucket.set(b, (entry = { prefixes: new Map(), ids: new Map() }));
-    return entry;
+  const byBucket: Bucket[] = Array.from({ length: buckets }, () => ({ ranks: [], prefixes: [], ids: [] }));
+  const prefixes = new Map<string, Prefix>();
+  const wordPrefixes = new Map<string, Prefix[]>();
+  /** The product's position in bucket b, adding it (ranks come in ascending order). */
+  const positionIn = (b: Bucket, rank: number) => {
+    if (b.ranks.length === 0 || b.ranks[b.ranks.length - 1] !== rank) b.ranks.push(rank);
+    return b.ranks.length - 1;
   };
   for (let rank = 0; rank < P; rank++) {
     const p = order[rank];
-    for (const prefix of prefixesOf(searchWords(names[p] ?? ""))) {
-      const route = searchRoute([prefix], buckets)!;
-      const list = bucketOf(route.bucket).prefixes;
-      const ranks = list.get(prefix);
-      if (ranks) ranks.push(rank);
-      else list.set(prefix, [rank]);
+    for (const word of searchWords(names[p] ?? "")) {
+      let list = wordPrefixes.get(word);
+      if (!list) {
+        list = [];
+        const chars = Array.from(prefixOf(word));
+        for (let k = 1; k <= chars.length; k++) {
+          const text = chars.slice(0, k).join("");
+          let prefix = prefixes.get(text);
+          if (!prefix) {
+            prefix = { text, bucket: searchRoute([text], buckets)!.bucket, list: [], lastRank: -1 };
+            prefixes.set(text, prefix);
+          }
+          list.push(prefix);
+        }
+        wordPrefixes.set(word, list);
+      }
+      for (const prefix of list) {
+        // A prefix two words of the name share lists the product once.
+        if (prefix.lastRank === rank) continue;
+        prefix.lastRank = rank;
+        const bucket = byBucket[prefix.bucket];
+        if (prefix.list.length === 0) bucket.prefixes.push(prefix);
+        prefix.list.push(positionIn(bucket, rank));
+      }
     }
     const idRoute = searchRoute(searchWords(productIds[p]), buckets);
-    if (idRoute) bucketOf(idRoute.bucket).ids.set(productIds[p], rank);
+    if (idRoute) {
+      const bucket = byBucket[idRoute.bucket];
+      bucket.ids.push([productIds[p], positionIn(bucket, rank)]);
+    }
   }
+  // A product is in the bucket of every prefix of its name (about twenty): its entry is
+  // written once and shared.
+  const entries: (string | undefined)[] = new Array(P);
+  const entryOf = (r: number) => {
+    let entry = entries[r];
+    if (entry === undefined) {
+      const p = order[r];
+      const id = idType === "number" ? String(Number(productIds[p])) : JSON.stringify(productIds[p]);
+      entry = entries[r] = `[${id},${JSON.stringify(names[p] ?? null)},${customers[p]}]`;
+    }
+    return entry;
+  };
   const pairs: { key: string; value: string }[] = [];
   for (let b = 0; b < buckets; b++) {
-    const { prefixes, ids } = bucketOf(b);
-    // Each bucket numbers its own products, in answer order.
-    const ranks = new Set<number>();
-    for (const list of prefixes.values()) for (const r of list) ranks.add(r);
-    for (const r of ids.values()) ranks.add(r);
-    const sorted = [...ranks].sort((x, y) => x - y);
-    const local = new Map(sorted.map((r, i) => [r, i]));
-    const value: SearchBucket = {
-      products: sorted.map((r) => {
-        const p = order[r];
-        return [idType === "number" ? Number(productIds[p]) : productIds[p], names[p] ?? null, customers[p]];
-      }),
-      prefixes: Object.fromEntries(
-        [...prefixes].map(([prefix, list]) => [prefix, list.map((r) => local.get(r)!)]),
-      ),
-      ids: Object.fromEntries([...ids].map(([id, r]) => [id, local.get(r)!])),
-    };
-    pairs.push({ key: keys.search(input.version, b), value: JSON.stringify(value) });
+    const { ranks, prefixes: bucketPrefixes, ids } = byBucket[b];
+    const products = ranks.map(entryOf);
+    const prefixEntries = objectOrder(bucketPrefixes.map((x) => [x.text, `[${x.list.join(",")}]`]));
+    const idEntries = objectOrder(ids.map(([id, at]) => [id, String(at)]));
+    const value =
+      `{"products":[${products.join(",")}],` +
+      `"prefixes":{${prefixEntries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}},` +
+      `"ids":{${idEntries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}}`;
+    pairs.push({ key: keys.search(input.version, b), value });
   }
   return pairs;
+}
+
+/** Keys JavaScript orders numerically in an object (array indices: 0 .. 2^32 - 2, no leading zero). */
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/**
+ * Entries in the order JSON.stringify lists an object built from them in this order: array
+ * index keys first, ascending, then the other keys as inserted (later duplicates keep the
+ * first place and take the last value, as Object.fromEntries does).
+ */
+function objectOrder(entries: [string, string][]): [string, string][] {
+  const at = new Map<string, number>();
+  const unique: [string, string][] = [];
+  for (const [k, v] of entries) {
+    const i = at.get(k);
+    if (i === undefined) {
+      at.set(k, unique.length);
+      unique.push([k, v]);
+    } else unique[i][1] = v;
+  }
+  const isIndex = (k: string) => ARRAY_INDEX.test(k) && Number(k) <= 2 ** 32 - 2;
+  const indices = unique.filter(([k]) => isIndex(k)).sort((a, b) => Number(a[0]) - Number(b[0]));
+  return [...indices, ...unique.filter(([k]) => !isIndex(k))];
 }
