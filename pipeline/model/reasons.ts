@@ -30,6 +30,22 @@ const COMMON_SHARE = 0.2;
 /** Newest rows of a customer searched for the similar product. */
 const WALK_ROWS = 8;
 
+/** Bytes one `at` entry may take: a comma and a reason index (at most the audience size). */
+const AT_BYTES = 8;
+
+/** Writes `,`(if comma) and the integer r (-1 or a small index) as ASCII at o; returns the end. */
+function writeIndex(out: Buffer, o: number, comma: boolean, r: number): number {
+  if (comma) out[o++] = 0x2c;
+  if (r < 0) {
+    out[o++] = 0x2d;
+    out[o++] = 0x31;
+    return o;
+  }
+  const digits = r < 10 ? 1 : r < 100 ? 2 : r < 1000 ? 3 : String(r).length;
+  for (let i = digits - 1, v = r; i >= 0; i--, v = Math.floor(v / 10)) out[o + i] = 0x30 + (v % 10);
+  return o + digits;
+}
+
 export class Explainer {
   private readonly customerProduct: Int32Array;
   /** Per token: 1 when every product carrying it is served under the name the model read. */
@@ -50,6 +66,7 @@ export class Explainer {
   private readonly tokenRound: Int32Array;
   private readonly tokenReason: Int32Array;
   private reasonKeys: Float64Array;
+  private atBytes: Buffer = Buffer.allocUnsafe(0);
   /** Each reason's JSON text, made on first use (see explain). */
   private readonly productTexts: (string | undefined)[] = [];
   private readonly eventTexts: (string | undefined)[] = [];
@@ -96,9 +113,14 @@ export class Explainer {
     const round = ++this.reasonRound;
     let reasons = 0;
     let reasonsText = "";
-    let atText = "";
-    if (this.reasonKeys.length < audience.customers.length)
+    if (this.reasonKeys.length < audience.customers.length) {
       this.reasonKeys = new Float64Array(audience.customers.length);
+      this.atBytes = Buffer.allocUnsafe(audience.customers.length * AT_BYTES);
+    }
+    // `at` is written as bytes into one buffer: as a string grown item by item it was a
+    // hundred small strings per audience for the garbage collector.
+    const atBytes = this.atBytes;
+    let o = 0;
     const told = affinity !== undefined && s?.hasNames === true && this.tellableTokens(p, affinity);
     for (let k = 0; k < audience.customers.length; k++) {
       const c = audience.customers[k];
@@ -146,9 +168,9 @@ export class Explainer {
           reasonsText += `${r > 0 ? "," : ""}${this.tokenText(t)}`;
         }
       }
-      atText += k > 0 ? `,${r}` : `${r}`;
+      o = writeIndex(atBytes, o, k > 0, r);
     }
-    return `{"reasons":[${reasonsText}],"at":[${atText}]}`;
+    return `{"reasons":[${reasonsText}],"at":[${atBytes.toString("latin1", 0, o)}]}`;
   }
 
   /** `["p",id,name,` of a similar-product reason about q (the event and `]` follow). */
