@@ -62,7 +62,8 @@ export type ToThread =
   | RenderedMessage
   | { type: "fallback"; customers: Int32Array; scores: Float64Array }
   | { type: "pair"; pair: KvPair }
-  | { type: "pairs"; pairs: KvPair[] }
+  /** Pair k is text's next lengths[2k] characters (key), then lengths[2k + 1] (value). */
+  | { type: "pairs"; text: string; lengths: Int32Array }
   /** Every value written so far is void: delete the bulk files and start again (rank.ts, RESTART). */
   | { type: "restart" }
   | { type: "finish" };

@@ -154,7 +154,11 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       await writer.write(m.pair);
       return s;
     case "pairs":
-      for (const pair of m.pairs) await writer.write(pair);
+      for (let k = 0, at = 0; k < m.lengths.length; k += 2) {
+        const key = m.text.slice(at, (at += m.lengths[k]));
+        const value = m.text.slice(at, (at += m.lengths[k + 1]));
+        await writer.write({ key, value });
+      }
       return s;
     case "finish": {
       for (const pair of searchPairs) await writer.write(pair);
