@@ -284,10 +284,15 @@ export function sampleNamesPair(
   productIds: string[],
   data: { products: string[]; latestNames: (string | null)[] },
 ): KvPair {
-  const index = new Map(data.products.map((id, p) => [id, p]));
-  const names = productIds
-    .slice(0, MAX_SAMPLE_PRODUCTS)
-    .map((id) => data.latestNames[index.get(id)!] ?? null);
+  // One pass over the products against a map of the sample (a map of every product cost
+  // a third of a second at 200,000 products, on the build's critical path).
+  const sample = productIds.slice(0, MAX_SAMPLE_PRODUCTS);
+  const at = new Map(sample.map((id, i) => [id, i]));
+  const names: (string | null)[] = sample.map(() => null);
+  data.products.forEach((id, p) => {
+    const i = at.get(id);
+    if (i !== undefined) names[i] = data.latestNames[p] ?? null;
+  });
   return { key: keys.sampleNames(ctx.version), value: JSON.stringify(names) };
 }
 
