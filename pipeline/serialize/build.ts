@@ -52,6 +52,11 @@ export interface BuildResult {
   seconds: Record<string, number>;
   /** CPU seconds (user + system) per stage: comparable across runs on a busy machine. */
   cpuSeconds: Record<string, number>;
+  /**
+   * Whether the ranking's single pass (its guess that the exposure cap never binds) was
+   * thrown away and the build ranked again, fairly, from the first product (rank.ts).
+   */
+  restarted: boolean;
 }
 
 async function hashFile(file: string): Promise<string> {
@@ -217,6 +222,7 @@ async function buildWith(
   let explainMs = 0;
   let written = 0;
   let retargetProducts = 0;
+  let restarted = false;
   thread.init(
     {
       dir: workDir,
@@ -241,6 +247,7 @@ async function buildWith(
         // The exposure cap binds after all (rank.ts): what was written is void.
         await thread.restart();
         written = 0;
+        restarted = true;
         continue;
       }
       const [p, audience] = step.value;
@@ -336,6 +343,7 @@ async function buildWith(
     rejectedPath: join(finalDir, REJECTED_CSV),
     seconds,
     cpuSeconds,
+    restarted,
   };
 }
 
