@@ -45,6 +45,35 @@ export const configSchema = z
       .object({ coInteraction: weight.default(0.5), names: weight.default(0.5) })
       .default({ coInteraction: 0.5, names: 0.5 }),
     /**
+     * The customer half of the score (docs/model.md, "Will this customer come back?"):
+     * `engagement` (when left out) or `bgnbd`, the expected interaction days in the next
+     * `bgnbd.horizonDays` from a BG/NBD fit, as a percentile rank, blended with engagement by
+     * `bgnbd.weight`. Optional without a default: a config that leaves it out keeps its
+     * serialized form and so its fingerprint.
+     */
+    customerModel: z.enum(["engagement", "bgnbd"]).optional(),
+    bgnbd: z
+      .object({
+        horizonDays: z.number().positive().max(3650).default(30),
+        weight: z.number().min(0).max(1).default(1),
+      })
+      .strict()
+      .optional(),
+    /**
+     * How co-interaction similarity is measured (docs/model.md, "Will they choose this
+     * product?"): `cosine` (when left out), `itemknn` (shared / (sqrt(|p||q|) + shrink)) or
+     * `rp3beta` (random walk p → customer → q, divided by |q|^beta). Optional for the same
+     * reason as `customerModel`.
+     */
+    itemSimilarity: z
+      .object({
+        method: z.enum(["cosine", "itemknn", "rp3beta"]).default("cosine"),
+        shrink: z.number().finite().nonnegative().default(10),
+        beta: z.number().finite().min(0).max(2).default(0.5),
+      })
+      .strict()
+      .optional(),
+    /**
      * Cap on how many top-10 audiences one customer may sit in: a count, or a share of the
      * products ranked such as "5%" (at least MIN_SHARE_CAP audiences); 0 = off. Capped customers keep the
      * audiences they fit best (docs/model.md, "Fair audiences").

@@ -1,7 +1,8 @@
 // Product affinity: how close a customer's history is to one product, in 0..1, from two
 // sources, each visiting a bounded candidate set (never all customers):
-//  - co-interaction: customers of products that share customers with this one (cosine
-//    similarity of the two products' customer sets, combined as a noisy-or);
+//  - co-interaction: customers of products that share customers with this one (by default
+//    the cosine similarity of the two products' customer sets; `itemSimilarity` picks
+//    ItemKNN with shrinkage or RP3beta instead), combined as a noisy-or;
 //  - name tokens: customers of products whose names share informative words with this
 //    one (IDF-weighted), from a per-token list of its strongest recent customers.
 import type { Config } from "../config.js";
@@ -48,6 +49,12 @@ export class Affinity {
   private readonly neighbours: Int32Array;
   private readonly customerStamp: Int32Array;
   private readonly wCo: number;
+  private readonly method: "cosine" | "itemknn" | "rp3beta";
+  private readonly shrink: number;
+  /** RP3beta: degree(q)^beta per product; the other methods leave it empty. */
+  private readonly popularity: Float64Array;
+  /** What one shared customer adds to coCount: 1, or 1 / their distinct products (RP3beta). */
+  private readonly customerWeight: Float64Array | undefined;
   private readonly wNames: number;
   private round = 0;
   private visits = 0;
@@ -79,6 +86,27 @@ export class Affinity {
           seen[c] = p;
           this.degree[p]++;
         }
+      }
+    }
+    const similarity = config.itemSimilarity ?? { method: "cosine", shrink: 0, beta: 0 };
+    this.method = similarity.method;
+    this.shrink = similarity.shrink;
+    this.popularity = new Float64Array(this.method === "rp3beta" ? P : 0);
+    for (let p = 0; p < this.popularity.length; p++) this.popularity[p] = this.degree[p] ** similarity.beta;
+    if (this.method === "rp3beta") {
+      // The walk's step customer → q has probability 1 / (the customer's distinct products).
+      const weight = (this.customerWeight = new Float64Array(C));
+      const seenBy = new Int32Array(P).fill(-1);
+      for (let c = 0; c < C; c++) {
+        let distinct = 0;
+        for (let j = byCustomer.start[c]; j < byCustomer.start[c + 1]; j++) {
+          const q = this.customerProduct[j];
+          if (seenBy[q] !== c) {
+            seenBy[q] = c;
+            distinct++;
+          }
+        }
+        weight[c] = distinct > 0 ? 1 / distinct : 0;
       }
     }
     this.coCount = new Float64Array(P);
@@ -149,7 +177,21 @@ export class Affinity {
    */
   coSimilarity(p: number, q: number): number {
     if (this.productStamp[q] !== this.round || this.coCount[q] <= 0) return 0;
-    return this.coCount[q] / Math.sqrt(this.degree[p] * this.degree[q]);
+    return this.similarity(p, q);
+  }
+
+  /**
+   * Similarity of q to p from coCount[q] (the shared customers, or for RP3beta their
+   * weights): cosine shared / sqrt(|p||q|); ItemKNN shared / (sqrt(|p||q|) + shrink), which
+   * discounts pairs resting on one or two customers; RP3beta the probability of the walk
+   * p → customer → q, (1/|p|) Σ 1/|customer|, divided by |q|^beta so popular products do not
+   * reach everyone.
+   */
+  private similarity(p: number, q: number): number {
+    const co = this.coCount[q];
+    if (this.method === "cosine") return co / Math.sqrt(this.degree[p] * this.degree[q]);
+    if (this.method === "itemknn") return co / (Math.sqrt(this.degree[p] * this.degree[q]) + this.shrink);
+    return co / (this.degree[p] * this.popularity[q]);
   }
 
   /**
@@ -202,13 +244,13 @@ export class Affinity {
           this.neighbours[neighbourCount++] = q;
         }
         this.lastCustomer[q] = c;
-        this.coCount[q]++;
+        this.coCount[q] += this.customerWeight ? this.customerWeight[c] : 1;
         followed++;
       }
     }
     for (let k = 0; k < neighbourCount; k++) {
       const q = this.neighbours[k];
-      const sim = this.coCount[q] / Math.sqrt(this.degree[p] * this.degree[q]);
+      const sim = this.similarity(p, q);
       let taken = 0;
       const visit = ++this.visits;
       for (

@@ -7,6 +7,7 @@
 import type { Config } from "../config.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
+import { expectedByCustomer } from "./bgnbd.js";
 import { type Groups, groupRows, newestFirst, newestTime } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { sortByKeyDescending } from "./sort.js";
@@ -73,6 +74,9 @@ export function computeEngagement(
   const intensity = new Float64Array(n);
   const recency = new Float64Array(n);
   const lastActivity = new Float64Array(n).fill(-Infinity);
+  const repeatDays = new Float64Array(n);
+  const span = new Float64Array(n);
+  const firstDay = new Float64Array(n);
   const now = asOf ?? newestTime(data);
 
   // Stamps instead of per-customer Sets: seen[p] === c + 1 means customer c already counted p.
@@ -84,6 +88,7 @@ export function computeEngagement(
     let distinct = 0;
     let days = 0;
     let lastDay = NaN;
+    let newestDay = NaN;
     for (let i = from; i < to; i++) {
       const r = groups.rows[i];
       weightSum += data.eventWeights[data.event[r]];
@@ -96,9 +101,14 @@ export function computeEngagement(
       const day = Math.floor(data.time[r] / MS_PER_DAY);
       if (day !== lastDay) {
         days++;
+        if (days === 1) newestDay = day;
         lastDay = day;
       }
     }
+    // lastDay is now the customer's first active day (rows run newest first).
+    repeatDays[c] = days - 1;
+    span[c] = newestDay - lastDay;
+    firstDay[c] = lastDay;
     const count = to - from;
     volume[c] = count;
     breadth[c] = distinct;
@@ -122,8 +132,50 @@ export function computeEngagement(
     if (weight === 0) continue;
     for (let c = 0; c < n; c++) score[c] += (values[c] * weight) / total;
   }
+  if (config.customerModel === "bgnbd") {
+    blendComeBack(score, volume, repeatDays, span, firstDay, Math.floor(now / MS_PER_DAY), config);
+  }
   const order = new Int32Array(n);
   for (let c = 0; c < n; c++) order[c] = c;
   sortCustomers(order, score, lastActivity, data.customers);
   return { score, lastActivity, order };
+}
+
+/**
+ * Replaces `bgnbd.weight` of each customer's score with the percentile rank of their
+ * expected interaction days in the next `bgnbd.horizonDays` under a BG/NBD fit (bgnbd.ts).
+ * A "transaction" is an active UTC day: the audience is judged by any interaction with the
+ * product, and purchases alone are too rare to fit (most customers never buy). Customers
+ * without rows (none in a build; possible in an evaluation's training part) expect 0.
+ */
+function blendComeBack(
+  score: Float64Array,
+  rows: Float64Array,
+  repeatDays: Float64Array,
+  span: Float64Array,
+  firstDay: Float64Array,
+  today: number,
+  config: Config,
+): void {
+  const { horizonDays, weight } = config.bgnbd ?? { horizonDays: 30, weight: 1 };
+  const active: number[] = [];
+  for (let c = 0; c < score.length; c++) if (rows[c] > 0) active.push(c);
+  const x = new Float64Array(active.length);
+  const tx = new Float64Array(active.length);
+  const T = new Float64Array(active.length);
+  active.forEach((c, i) => {
+    x[i] = repeatDays[c];
+    tx[i] = span[c];
+    // Observed through the end of the newest day.
+    T[i] = today - firstDay[c] + 1;
+  });
+  const expected = new Float64Array(score.length);
+  if (active.length > 0) {
+    const fitted = expectedByCustomer({ x, tx, T }, horizonDays).expected;
+    active.forEach((c, i) => {
+      expected[c] = fitted[i];
+    });
+  }
+  const comeBack = percentileRanks(expected);
+  for (let c = 0; c < score.length; c++) score[c] = weight * comeBack[c] + (1 - weight) * score[c];
 }

@@ -17,7 +17,7 @@ import {
   sparse,
 } from "./bootstrap.js";
 import { type BuyRate, evaluateRetarget, type RetargetEvaluation } from "./evaluate-retarget.js";
-import { groupRows, newestFirst } from "./groups.js";
+import { type Groups, groupRows, newestFirst } from "./groups.js";
 import {
   type Diversity,
   diversity,
@@ -93,49 +93,8 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
   const maxK = Math.max(...ks, EXPOSURE_LEVEL);
   const trainShare = options.trainShare ?? 0.8;
   const seeds = options.seeds ?? RANDOM_SEEDS;
-  const { cutoff, train, testRows } = splitByTime(data, trainShare);
-
-  const trainProduct = new Map(train.products.map((id, p) => [id, p]));
-  const trainCustomer = new Map(train.customers.map((id, c) => [id, c]));
-  const trainByProduct = groupRows(train.product, newestFirst(train), train.products.length);
-  // Truth per test product: customers new to it in the test period (ids, seen or not).
-  const truthIds = new Map<string, Set<string>>();
-  for (const r of testRows) {
-    const productId = data.products[data.product[r]];
-    const customerId = data.customers[data.customer[r]];
-    let set = truthIds.get(productId);
-    if (!set) truthIds.set(productId, (set = new Set()));
-    set.add(customerId);
-  }
-  const evaluated: number[] = [];
-  const truths = new Map<number, { truth: Set<number>; truthSize: number }>();
-  let testProducts = 0;
-  let truthPairs = 0;
-  let seenPairs = 0;
-  for (const [productId, customers] of truthIds) {
-    const p = trainProduct.get(productId);
-    const before = new Set<number>();
-    if (p !== undefined)
-      for (let i = trainByProduct.start[p]; i < trainByProduct.start[p + 1]; i++)
-        before.add(train.customer[trainByProduct.rows[i]]);
-    const truth = new Set<number>();
-    let size = 0;
-    for (const id of customers) {
-      const c = trainCustomer.get(id);
-      if (c !== undefined && before.has(c)) continue;
-      size++;
-      if (c !== undefined) truth.add(c);
-    }
-    if (size === 0) continue;
-    testProducts++;
-    if (p === undefined) continue;
-    evaluated.push(p);
-    truths.set(p, { truth, truthSize: size });
-    truthPairs += size;
-    seenPairs += truth.size;
-  }
-  evaluated.sort((a, b) => a - b);
-  const products = Int32Array.from(evaluated);
+  const { cutoff, train, testRows, trainByProduct, products, truths, testProducts, truthPairs, seenPairs } =
+    holdOut(data, trainShare);
 
   const n = products.length;
   /** Every metric per product (in `products` order), and the top-10 audiences. */
@@ -220,6 +179,73 @@ export function evaluate(data: Interactions, config: Config, options: EvaluateOp
     retarget,
     lift_over_random_at_10: r10 !== undefined && f10 !== undefined && r10 > 0 ? f10 / r10 : null,
   };
+}
+
+/** The temporal hold-out every model is judged on: training part, evaluated products, truths. */
+export interface HoldOut {
+  cutoff: number;
+  train: Interactions;
+  testRows: Int32Array;
+  trainByProduct: Groups;
+  /** Evaluated products (training indices), ascending. */
+  products: Int32Array;
+  truths: Map<number, { truth: Set<number>; truthSize: number }>;
+  testProducts: number;
+  truthPairs: number;
+  seenPairs: number;
+}
+
+/**
+ * Splits at the `trainShare` row quantile of time; the truth of a test product is the
+ * customers new to it in the test period. Products training never saw are counted, not
+ * evaluated.
+ */
+export function holdOut(data: Interactions, trainShare: number): HoldOut {
+  const { cutoff, train, testRows } = splitByTime(data, trainShare);
+
+  const trainProduct = new Map(train.products.map((id, p) => [id, p]));
+  const trainCustomer = new Map(train.customers.map((id, c) => [id, c]));
+  const trainByProduct = groupRows(train.product, newestFirst(train), train.products.length);
+  // Truth per test product: customers new to it in the test period (ids, seen or not).
+  const truthIds = new Map<string, Set<string>>();
+  for (const r of testRows) {
+    const productId = data.products[data.product[r]];
+    const customerId = data.customers[data.customer[r]];
+    let set = truthIds.get(productId);
+    if (!set) truthIds.set(productId, (set = new Set()));
+    set.add(customerId);
+  }
+  const evaluated: number[] = [];
+  const truths = new Map<number, { truth: Set<number>; truthSize: number }>();
+  let testProducts = 0;
+  let truthPairs = 0;
+  let seenPairs = 0;
+  for (const [productId, customers] of truthIds) {
+    const p = trainProduct.get(productId);
+    const before = new Set<number>();
+    if (p !== undefined)
+      for (let i = trainByProduct.start[p]; i < trainByProduct.start[p + 1]; i++)
+        before.add(train.customer[trainByProduct.rows[i]]);
+    const truth = new Set<number>();
+    let size = 0;
+    for (const id of customers) {
+      const c = trainCustomer.get(id);
+      if (c !== undefined && before.has(c)) continue;
+      size++;
+      if (c !== undefined) truth.add(c);
+    }
+    if (size === 0) continue;
+    testProducts++;
+    if (p === undefined) continue;
+    evaluated.push(p);
+    truths.set(p, { truth, truthSize: size });
+    truthPairs += size;
+    seenPairs += truth.size;
+  }
+  evaluated.sort((a, b) => a - b);
+  const products = Int32Array.from(evaluated);
+
+  return { cutoff, train, testRows, trainByProduct, products, truths, testProducts, truthPairs, seenPairs };
 }
 
 const METRICS = ["precision", "recall", "hit_rate", "ndcg"] as const;
