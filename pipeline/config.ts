@@ -74,6 +74,12 @@ export const configSchema = z
       .strict()
       .optional(),
     /**
+     * Will they come back, times will they choose the product: each candidate's affinity is
+     * multiplied by their customer score^affinityGate (0 or left out: not at all), so a close
+     * fit who is unlikely to return ranks below one who will. Optional for the same reason.
+     */
+    affinityGate: z.number().finite().min(0).max(8).optional(),
+    /**
      * Cap on how many top-10 audiences one customer may sit in: a count, or a share of the
      * products ranked such as "5%" (at least MIN_SHARE_CAP audiences); 0 = off. Capped customers keep the
      * audiences they fit best (docs/model.md, "Fair audiences").

@@ -55,6 +55,8 @@ export class Affinity {
   private readonly popularity: Float64Array;
   /** What one shared customer adds to coCount: 1, or 1 / their distinct products (RP3beta). */
   private readonly customerWeight: Float64Array | undefined;
+  /** affinityGate: each customer's affinity is multiplied by their customer score^gate. */
+  private readonly gate: Float64Array | undefined;
   private readonly wNames: number;
   private round = 0;
   private visits = 0;
@@ -70,6 +72,8 @@ export class Affinity {
     config: Config,
     /** Position of each customer in the engagement order, the tie-break for token lists. */
     enginePosition: Int32Array,
+    /** Each customer's score in 0..1 (engagement.ts), for `affinityGate`. */
+    customerScore?: Float64Array,
   ) {
     const P = data.products.length;
     const C = data.customers.length;
@@ -109,6 +113,8 @@ export class Affinity {
         weight[c] = distinct > 0 ? 1 / distinct : 0;
       }
     }
+    const gate = config.affinityGate ?? 0;
+    if (gate > 0 && customerScore) this.gate = Float64Array.from(customerScore, (v) => v ** gate);
     this.coCount = new Float64Array(P);
     this.productStamp = new Int32Array(P);
     this.lastCustomer = new Int32Array(P).fill(-1);
@@ -154,11 +160,13 @@ export class Affinity {
   value(s: AffinityScratch, c: number): number {
     const total = (s.hasCo ? this.wCo : 0) + (s.hasNames ? this.wNames : 0);
     const r = c * 8;
-    return total > 0
-      ? ((s.hasCo ? this.wCo * s.table[r + 1 /* CO */] : 0) +
-          (s.hasNames ? this.wNames * s.table[r + 2 /* NAMES */] : 0)) /
+    const value =
+      total > 0
+        ? ((s.hasCo ? this.wCo * s.table[r + 1 /* CO */] : 0) +
+            (s.hasNames ? this.wNames * s.table[r + 2 /* NAMES */] : 0)) /
           total
-      : 0;
+        : 0;
+    return this.gate ? value * this.gate[c] : value;
   }
 
   /** A touched customer's weighted co-interaction part of value() (reasons.ts compares the parts). */
@@ -166,7 +174,7 @@ export class Affinity {
     return s.hasCo ? this.wCo * s.table[c * 8 + 1 /* CO */] : 0;
   }
 
-  /** A touched customer's weighted name part of value(). */
+  /** A touched customer's weighted name part of value(); the gate scales both parts alike. */
   namesShare(s: AffinityScratch, c: number): number {
     return s.hasNames ? this.wNames * s.table[c * 8 + 2 /* NAMES */] : 0;
   }

@@ -75,29 +75,67 @@ function logAddExp(u: number, v: number): number {
   return m + Math.log(Math.exp(u - m) + Math.exp(v - m));
 }
 
-/** Total log-likelihood of a summary (each triple weighted by its count). */
-export function totalLogLikelihood(params: BgnbdParams, s: RfmSummary): number {
-  const { r, alpha, a, b } = params;
-  // The gamma terms depend on x only: compute them once per distinct x.
-  const perX = new Map<number, { common: number; stays: number; left: number }>();
-  const lnAlpha = Math.log(alpha);
-  let total = 0;
-  for (let i = 0; i < s.x.length; i++) {
-    const x = s.x[i];
-    let g = perX.get(x);
-    if (!g) {
-      g = {
-        common: lgamma(r + x) - lgamma(r) + r * lnAlpha + lgamma(a + b) - lgamma(a + b + x) - lgamma(b),
-        stays: lgamma(b + x),
-        left: x > 0 ? Math.log(a) + lgamma(b + x - 1) : 0,
-      };
-      perX.set(x, g);
+/**
+ * A summary indexed for repeated likelihoods: the gamma terms depend on x only and the
+ * logarithms on T or t_x only, and each takes few distinct values (whole days), so an
+ * evaluation computes them per distinct value and then one log-sum-exp per triple.
+ */
+interface Indexed {
+  xs: Float64Array;
+  Ts: Float64Array;
+  txs: Float64Array;
+  xAt: Int32Array;
+  TAt: Int32Array;
+  txAt: Int32Array;
+  count: Float64Array;
+}
+
+function indexSummary(s: RfmSummary): Indexed {
+  const distinct = (values: Float64Array) => {
+    const index = new Map<number, number>();
+    const at = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      let k = index.get(values[i]);
+      if (k === undefined) index.set(values[i], (k = index.size));
+      at[i] = k;
     }
-    const stays = g.stays - (r + x) * Math.log(alpha + s.T[i]);
-    const ll = x === 0 ? stays : logAddExp(stays, g.left - (r + x) * Math.log(alpha + s.tx[i]));
-    total += s.count[i] * (g.common + ll);
+    return { values: Float64Array.from(index.keys()), at };
+  };
+  const x = distinct(s.x);
+  const T = distinct(s.T);
+  const tx = distinct(s.tx);
+  return { xs: x.values, Ts: T.values, txs: tx.values, xAt: x.at, TAt: T.at, txAt: tx.at, count: s.count };
+}
+
+function indexedLogLikelihood(params: BgnbdParams, s: Indexed): number {
+  const { r, alpha, a, b } = params;
+  const nx = s.xs.length;
+  const common = new Float64Array(nx);
+  const stays = new Float64Array(nx);
+  const left = new Float64Array(nx);
+  const base = lgamma(a + b) - lgamma(b) - lgamma(r) + r * Math.log(alpha);
+  for (let k = 0; k < nx; k++) {
+    const x = s.xs[k];
+    common[k] = base + lgamma(r + x) - lgamma(a + b + x);
+    stays[k] = lgamma(b + x);
+    left[k] = x > 0 ? Math.log(a) + lgamma(b + x - 1) : 0;
+  }
+  const logT = Float64Array.from(s.Ts, (T) => Math.log(alpha + T));
+  const logTx = Float64Array.from(s.txs, (tx) => Math.log(alpha + tx));
+  let total = 0;
+  for (let i = 0; i < s.count.length; i++) {
+    const k = s.xAt[i];
+    const x = s.xs[k];
+    const u = stays[k] - (r + x) * logT[s.TAt[i]];
+    const ll = x === 0 ? u : logAddExp(u, left[k] - (r + x) * logTx[s.txAt[i]]);
+    total += s.count[i] * (common[k] + ll);
   }
   return total;
+}
+
+/** Total log-likelihood of a summary (each triple weighted by its count). */
+export function totalLogLikelihood(params: BgnbdParams, s: RfmSummary): number {
+  return indexedLogLikelihood(params, indexSummary(s));
 }
 
 /** P(alive | x, t_x, T): 1 for a customer with no repeat transaction (eq. 11). */
@@ -194,9 +232,10 @@ export function fitBgnbd(s: RfmSummary): BgnbdParams {
     a: Math.exp(v[2]),
     b: Math.exp(v[3]),
   });
+  const indexed = indexSummary(s);
   const objective = (v: number[]) => {
     if (v.some((c) => Math.abs(c) > 30)) return Number.POSITIVE_INFINITY;
-    const ll = totalLogLikelihood(toParams(v), s);
+    const ll = indexedLogLikelihood(toParams(v), indexed);
     return Number.isFinite(ll) ? -ll / Math.max(1, customers) : Number.POSITIVE_INFINITY;
   };
   let start = [0, Math.log(1 / rate), 0, 0];
@@ -221,13 +260,26 @@ export interface CustomerDays {
 export function summarizeDays(days: CustomerDays): { summary: RfmSummary; entryOf: Int32Array } {
   const n = days.x.length;
   const entryOf = new Int32Array(n);
-  const index = new Map<string, number>();
+  // Whole days make (x, t_x, T) one exact number; other values fall back to a string key.
+  let whole = true;
+  let most = 0;
+  for (let c = 0; c < n && whole; c++) {
+    const low = Math.min(days.x[c], days.tx[c], days.T[c]);
+    whole =
+      Number.isInteger(days.x[c]) && Number.isInteger(days.tx[c]) && Number.isInteger(days.T[c]) && low >= 0;
+    most = Math.max(most, days.x[c], days.tx[c], days.T[c]);
+  }
+  const radix = most + 1;
+  whole &&= radix ** 3 < Number.MAX_SAFE_INTEGER;
+  const index = new Map<number | string, number>();
   const x: number[] = [];
   const tx: number[] = [];
   const T: number[] = [];
   const count: number[] = [];
   for (let c = 0; c < n; c++) {
-    const key = `${days.x[c]},${days.tx[c]},${days.T[c]}`;
+    const key = whole
+      ? (days.x[c] * radix + days.tx[c]) * radix + days.T[c]
+      : `${days.x[c]},${days.tx[c]},${days.T[c]}`;
     let e = index.get(key);
     if (e === undefined) {
       e = x.length;

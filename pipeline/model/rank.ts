@@ -71,7 +71,8 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     position[c] = i;
   });
 
-  const affinity = blend > 0 ? new Affinity(data, byProduct, byCustomer, config, position) : undefined;
+  const affinity =
+    blend > 0 ? new Affinity(data, byProduct, byCustomer, config, position, engagement.score) : undefined;
   const products = options.products ?? rankingOrder(byProduct, P, affinity?.tokens);
   const cap = exposureCapFor(config.exposureCap, products.length);
   const ranker = new ProductRanker(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeEngagement, percentileRanks } from "../../pipeline/model/engagement.js";
-import { config, idsOf, interactions, THREE_CUSTOMERS } from "./model-fixture.js";
+import { config, idsOf, interactions, type Row, THREE_CUSTOMERS } from "./model-fixture.js";
 
 describe("engagement", () => {
   it("percentile ranks: ties share their mid rank, an extreme value does not flatten the rest", () => {
@@ -52,5 +52,37 @@ describe("engagement", () => {
     const e = computeEngagement(data, config({ engagementWeights: only, recencyDecayDays: 90 }));
     expect(e.score[1]).toBe(1);
     expect(e.score[0]).toBeCloseTo(Math.exp(-1), 12); // 90 days older
+  });
+
+  it("customerModel bgnbd: recent regulars first, then recent one-time customers, lapsed ones last", () => {
+    const rows: Row[] = [];
+    const day = (d: number) => new Date(Date.UTC(2023, 0, 1) + d * 86_400_000).toISOString();
+    // Day 180 is the end of the log. Regulars active on 4 days in the last month, lapsed
+    // regulars on 4 days five months ago, and one-time customers a week or five months ago.
+    for (let i = 0; i < 20; i++) {
+      for (const d of [150, 160, 170, 178]) rows.push([`regular${i}`, `p${i}`, "cart", day(d)]);
+      for (const d of [5, 10, 15, 20]) rows.push([`lapsed${i}`, `p${i}`, "cart", day(d)]);
+      rows.push([`recent${i}`, `p${i}`, "cart", day(173)]);
+      rows.push([`old${i}`, `p${i}`, "cart", day(30)]);
+    }
+    rows.push(["last", "p0", "cart", day(180)]);
+    const data = interactions(rows);
+    const e = computeEngagement(data, config({ customerModel: "bgnbd" }));
+    const mean = (prefix: string) => {
+      const cs = data.customers.flatMap((id, c) => (id.startsWith(prefix) ? [c] : []));
+      return cs.reduce((sum, c) => sum + e.score[c], 0) / cs.length;
+    };
+    expect(mean("regular")).toBeGreaterThan(mean("recent"));
+    expect(mean("recent")).toBeGreaterThan(mean("old"));
+    expect(mean("recent")).toBeGreaterThan(mean("lapsed"));
+    for (let c = 0; c < data.customers.length; c++) expect(e.score[c]).toBeGreaterThanOrEqual(0);
+    for (let c = 0; c < data.customers.length; c++) expect(e.score[c]).toBeLessThanOrEqual(1);
+    // The engagement blend scores the lapsed regulars (more volume) above the recent one-timers.
+    const plain = computeEngagement(data, config());
+    const plainMean = (prefix: string) => {
+      const cs = data.customers.flatMap((id, c) => (id.startsWith(prefix) ? [c] : []));
+      return cs.reduce((sum, c) => sum + plain.score[c], 0) / cs.length;
+    };
+    expect(plainMean("lapsed")).toBeGreaterThan(plainMean("recent"));
   });
 });
