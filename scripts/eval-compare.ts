@@ -3,7 +3,9 @@
 // configs ranked on the same hold-out, and per shape and pooled over every log: recall@100
 // and hits@100 of each, the paired lift of the candidate over the reference with its 95%
 // bootstrap interval (the same product resamples for both), and the candidate's lift over
-// activity-only. Products of different logs are pooled as independent units.
+// activity-only. Products of different logs are pooled as independent units. And the cold
+// start: test products training never saw get the fallback (the customer score alone), so
+// how many of them it reaches is counted for both configs.
 // EVAL_CANDIDATE (config file, required), EVAL_REFERENCE (config file; default config),
 // EVAL_ROWS, EVAL_SEEDS, EVAL_SHAPES, EVAL_OUT as in eval-shapes.ts.
 import { access, mkdir, writeFile } from "node:fs/promises";
@@ -30,12 +32,21 @@ interface Run {
   hit: [number[], number[], number[]];
   maxShare: number;
   distinct: number;
+  /** Cold start: per test product training never saw, hit@K of each config's fallback. */
+  fallbackHit: [number[], number[]];
 }
 
 function judge(data: Awaited<ReturnType<typeof ingest>>, reference: Config, candidate: Config): Run {
-  const { train, trainByProduct, products, truths } = holdOut(data, 0.8);
-  const run: Run = { recall: [[], [], []], hit: [[], [], []], maxShare: 0, distinct: 0 };
+  const { train, trainByProduct, products, truths, unseen } = holdOut(data, 0.8);
+  const run: Run = {
+    recall: [[], [], []],
+    hit: [[], [], []],
+    maxShare: 0,
+    distinct: 0,
+    fallbackHit: [[], []],
+  };
   if (products.length === 0) return run;
+  const fallbacks: Int32Array[] = [];
   const audiences = (config: Config) => {
     const ranking = rank(train, config, { maxN: K, products });
     const map = new Map<number, Int32Array>();
@@ -44,10 +55,13 @@ function judge(data: Awaited<ReturnType<typeof ingest>>, reference: Config, cand
         p,
         a.customers.map((c) => ranking.customerOf[c]),
       );
+    fallbacks.push(ranking.fallback.customers.map((c) => ranking.customerOf[c]));
     return map;
   };
   const ref = audiences(reference);
   const cand = audiences(candidate);
+  for (const t of unseen)
+    fallbacks.forEach((ranked, m) => run.fallbackHit[m].push(hitRateAt({ ranked, ...t }, K)));
   const activity = activityOrder(train);
   const tops: number[][] = [];
   for (const p of products) {
@@ -92,6 +106,21 @@ function pooled(runs: Run[]) {
     hitsOverReference: lift(4, 3),
     recallOverActivity: lift(1, 2),
     referenceOverActivity: lift(0, 2),
+    fallback: fallbackLift(runs),
+  };
+}
+
+/** Cold start: products with a fallback hit@K, each config, and the paired ratio. */
+function fallbackLift(runs: Run[]) {
+  const ref = runs.flatMap((r) => r.fallbackHit[0]);
+  const cand = runs.flatMap((r) => r.fallbackHit[1]);
+  const reps = replicateMeans([sparse(ref), sparse(cand)], ref.length);
+  const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+  const n = Math.max(1, ref.length);
+  return {
+    products: ref.length,
+    hits: [sum(ref), sum(cand)],
+    lift: ratioInterval(sum(cand) / n, sum(ref) / n, reps[1], reps[0]),
   };
 }
 
@@ -128,6 +157,7 @@ async function main(): Promise<void> {
     "reference ÷ activity, R@100",
     "max share",
     "distinct/slot",
+    "cold start: products, fallback hits@100 reference → candidate (ratio, 95% CI)",
   ];
   const rows: string[][] = [];
   const line = (name: string, runs: Run[]) => {
@@ -145,6 +175,7 @@ async function main(): Promise<void> {
       formatInterval(p.referenceOverActivity, 2, "x"),
       range(runs.map((r) => r.maxShare)),
       range(runs.map((r) => r.distinct)),
+      `${p.fallback.products}: ${p.fallback.hits[0]} → ${p.fallback.hits[1]} (${formatInterval(p.fallback.lift, 2, "x")})`,
     ]);
   };
   for (const [shape, runs] of byShape) line(shape, runs);

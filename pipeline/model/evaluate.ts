@@ -190,6 +190,8 @@ export interface HoldOut {
   /** Evaluated products (training indices), ascending. */
   products: Int32Array;
   truths: Map<number, { truth: Set<number>; truthSize: number }>;
+  /** Test products training never saw (cold start: they get the fallback), with their truths. */
+  unseen: { truth: Set<number>; truthSize: number }[];
   testProducts: number;
   truthPairs: number;
   seenPairs: number;
@@ -217,6 +219,7 @@ export function holdOut(data: Interactions, trainShare: number): HoldOut {
   }
   const evaluated: number[] = [];
   const truths = new Map<number, { truth: Set<number>; truthSize: number }>();
+  const unseen: HoldOut["unseen"] = [];
   let testProducts = 0;
   let truthPairs = 0;
   let seenPairs = 0;
@@ -236,7 +239,10 @@ export function holdOut(data: Interactions, trainShare: number): HoldOut {
     }
     if (size === 0) continue;
     testProducts++;
-    if (p === undefined) continue;
+    if (p === undefined) {
+      unseen.push({ truth, truthSize: size });
+      continue;
+    }
     evaluated.push(p);
     truths.set(p, { truth, truthSize: size });
     truthPairs += size;
@@ -245,7 +251,18 @@ export function holdOut(data: Interactions, trainShare: number): HoldOut {
   evaluated.sort((a, b) => a - b);
   const products = Int32Array.from(evaluated);
 
-  return { cutoff, train, testRows, trainByProduct, products, truths, testProducts, truthPairs, seenPairs };
+  return {
+    cutoff,
+    train,
+    testRows,
+    trainByProduct,
+    products,
+    truths,
+    unseen,
+    testProducts,
+    truthPairs,
+    seenPairs,
+  };
 }
 
 const METRICS = ["precision", "recall", "hit_rate", "ndcg"] as const;
