@@ -32,8 +32,8 @@ interface Run {
   hit: [number[], number[], number[]];
   maxShare: number;
   distinct: number;
-  /** Cold start: per test product training never saw, hit@K of each config's fallback. */
-  fallbackHit: [number[], number[]];
+  /** Cold start: per test product training never saw, hit@K of each config's fallback and of activity. */
+  fallbackHit: [number[], number[], number[]];
 }
 
 function judge(data: Awaited<ReturnType<typeof ingest>>, reference: Config, candidate: Config): Run {
@@ -43,7 +43,7 @@ function judge(data: Awaited<ReturnType<typeof ingest>>, reference: Config, cand
     hit: [[], [], []],
     maxShare: 0,
     distinct: 0,
-    fallbackHit: [[], []],
+    fallbackHit: [[], [], []],
   };
   if (products.length === 0) return run;
   const fallbacks: Int32Array[] = [];
@@ -60,9 +60,10 @@ function judge(data: Awaited<ReturnType<typeof ingest>>, reference: Config, cand
   };
   const ref = audiences(reference);
   const cand = audiences(candidate);
+  const activity = activityOrder(train);
+  fallbacks.push(activity.subarray(0, K));
   for (const t of unseen)
     fallbacks.forEach((ranked, m) => run.fallbackHit[m].push(hitRateAt({ ranked, ...t }, K)));
-  const activity = activityOrder(train);
   const tops: number[][] = [];
   for (const p of products) {
     const lists = [
@@ -114,13 +115,15 @@ function pooled(runs: Run[]) {
 function fallbackLift(runs: Run[]) {
   const ref = runs.flatMap((r) => r.fallbackHit[0]);
   const cand = runs.flatMap((r) => r.fallbackHit[1]);
-  const reps = replicateMeans([sparse(ref), sparse(cand)], ref.length);
+  const act = runs.flatMap((r) => r.fallbackHit[2]);
+  const reps = replicateMeans([sparse(ref), sparse(cand), sparse(act)], ref.length);
   const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
   const n = Math.max(1, ref.length);
   return {
     products: ref.length,
-    hits: [sum(ref), sum(cand)],
+    hits: [sum(ref), sum(cand), sum(act)],
     lift: ratioInterval(sum(cand) / n, sum(ref) / n, reps[1], reps[0]),
+    overActivity: ratioInterval(sum(cand) / n, sum(act) / n, reps[1], reps[2]),
   };
 }
 
@@ -158,6 +161,7 @@ async function main(): Promise<void> {
     "max share",
     "distinct/slot",
     "cold start: products, fallback hits@100 reference → candidate (ratio, 95% CI)",
+    "cold start: activity hits@100, candidate ÷ activity",
   ];
   const rows: string[][] = [];
   const line = (name: string, runs: Run[]) => {
@@ -176,6 +180,7 @@ async function main(): Promise<void> {
       range(runs.map((r) => r.maxShare)),
       range(runs.map((r) => r.distinct)),
       `${p.fallback.products}: ${p.fallback.hits[0]} → ${p.fallback.hits[1]} (${formatInterval(p.fallback.lift, 2, "x")})`,
+      `${p.fallback.hits[2]}, ${formatInterval(p.fallback.overActivity, 2, "x")}`,
     ]);
   };
   for (const [shape, runs] of byShape) line(shape, runs);

@@ -146,7 +146,11 @@ export function pAlive(params: BgnbdParams, x: number, tx: number, T: number): n
   return 1 / (1 + odds);
 }
 
-/** E[transactions in the next t | x, t_x, T] (eq. 10). */
+/**
+ * E[transactions in the next t | x, t_x, T] (eq. 10). Where the closed form does not apply
+ * (c = a + b + x − 1 <= 0, or a fit so extreme that it is not finite), the short-horizon
+ * value P(alive) · (r + x) / (α + T) · t: the posterior rate of an alive customer.
+ */
 export function expectedTransactions(
   params: BgnbdParams,
   t: number,
@@ -154,8 +158,15 @@ export function expectedTransactions(
   tx: number,
   T: number,
 ): number {
-  const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
+  const exact = closedFormExpected(params, t, x, tx, T);
+  if (Number.isFinite(exact) && exact >= 0) return exact;
+  return (pAlive(params, x, tx, T) * (params.r + x) * t) / (params.alpha + T);
+}
+
+function closedFormExpected(params: BgnbdParams, t: number, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = params;
+  if (a + b + x - 1 <= 0) return Number.NaN;
   const z = t / (alpha + T + t);
   const head = (a + b + x - 1) / (a - 1);
   const tail =

@@ -163,6 +163,13 @@ describe("BG/NBD", () => {
     expect(expectedTransactions(params, t, x, tx, T)).toBeCloseTo(futureSum / weightSum, 1);
   });
 
+  it("expected transactions fall back to P(alive) × the posterior rate × t where the closed form does not apply", () => {
+    // a + b + x − 1 <= 0: the series' c parameter is not positive.
+    const params = { r: 0.5, alpha: 2, a: 0.3, b: 0.4 };
+    const value = expectedTransactions(params, 30, 0, 0, 10);
+    expect(value).toBeCloseTo((1 * 0.5 * 30) / 12, 12);
+  });
+
   it("Nelder–Mead finds the minimum of a shifted quadratic", () => {
     const { x } = nelderMead((v) => (v[0] - 1) ** 2 + 3 * (v[1] + 2) ** 2 + (v[0] - v[1] - 3) ** 2, [0, 0]);
     expect(x[0]).toBeCloseTo(1, 3);
