@@ -46,24 +46,23 @@ export const configSchema = z
       .default({ coInteraction: 0.5, names: 0.5 }),
     /**
      * The customer half of the score (docs/model.md, "Will this customer come back?"):
-     * `engagement` (when left out) or `bgnbd`, the expected interaction days in the next
-     * `bgnbd.horizonDays` from a BG/NBD fit, as a percentile rank, blended with engagement by
-     * `bgnbd.weight`. Optional without a default: a config that leaves it out keeps its
-     * serialized form and so its fingerprint.
+     * `bgnbd`, the expected interaction days in the next `bgnbd.horizonDays` from a BG/NBD
+     * fit, as a percentile rank, blended with the engagement score by `bgnbd.weight`; or
+     * `engagement`, the engagement score alone.
      */
-    customerModel: z.enum(["engagement", "bgnbd"]).optional(),
+    customerModel: z.enum(["engagement", "bgnbd"]).default("bgnbd"),
     bgnbd: z
       .object({
         horizonDays: z.number().positive().max(3650).default(30),
         weight: z.number().min(0).max(1).default(1),
       })
       .strict()
-      .optional(),
+      .default({ horizonDays: 30, weight: 1 }),
     /**
      * How co-interaction similarity is measured (docs/model.md, "Will they choose this
      * product?"): `cosine` (when left out), `itemknn` (shared / (sqrt(|p||q|) + shrink)) or
-     * `rp3beta` (random walk p → customer → q, divided by |q|^beta). Optional for the same
-     * reason as `customerModel`.
+     * `rp3beta` (random walk p → customer → q, divided by |q|^beta). Optional without a
+     * default: a config that leaves it out keeps its serialized form and so its fingerprint.
      */
     itemSimilarity: z
       .object({
@@ -76,7 +75,8 @@ export const configSchema = z
     /**
      * Will they come back, times will they choose the product: each candidate's affinity is
      * multiplied by their customer score^affinityGate (0 or left out: not at all), so a close
-     * fit who is unlikely to return ranks below one who will. Optional for the same reason.
+     * fit who is unlikely to return ranks below one who will. Optional for the same reason
+     * as `itemSimilarity`.
      */
     affinityGate: z.number().finite().min(0).max(8).optional(),
     /**

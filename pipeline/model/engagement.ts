@@ -157,7 +157,7 @@ function blendComeBack(
   today: number,
   config: Config,
 ): void {
-  const { horizonDays, weight } = config.bgnbd ?? { horizonDays: 30, weight: 1 };
+  const { horizonDays, weight } = config.bgnbd;
   const active: number[] = [];
   for (let c = 0; c < score.length; c++) if (rows[c] > 0) active.push(c);
   const x = new Float64Array(active.length);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../pipeline/config.js";
 import { computeEngagement, percentileRanks } from "../../pipeline/model/engagement.js";
+import { rank } from "../../pipeline/model/rank.js";
 import { config, idsOf, interactions, type Row, THREE_CUSTOMERS } from "./model-fixture.js";
 
 describe("engagement", () => {
@@ -84,5 +86,28 @@ describe("engagement", () => {
       return cs.reduce((sum, c) => sum + plain.score[c], 0) / cs.length;
     };
     expect(plainMean("lapsed")).toBeGreaterThan(plainMean("recent"));
+  });
+
+  it("the default customer score is BG/NBD's, and the cold-start audience follows it", () => {
+    const rows: Row[] = [];
+    const day = (d: number) => new Date(Date.UTC(2023, 0, 1) + d * 86_400_000).toISOString();
+    for (let i = 0; i < 20; i++) {
+      for (const d of [5, 10, 15, 20, 25, 30]) rows.push([`lapsed${i}`, `p${i}`, "cart", day(d)]);
+      rows.push([`recent${i}`, `p${i}`, "cart", day(175 + (i % 5))]);
+      rows.push([`old${i}`, `p${i}`, "cart", day(30)]);
+    }
+    const data = interactions(rows);
+    expect(defaultConfig().customerModel).toBe("bgnbd");
+    const byDefault = computeEngagement(data, defaultConfig());
+    const bgnbd = computeEngagement(data, config({ customerModel: "bgnbd" }));
+    expect(Array.from(byDefault.score)).toEqual(Array.from(bgnbd.score));
+    // The fallback (rank.ts) is the customer order: the recent one-time customers lead it,
+    // ahead of the customers who were busy five months ago and never came back.
+    const ranking = rank(data, defaultConfig());
+    const fallback = idsOf(ranking.customerIds, ranking.fallback.customers);
+    expect(fallback.slice(0, 20).every((id) => id.startsWith("recent"))).toBe(true);
+    // The engagement score puts the lapsed customers' volume first.
+    const engaged = rank(data, config());
+    expect(idsOf(engaged.customerIds, engaged.fallback.customers)[0]).toMatch(/^lapsed/);
   });
 });

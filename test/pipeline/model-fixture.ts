@@ -57,12 +57,14 @@ export function interactions(rows: Row[], config: Config = defaultConfig()): Int
 }
 
 /**
- * The default config with the exposure cap off unless asked for: the hand-worked cases are
- * about ranking itself (a 5% cap on a log of a few products would allow one audience each);
- * the cap has its own cases.
+ * The default config with the exposure cap off and the engagement score as the customer
+ * score unless asked for: the hand-worked cases are about ranking itself (a 5% cap on a log
+ * of a few products would allow one audience each), and their orders are worked out from
+ * the engagement formula (a BG/NBD fit on a handful of customers is not worked by hand);
+ * the cap and BG/NBD have their own cases.
  */
 export function config(overrides: Record<string, unknown> = {}): Config {
-  return parseConfig({ exposureCap: 0, ...overrides });
+  return parseConfig({ exposureCap: 0, customerModel: "engagement", ...overrides });
 }
 
 /** Customer ids of an audience, best first. */
