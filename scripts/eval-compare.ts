@@ -63,7 +63,9 @@ function judge(data: Awaited<ReturnType<typeof ingest>>, reference: Config, cand
   const activity = activityOrder(train);
   fallbacks.push(activity.subarray(0, K));
   for (const t of unseen)
-    fallbacks.forEach((ranked, m) => run.fallbackHit[m].push(hitRateAt({ ranked, ...t }, K)));
+    fallbacks.forEach((ranked, m) => {
+      run.fallbackHit[m].push(hitRateAt({ ranked, ...t }, K));
+    });
   const tops: number[][] = [];
   for (const p of products) {
     const lists = [
