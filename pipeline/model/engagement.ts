@@ -4,6 +4,10 @@
 // with 900 interactions would put the 89% one-time customers and the regulars within a
 // hair of each other near zero). Recency is exp(-days / recencyDecayDays): already 0..1 and
 // meaningful in absolute terms, so it is kept as is.
+// With `customerModel: "bgnbd"` (the default) the customer score is instead the percentile
+// rank of BG/NBD's expected active days in the next `bgnbd.horizonDays` (bgnbd.ts), blended
+// with the engagement score by `bgnbd.weight`; the engagement features are still computed,
+// and the visit days they walk give BG/NBD its frequency, recency and age.
 import type { Config } from "../config.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
