@@ -80,6 +80,12 @@ export const configSchema = z
      */
     affinityGate: z.number().finite().min(0).max(8).optional(),
     /**
+     * Strongest customers kept per name token (left out: 30, affinity.ts LIMITS): more reach
+     * brand- and model-level evidence further, at more candidates per product. Optional for
+     * the same reason as `itemSimilarity`.
+     */
+    tokenCustomers: z.number().int().min(1).max(500).optional(),
+    /**
      * Cap on how many top-10 audiences one customer may sit in: a count, or a share of the
      * products ranked such as "5%" (at least MIN_SHARE_CAP audiences); 0 = off. Capped customers keep the
      * audiences they fit best (docs/model.md, "Fair audiences").

@@ -132,7 +132,7 @@ export class Affinity {
             byProduct,
             tokens: this.tokens,
             position: enginePosition,
-            perToken: LIMITS.customersPerToken,
+            perToken: config.tokenCustomers ?? LIMITS.customersPerToken,
             recencyDecayDays: config.recencyDecayDays,
           })
         : { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) };

@@ -76,6 +76,23 @@ describe("item similarity for co-interaction", () => {
     );
   });
 
+  it("tokenCustomers bounds each name token's list of strongest customers", () => {
+    // "acme" is in four products' names, each with its own customer: four qualify for it.
+    const data = interactions(
+      [1, 2, 3, 4].map((i): Row => [`c${i}`, `a${i}`, "cart", `2022-10-0${i}T10:00:00Z`, `Acme Model${i}`]),
+    );
+    const longest = (overrides: Record<string, unknown>) => {
+      const { affinity } = affinityFor(config(overrides), data);
+      let most = 0;
+      for (let t = 0; t + 1 < affinity.tokenStart.length; t++)
+        most = Math.max(most, affinity.tokenStart[t + 1] - affinity.tokenStart[t]);
+      return most;
+    };
+    expect(longest({})).toBe(4);
+    expect(longest({ tokenCustomers: 2 })).toBe(2);
+    expect(() => config({ tokenCustomers: 0 })).toThrow(/tokenCustomers/);
+  });
+
   it("rejects an unknown method and a negative shrink, naming the field", () => {
     expect(() => config({ itemSimilarity: { method: "jaccard" } })).toThrow(/itemSimilarity\.method/);
     expect(() => config({ itemSimilarity: { method: "itemknn", shrink: -1 } })).toThrow(
