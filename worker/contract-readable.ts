@@ -132,14 +132,15 @@ export type StoredReason =
 /**
  * The stored reasons of one product's largest variant: `reasons` lists each distinct
  * piece of evidence once; `at[rank - 1]` is the index of the reason at that rank, or -1
- * for a customer ranked by engagement alone.
+ * for a customer placed by the customer score alone.
  */
 export interface StoredReasons {
   reasons: StoredReason[];
   at: number[];
 }
 
-export const ENGAGED_TEXT = "Ranked by overall engagement: one of the most active customers in the log.";
+export const ENGAGED_TEXT =
+  "No product evidence: placed by their own activity, as one of the customers most likely to come back.";
 
 export function reasonOf(stored: StoredReason | undefined): Reason {
   if (stored === undefined) return { kind: "engaged", text: ENGAGED_TEXT };

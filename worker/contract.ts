@@ -105,9 +105,9 @@ export interface RecommendationResponse {
 
 export const NOTES = {
   ranked:
-    "Audience ranked by engagement, favouring customers close to this product; customers who already interacted with it are excluded.",
+    "Audience ranked by how likely each customer is to come back, favouring customers close to this product; customers who already interacted with it are excluded.",
   fallback:
-    "New product: this build never saw it, so this is the fallback audience (the most engaged customers overall).",
+    "New product: this build never saw it, so this is the fallback audience (the customers most likely to come back overall).",
   retarget:
     "Customers who carted or wishlisted this product and never bought it, newest first; score = recency of that event.",
   retargetNone: "Nobody carted or wishlisted this product without buying it: there is no retarget audience.",

@@ -23,7 +23,7 @@ function parseReasons(text: string | null): StoredReasons | undefined {
 
 /**
  * The body with a reason per recommendation. `why` is the product's stored reasons (null
- * for a product the build never saw: the fallback audience is ranked by engagement alone).
+ * for a product the build never saw: the fallback audience is ranked by the customer score alone).
  */
 export function explainBody(body: string, why: string | null): ExplainedResponse {
   const parsed = JSON.parse(body) as RecommendationResponse;

@@ -106,7 +106,7 @@ describe("?explain=true", () => {
       },
       ...Array.from({ length: 3 }, () => ({
         kind: "engaged",
-        text: "Ranked by overall engagement: one of the most active customers in the log.",
+        text: "No product evidence: placed by their own activity, as one of the customers most likely to come back.",
       })),
     ]);
     expect(res.headers.get("etag")).toBe(`"${VERSION}/${KNOWN}/5/explain"`);
