@@ -47,6 +47,8 @@ export class Affinity {
   private readonly productStamp: Int32Array;
   private readonly lastCustomer: Int32Array;
   private readonly neighbours: Int32Array;
+  /** How many of `neighbours` the last collect() found. */
+  private neighbourCount = 0;
   private readonly customerStamp: Int32Array;
   private readonly wCo: number;
   private readonly method: "cosine" | "itemknn" | "rp3beta";
@@ -203,11 +205,20 @@ export class Affinity {
   }
 
   /**
+   * The products the last collect() reached by co-interaction: every q for which
+   * coSimilarity can be above 0 (reasons.ts sends them with their similarity).
+   */
+  coNeighbours(): Int32Array {
+    return this.neighbours.subarray(0, this.neighbourCount);
+  }
+
+  /**
    * Collects the candidates of product p into `s` (touched, co, names). May include
    * customers of p itself: the caller excludes those.
    */
   collect(p: number, s: AffinityScratch): void {
     s.size = 0;
+    this.neighbourCount = 0;
     const mark = ++this.round;
     s.mark = mark;
     if (this.wCo > 0) this.coInteraction(p, mark, s);
@@ -256,6 +267,7 @@ export class Affinity {
         followed++;
       }
     }
+    this.neighbourCount = neighbourCount;
     for (let k = 0; k < neighbourCount; k++) {
       const q = this.neighbours[k];
       const sim = this.similarity(p, q);

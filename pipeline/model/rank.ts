@@ -15,7 +15,7 @@ import { customerTable } from "./customer-table.js";
 import { computeEngagement, type Engagement } from "./engagement.js";
 import { type Groups, gather, groupRows, newestFirst, renumberGroups } from "./groups.js";
 import { compareIds } from "./ids.js";
-import { Explainer } from "./reasons.js";
+import { EvidenceTaker, reasonsInput } from "./reasons.js";
 import { relabelByEngagement } from "./relabel.js";
 import { sortByKeyDescending } from "./sort.js";
 import type { ProductTokens } from "./tokens.js";
@@ -96,7 +96,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     customers: eligible.slice(0, fallbackSize),
     scores: Float64Array.from(eligible.subarray(0, fallbackSize), (c) => engagement.score[c]),
   };
-  let explainer: Explainer | undefined;
+  const evidence = new EvidenceTaker(affinity);
   return {
     productCount: products.length,
     *audiences() {
@@ -124,9 +124,11 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
       }
       for (const p of products) yield [p, ranker.audienceFor(p)];
     },
-    explain(p, audience, idType) {
-      explainer ??= new Explainer(data, byCustomer, idType, affinity);
-      return explainer.explain(p, audience, ranker.scratch);
+    evidence(p, audience) {
+      return evidence.take(p, audience.customers, ranker.scratch);
+    },
+    reasonsInput(idType) {
+      return reasonsInput(data, byCustomer, idType, affinity);
     },
     fallback,
     suppressedCustomers,

@@ -18,12 +18,17 @@
 // Everything per customer is O(1) or bounded by WALK_ROWS: the most engaged customers sit in
 // thousands of audiences, and walking their whole history for each made a 500k-row build
 // several times slower.
+//
+// The work is split across the build's two threads (docs/threads.md): right after ranking a
+// product, the ranking thread takes the round's Evidence (per customer which source is
+// stronger, and the products co-interaction reached with their similarity), which is all the
+// ranking's transient state the reasons read; the Explainer, on the serialize thread, finds
+// and writes the reasons from that and from read-only ReasonsInput it receives once.
 import type { IdType } from "../../worker/contract.js";
 import type { Interactions } from "../ingest/ingest.js";
 import type { Affinity, AffinityScratch } from "./affinity.js";
-import { type Groups, gather } from "./groups.js";
+import type { Groups } from "./groups.js";
 import { nameTokens, type ProductTokens } from "./tokens.js";
-import type { Audience } from "./types.js";
 
 /** A word in more than this share of all names says nothing about a product. */
 const COMMON_SHARE = 0.2;
@@ -32,6 +37,123 @@ const WALK_ROWS = 8;
 
 /** Bytes one `at` entry may take: a comma and a reason index (at most the audience size). */
 const AT_BYTES = 8;
+
+/** Evidence code bits of one audience customer. */
+const TOUCHED = 1;
+const HAS_CO = 2;
+const HAS_NAMES = 4;
+/** The co-interaction share is at least the names share. */
+const CO_FIRST = 8;
+
+/** What the reasons read of the build, read-only: made once by the ranking thread. */
+export interface ReasonsInput {
+  idType: IdType;
+  productIds: string[];
+  /** Served names (as of each product's latest row) and the names the model read. */
+  latestNames: (string | null)[];
+  modelNames: string[];
+  events: string[];
+  eventWeights: Float64Array;
+  /** Each customer's newest WALK_ROWS rows (by-customer order): walk[walkStart[c] .. walkStart[c + 1]). */
+  walkStart: Int32Array;
+  walkProduct: Int32Array;
+  walkEvent: Uint8Array;
+  tokens: ProductTokens;
+  /** The affinity's per-token customer lists (affinity.ts), empty without affinity. */
+  tokenStart: Int32Array;
+  tokenCustomers: Int32Array;
+  tokenStrength: Float32Array;
+}
+
+/** Of one ranked product, what its ranking round knew that its reasons need. */
+export interface Evidence {
+  /** Per audience customer: TOUCHED, HAS_CO, HAS_NAMES and CO_FIRST bits (0 when not a candidate). */
+  codes: Uint8Array;
+  /** Whether the name source had any candidate for the product. */
+  hasNames: boolean;
+  /** The products co-interaction reached, and each one's similarity to the product. */
+  neighbours: Int32Array;
+  sims: Float64Array;
+}
+
+export function reasonsInput(
+  data: Interactions,
+  byCustomer: Groups,
+  idType: IdType,
+  affinity: Affinity | undefined,
+): ReasonsInput {
+  const C = data.customers.length;
+  const walkStart = new Int32Array(C + 1);
+  for (let c = 0; c < C; c++)
+    walkStart[c + 1] = walkStart[c] + Math.min(WALK_ROWS, byCustomer.start[c + 1] - byCustomer.start[c]);
+  const walkProduct = new Int32Array(walkStart[C]);
+  const walkEvent = new Uint8Array(walkStart[C]);
+  for (let c = 0; c < C; c++) {
+    for (let j = walkStart[c], i = byCustomer.start[c]; j < walkStart[c + 1]; j++, i++) {
+      const row = byCustomer.rows[i];
+      walkProduct[j] = data.product[row];
+      walkEvent[j] = data.event[row];
+    }
+  }
+  return {
+    idType,
+    productIds: data.products,
+    latestNames: data.latestNames,
+    modelNames: data.productNames,
+    events: data.events,
+    eventWeights: data.eventWeights,
+    walkStart,
+    walkProduct,
+    walkEvent,
+    tokens: affinity?.tokens ?? {
+      start: new Int32Array(data.products.length + 1),
+      tokens: new Int32Array(0),
+      df: new Int32Array(0),
+      idf: new Float64Array(0),
+      count: 0,
+    },
+    tokenStart: affinity?.tokenStart ?? new Int32Array(1),
+    tokenCustomers: affinity?.tokenCustomers ?? new Int32Array(0),
+    tokenStrength: affinity?.tokenStrength ?? new Float32Array(0),
+  };
+}
+
+/**
+ * Takes each ranked product's Evidence on the ranking thread, into arrays it reuses: valid
+ * until the next take() (the caller copies them, as it copies the audience).
+ */
+export class EvidenceTaker {
+  private codes = new Uint8Array(0);
+  private sims = new Float64Array(0);
+
+  constructor(private readonly affinity: Affinity | undefined) {}
+
+  /** Right after the ranking produced p's audience: `s` still holds that round (undefined without affinity). */
+  take(p: number, customers: Int32Array, s: AffinityScratch | undefined): Evidence {
+    const affinity = this.affinity;
+    if (this.codes.length < customers.length) this.codes = new Uint8Array(customers.length);
+    const codes = this.codes;
+    for (let k = 0; k < customers.length; k++) {
+      const c = customers[k];
+      let code = 0;
+      if (affinity && s && s.table[c * 8 + 0 /* TOUCHED */] === s.mark) {
+        const co = affinity.coShare(s, c);
+        const names = affinity.namesShare(s, c);
+        code = TOUCHED | (co > 0 ? HAS_CO : 0) | (names > 0 ? HAS_NAMES : 0) | (co >= names ? CO_FIRST : 0);
+      }
+      codes[k] = code;
+    }
+    const neighbours = affinity ? affinity.coNeighbours() : new Int32Array(0);
+    if (this.sims.length < neighbours.length) this.sims = new Float64Array(neighbours.length);
+    for (let i = 0; i < neighbours.length; i++) this.sims[i] = affinity!.coSimilarity(p, neighbours[i]);
+    return {
+      codes: codes.subarray(0, customers.length),
+      hasNames: affinity !== undefined && s?.hasNames === true,
+      neighbours,
+      sims: this.sims.subarray(0, neighbours.length),
+    };
+  }
+}
 
 /** Writes `,`(if comma) and the integer r (-1 or a small index) as ASCII at o; returns the end. */
 function writeIndex(out: Buffer, o: number, comma: boolean, r: number): number {
@@ -46,8 +168,8 @@ function writeIndex(out: Buffer, o: number, comma: boolean, r: number): number {
   return o + digits;
 }
 
+/** Finds and writes the reasons of audiences from their Evidence (on the serialize thread). */
 export class Explainer {
-  private readonly customerProduct: Int32Array;
   /** Per token: 1 when every product carrying it is served under the name the model read. */
   private readonly stable: Uint8Array;
   /** Per customer: the product round in which bestToken/bestValue were set. */
@@ -55,6 +177,9 @@ export class Explainer {
   private readonly bestToken: Int32Array;
   private readonly bestValue: Float64Array;
   private round = 0;
+  /** Per product: the similarity to the product being explained when simRound is this round. */
+  private readonly simRound: Int32Array;
+  private readonly simValue: Float64Array;
   /** Per token: its words when it may be told, null when not, undefined until first met. */
   private readonly tokenWords: (string[] | null | undefined)[] = [];
   /** Products whose model name has each word (for the words of two-word tokens). */
@@ -72,72 +197,70 @@ export class Explainer {
   private readonly eventTexts: (string | undefined)[] = [];
   private readonly tokenTexts: (string | undefined)[] = [];
 
-  constructor(
-    private readonly data: Interactions,
-    private readonly byCustomer: Groups,
-    private readonly idType: IdType,
-    private readonly affinity: Affinity | undefined,
-  ) {
-    this.customerProduct = gather(data.product, byCustomer.rows);
-    const C = data.customers.length;
+  constructor(private readonly input: ReasonsInput) {
+    const P = input.productIds.length;
+    const C = input.walkStart.length - 1;
+    const tokens = input.tokens;
     this.stamp = new Int32Array(C);
     this.bestToken = new Int32Array(C);
     this.bestValue = new Float64Array(C);
-    const tokens = affinity?.tokens;
-    this.productRound = new Int32Array(data.products.length);
-    this.productReason = new Int32Array(data.products.length);
-    this.tokenRound = new Int32Array(tokens?.count ?? 0);
-    this.tokenReason = new Int32Array(tokens?.count ?? 0);
+    this.simRound = new Int32Array(P);
+    this.simValue = new Float64Array(P);
+    this.productRound = new Int32Array(P);
+    this.productReason = new Int32Array(P);
+    this.tokenRound = new Int32Array(tokens.count);
+    this.tokenReason = new Int32Array(tokens.count);
     this.reasonKeys = new Float64Array(0);
-    this.stable = new Uint8Array(tokens?.count ?? 0).fill(1);
-    if (tokens) {
-      for (let p = 0; p < data.products.length; p++) {
-        if ((data.latestNames[p] ?? "") === (data.productNames[p] ?? "")) continue;
-        for (let i = tokens.start[p]; i < tokens.start[p + 1]; i++) this.stable[tokens.tokens[i]] = 0;
-      }
+    this.stable = new Uint8Array(tokens.count).fill(1);
+    for (let p = 0; p < P; p++) {
+      if ((input.latestNames[p] ?? "") === (input.modelNames[p] ?? "")) continue;
+      for (let i = tokens.start[p]; i < tokens.start[p + 1]; i++) this.stable[tokens.tokens[i]] = 0;
     }
   }
 
   /**
-   * The reasons for product p's audience as stored (StoredReasons as JSON text, exactly
-   * what JSON.stringify makes of it), right after the ranking produced it: `s` still holds
-   * that round's affinity (undefined without affinity). Written as text from pieces cached
-   * per product and per token: the same evidence recurs across thousands of audiences, and
-   * building and stringifying an object per audience cost more than finding the evidence.
+   * The reasons for product p's audience (its customers, in rank order) as stored
+   * (StoredReasons as JSON text, exactly what JSON.stringify makes of it). Written as text
+   * from pieces cached per product and per token: the same evidence recurs across thousands
+   * of audiences, and building and stringifying an object per audience cost more than
+   * finding the evidence.
    */
-  explain(p: number, audience: Audience, s: AffinityScratch | undefined): string {
-    const affinity = this.affinity;
+  explain(p: number, customers: Int32Array, evidence: Evidence): string {
+    const { codes, neighbours, sims } = evidence;
     // Reasons of this audience by key, 2·(product·256 + event) for a similar product or
     // 2·token + 1 for shared words; the first reason naming each product or token is found
     // by a stamp, so no map is built per audience.
     const round = ++this.reasonRound;
+    for (let i = 0; i < neighbours.length; i++) {
+      this.simRound[neighbours[i]] = round;
+      this.simValue[neighbours[i]] = sims[i];
+    }
     let reasons = 0;
     let reasonsText = "";
-    if (this.reasonKeys.length < audience.customers.length) {
-      this.reasonKeys = new Float64Array(audience.customers.length);
-      this.atBytes = Buffer.allocUnsafe(audience.customers.length * AT_BYTES);
+    if (this.reasonKeys.length < customers.length) {
+      this.reasonKeys = new Float64Array(customers.length);
+      this.atBytes = Buffer.allocUnsafe(customers.length * AT_BYTES);
     }
     // `at` is written as bytes into one buffer: as a string grown item by item it was a
     // hundred small strings per audience for the garbage collector.
     const atBytes = this.atBytes;
     let o = 0;
-    const told = affinity !== undefined && s?.hasNames === true && this.tellableTokens(p, affinity);
-    for (let k = 0; k < audience.customers.length; k++) {
-      const c = audience.customers[k];
+    const told = evidence.hasNames && this.tellableTokens(p);
+    for (let k = 0; k < customers.length; k++) {
+      const c = customers[k];
+      const code = codes[k];
       // No closures in this loop: the build's TypeScript loader names every function it
       // creates (a defineProperty each), which cost more than the reasons themselves.
       let q = -1;
       let t = -1;
-      if (affinity && s && s.table[c * 8 + 0 /* TOUCHED */] === s.mark) {
-        const co = affinity.coShare(s, c);
-        const names = affinity.namesShare(s, c);
-        const token = names > 0 && told && this.stamp[c] === this.round ? this.bestToken[c] : -1;
-        if (co >= names) {
-          q = co > 0 ? this.similarProduct(p, c, affinity) : -1;
+      if (code & TOUCHED) {
+        const token = code & HAS_NAMES && told && this.stamp[c] === this.round ? this.bestToken[c] : -1;
+        if (code & CO_FIRST) {
+          q = code & HAS_CO ? this.similarProduct(p, c, round) : -1;
           if (q < 0) t = token;
         } else {
           t = token;
-          if (t < 0 && co > 0) q = this.similarProduct(p, c, affinity);
+          if (t < 0 && code & HAS_CO) q = this.similarProduct(p, c, round);
         }
       }
       let r = -1;
@@ -177,7 +300,7 @@ export class Explainer {
   private productText(q: number): string {
     let text = this.productTexts[q];
     if (text === undefined) {
-      text = `["p",${JSON.stringify(this.productId(q))},${JSON.stringify(this.data.latestNames[q] ?? null)},`;
+      text = `["p",${JSON.stringify(this.productId(q))},${JSON.stringify(this.input.latestNames[q] ?? null)},`;
       this.productTexts[q] = text;
     }
     return text;
@@ -186,7 +309,7 @@ export class Explainer {
   private eventText(event: number): string {
     let text = this.eventTexts[event];
     if (text === undefined) {
-      text = `${JSON.stringify(this.data.events[event])}]`;
+      text = `${JSON.stringify(this.input.events[event])}]`;
       this.eventTexts[event] = text;
     }
     return text;
@@ -207,8 +330,8 @@ export class Explainer {
    * IDF-weighted strength (bestToken, stamped with this round). Whether a token may be told
    * is the token's own property, so it is decided once per token and kept.
    */
-  private tellableTokens(p: number, affinity: Affinity): boolean {
-    const tokens = affinity.tokens;
+  private tellableTokens(p: number): boolean {
+    const { tokens, tokenStart, tokenCustomers, tokenStrength } = this.input;
     const round = ++this.round;
     const from = tokens.start[p];
     const to = tokens.start[p + 1];
@@ -218,15 +341,15 @@ export class Explainer {
       const t = tokens.tokens[i];
       let words = this.tokenWords[t];
       if (words === undefined) {
-        texts ??= nameTokens(this.data.productNames[p] ?? "");
+        texts ??= nameTokens(this.input.modelNames[p] ?? "");
         words = this.tellable(texts[i - from], t, tokens);
         this.tokenWords[t] = words;
       }
       if (words === null) continue;
       any = true;
-      for (let j = affinity.tokenStart[t]; j < affinity.tokenStart[t + 1]; j++) {
-        const c = affinity.tokenCustomers[j];
-        const value = tokens.idf[t] * affinity.tokenStrength[j];
+      for (let j = tokenStart[t]; j < tokenStart[t + 1]; j++) {
+        const c = tokenCustomers[j];
+        const value = tokens.idf[t] * tokenStrength[j];
         if (this.stamp[c] !== round || value > this.bestValue[c]) {
           this.stamp[c] = round;
           this.bestToken[c] = t;
@@ -243,7 +366,7 @@ export class Explainer {
     // A product's single words come before its pairs (nameTokens), so a pair's words are known here.
     if (words.length === 1) this.wordDf.set(text, tokens.df[t]);
     if (tokens.df[t] < 2 || !this.stable[t]) return null;
-    const common = Math.max(2, COMMON_SHARE * this.data.products.length);
+    const common = Math.max(2, COMMON_SHARE * this.input.productIds.length);
     for (const w of words) {
       const df = words.length === 1 ? tokens.df[t] : this.wordDf.get(w);
       if (Array.from(w).length < 2 || df === undefined || df > common) return null;
@@ -252,33 +375,34 @@ export class Explainer {
   }
 
   private productId(q: number): number | string {
-    const id = this.data.products[q];
-    return this.idType === "number" ? Number(id) : id;
+    const id = this.input.productIds[q];
+    return this.input.idType === "number" ? Number(id) : id;
   }
 
   /** The customer's heaviest event (index) with product q among their newest rows (the newest of equals). */
   private eventWith(c: number, q: number): number {
-    const { data, byCustomer, customerProduct } = this;
+    const { walkStart, walkProduct, walkEvent, eventWeights } = this.input;
     let best = -1;
-    const end = Math.min(byCustomer.start[c + 1], byCustomer.start[c] + WALK_ROWS);
-    for (let j = byCustomer.start[c]; j < end; j++) {
-      if (customerProduct[j] !== q) continue;
-      const e = data.event[byCustomer.rows[j]];
-      if (best < 0 || data.eventWeights[e] > data.eventWeights[best]) best = e;
+    for (let j = walkStart[c]; j < walkStart[c + 1]; j++) {
+      if (walkProduct[j] !== q) continue;
+      const e = walkEvent[j];
+      if (best < 0 || eventWeights[e] > eventWeights[best]) best = e;
     }
     return best;
   }
 
-  /** Among the customer's newest rows, the product most similar to p by shared customers; -1 if none. */
-  private similarProduct(p: number, c: number, affinity: Affinity): number {
-    const { byCustomer, customerProduct } = this;
+  /**
+   * Among the customer's newest rows, the product most similar to p by shared customers
+   * (the products co-interaction reached this round); -1 if none.
+   */
+  private similarProduct(p: number, c: number, round: number): number {
+    const { walkStart, walkProduct } = this.input;
     let best = -1;
     let bestSim = 0;
-    const end = Math.min(byCustomer.start[c + 1], byCustomer.start[c] + WALK_ROWS);
-    for (let j = byCustomer.start[c]; j < end; j++) {
-      const q = customerProduct[j];
-      if (q === p) continue;
-      const sim = affinity.coSimilarity(p, q);
+    for (let j = walkStart[c]; j < walkStart[c + 1]; j++) {
+      const q = walkProduct[j];
+      if (q === p || this.simRound[q] !== round) continue;
+      const sim = this.simValue[q];
       if (sim > bestSim) {
         bestSim = sim;
         best = q;

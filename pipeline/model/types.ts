@@ -1,5 +1,6 @@
 // What the ranking stage hands to serialization: per product, customers best first.
 import type { IdType } from "../../worker/contract.js";
+import type { Evidence, ReasonsInput } from "./reasons.js";
 
 export interface Audience {
   /** Customer indices (into Ranking.customerIds), best first. */
@@ -32,11 +33,12 @@ export interface Ranking {
    */
   restartableAudiences(): Generator<[product: number, audience: Audience] | typeof RESTART>;
   /**
-   * Why each customer of product p's audience is there (reasons.ts), as the stored JSON
-   * text of a StoredReasons; valid only for the audience `audiences()` yielded last,
-   * before the next one is taken.
+   * What the reasons of product p's audience need of its ranking round (reasons.ts): valid
+   * only for the audience `audiences()` yielded last, and only until the next call.
    */
-  explain(p: number, audience: Audience, idType: IdType): string;
+  evidence(p: number, audience: Audience): Evidence;
+  /** The read-only part of the reasons, for an Explainer (made once per call). */
+  reasonsInput(idType: IdType): ReasonsInput;
   /** The audience for products the build never saw. */
   fallback: Audience;
   /** How many customers of the build the suppression list removed. */

@@ -219,7 +219,7 @@ async function buildWith(
   // Rendering and writing run on a second thread while this one ranks (serialize-thread.ts),
   // in the same order as the ranking, so the bulk files are what one thread would write.
   let rankMs = 0;
-  let explainMs = 0;
+  let evidenceMs = 0;
   let written = 0;
   let retargetProducts = 0;
   let restarted = false;
@@ -236,6 +236,8 @@ async function buildWith(
     },
     ctx,
   );
+  // Reasons are found on the serialize thread, from what each ranking round leaves (reasons.ts).
+  thread.reasons(ranking.reasonsInput(idType));
   await timed("serialize", async () => {
     const audiences = ranking.restartableAudiences();
     for (;;) {
@@ -252,9 +254,9 @@ async function buildWith(
       }
       const [p, audience] = step.value;
       const t1 = performance.now();
-      const why = ranking.explain(p, audience, idType);
-      explainMs += performance.now() - t1;
-      await thread.add(p, audience, why);
+      const evidence = ranking.evidence(p, audience);
+      evidenceMs += performance.now() - t1;
+      await thread.add(p, audience, evidence);
       if (++written % 2000 === 0) options.onProgress?.("serialize", written, ranking.productCount);
     }
     options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
@@ -274,10 +276,11 @@ async function buildWith(
     const names = sampleNamesPair(ctx, sampled, data);
     await thread.pair(names.key, names.value);
   });
-  // Where the serialize stage went: ranking each product (this thread); rendering its values
-  // and writing them into hashed bulk files (the serialize thread, at the same time).
+  // Where the serialize stage went: ranking each product and taking its reasons' evidence
+  // (this thread); rendering its values, finding its reasons and writing them into hashed bulk
+  // files (the serialize thread, at the same time).
   seconds["serialize.rank"] = rankMs / 1000;
-  seconds["serialize.explain"] = explainMs / 1000;
+  seconds["serialize.evidence"] = evidenceMs / 1000;
 
   const meta: BuildMeta = {
     version,
@@ -307,6 +310,7 @@ async function buildWith(
   await thread.pair(keys.meta(version), JSON.stringify(meta));
   const result: ThreadResult = await timed("finish", () => thread.finish());
   seconds["serialize.render"] = result.renderSeconds;
+  seconds["serialize.explain"] = result.explainSeconds;
   seconds["serialize.write"] = result.writeSeconds;
   if (result.keys !== meta.counts.keys)
     throw new Error(`serialize thread wrote ${result.keys} keys, expected ${meta.counts.keys}`);

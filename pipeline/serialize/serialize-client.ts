@@ -7,35 +7,110 @@
 // from the ranking that the thread would have spent anyway. Why the bytes are the same
 // whichever side renders: docs/threads.md.
 import { Worker } from "node:worker_threads";
+import type { Evidence, ReasonsInput } from "../model/reasons.js";
 import type { Audience } from "../model/types.js";
 import type { KvPair } from "./manifest.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
-import type { FromThread, InitMessage, SearchMessage, ThreadResult, ToThread } from "./serialize-protocol.js";
+import type {
+  EvidenceParts,
+  FromThread,
+  InitMessage,
+  SearchMessage,
+  ThreadResult,
+  ToThread,
+} from "./serialize-protocol.js";
 
 const BATCH_PRODUCTS = 256;
 const MAX_BATCHES_IN_FLIGHT = 16;
 /** With this many batches waiting on the thread, the next batch is rendered here. */
 const RENDER_HERE_AT = 8;
 
-interface RawBatch {
-  rendered: false;
+/** Neighbours per batch to start with: a batch's arrays grow when its products need more. */
+const NEIGHBOURS_AT_FIRST = BATCH_PRODUCTS * 64;
+
+/** What every batch carries: its products, their customers and the Evidence of their reasons. */
+interface EvidenceArrays {
   products: Int32Array;
   offsets: Int32Array;
   customers: Int32Array;
+  codes: Uint8Array;
+  hasNames: Uint8Array;
+  neighbourStarts: Int32Array;
+  neighbours: Int32Array;
+  sims: Float64Array;
+}
+
+interface RawBatch extends EvidenceArrays {
+  rendered: false;
   scores: Float64Array;
-  why: string[];
   count: number;
 }
 
-interface RenderedBatch {
+interface RenderedBatch extends EvidenceArrays {
   rendered: true;
-  products: Int32Array;
   lengths: Int32Array;
   listStarts: Int32Array;
   lists: Uint8Array;
   variantEnds: Int32Array;
-  why: string[];
   count: number;
+}
+
+/** The evidence arrays' buffers, in the order evidenceArrays() takes them back. */
+function evidenceBuffers(e: EvidenceArrays): ArrayBufferLike[] {
+  return [
+    e.products.buffer,
+    e.offsets.buffer,
+    e.customers.buffer,
+    e.codes.buffer,
+    e.hasNames.buffer,
+    e.neighbourStarts.buffer,
+    e.neighbours.buffer,
+    e.sims.buffer,
+  ];
+}
+
+const EVIDENCE_BUFFERS = 8;
+
+function evidenceArrays(spare: ArrayBuffer[] | undefined, maxN: number): EvidenceArrays {
+  if (spare) {
+    const [products, offsets, customers, codes, hasNames, neighbourStarts, neighbours, sims] = spare;
+    return {
+      products: new Int32Array(products),
+      offsets: new Int32Array(offsets),
+      customers: new Int32Array(customers),
+      codes: new Uint8Array(codes),
+      hasNames: new Uint8Array(hasNames),
+      neighbourStarts: new Int32Array(neighbourStarts),
+      neighbours: new Int32Array(neighbours),
+      sims: new Float64Array(sims),
+    };
+  }
+  return {
+    products: new Int32Array(BATCH_PRODUCTS),
+    offsets: new Int32Array(BATCH_PRODUCTS + 1),
+    customers: new Int32Array(BATCH_PRODUCTS * maxN),
+    codes: new Uint8Array(BATCH_PRODUCTS * maxN),
+    hasNames: new Uint8Array(BATCH_PRODUCTS),
+    neighbourStarts: new Int32Array(BATCH_PRODUCTS + 1),
+    neighbours: new Int32Array(NEIGHBOURS_AT_FIRST),
+    sims: new Float64Array(NEIGHBOURS_AT_FIRST),
+  };
+}
+
+/** The first n products' part of the evidence arrays, as a message carries them. */
+function evidenceParts(e: EvidenceArrays, n: number): EvidenceParts {
+  const end = e.offsets[n];
+  const neighbourEnd = e.neighbourStarts[n];
+  return {
+    products: e.products.subarray(0, n),
+    offsets: e.offsets.subarray(0, n + 1),
+    customers: e.customers.subarray(0, end),
+    codes: e.codes.subarray(0, end),
+    hasNames: e.hasNames.subarray(0, n),
+    neighbourStarts: e.neighbourStarts.subarray(0, n + 1),
+    neighbours: e.neighbours.subarray(0, neighbourEnd),
+    sims: e.sims.subarray(0, neighbourEnd),
+  };
 }
 
 export class SerializeThread {
@@ -87,26 +162,62 @@ export class SerializeThread {
   }
 
   /**
-   * Queues one product's audience (copied or rendered now: the ranker reuses its arrays)
-   * and its stored reasons (JSON).
+   * The read-only part of the reasons: the thread explains every audience from it and each
+   * audience's Evidence. After init, whose ids, served names and id type it must share.
    */
-  async add(product: number, audience: Audience, why: string): Promise<void> {
+  reasons(input: ReasonsInput): void {
+    this.send({
+      type: "reasons",
+      modelNames: JSON.stringify(input.modelNames),
+      events: input.events,
+      eventWeights: input.eventWeights,
+      walkStart: input.walkStart,
+      walkProduct: input.walkProduct,
+      walkEvent: input.walkEvent,
+      tokens: input.tokens,
+      tokenStart: input.tokenStart,
+      tokenCustomers: input.tokenCustomers,
+      tokenStrength: input.tokenStrength,
+    });
+  }
+
+  /**
+   * Queues one product's audience (copied or rendered now: the ranker reuses its arrays)
+   * and the Evidence of its reasons (copied too), which the thread explains.
+   */
+  async add(product: number, audience: Audience, evidence: Evidence): Promise<void> {
     if (this.failure) throw this.failure;
     const b = (this.batch ??= this.inFlight >= RENDER_HERE_AT ? this.renderedBatch() : this.rawBatch());
+    const k = b.count;
+    const at = b.offsets[k];
+    const n = audience.customers.length;
     if (b.rendered) {
-      const at = b.listStarts[b.count];
-      b.lengths[b.count] = audience.customers.length;
-      b.listStarts[b.count + 1] =
-        at +
-        this.renderer!.renderList(audience, b.lists, at, b.variantEnds, b.count * this.ctx!.variants.length);
-    } else {
-      const at = b.offsets[b.count];
-      b.customers.set(audience.customers, at);
-      b.scores.set(audience.scores, at);
-      b.offsets[b.count + 1] = at + audience.customers.length;
+      const listAt = b.listStarts[k];
+      b.lengths[k] = n;
+      b.listStarts[k + 1] =
+        listAt +
+        this.renderer!.renderList(audience, b.lists, listAt, b.variantEnds, k * this.ctx!.variants.length);
+    } else b.scores.set(audience.scores, at);
+    b.customers.set(audience.customers, at);
+    b.codes.set(evidence.codes, at);
+    b.offsets[k + 1] = at + n;
+    b.hasNames[k] = evidence.hasNames ? 1 : 0;
+    const from = b.neighbourStarts[k];
+    const to = from + evidence.neighbours.length;
+    if (to > b.neighbours.length) {
+      const size = Math.max(to, 2 * b.neighbours.length);
+      const neighbours = new Int32Array(size);
+      neighbours.set(b.neighbours.subarray(0, from));
+      b.neighbours = neighbours;
+      const sims = new Float64Array(size);
+      sims.set(b.sims.subarray(0, from));
+      b.sims = sims;
     }
-    b.why.push(why);
-    b.products[b.count++] = product;
+    b.neighbours.set(evidence.neighbours, from);
+    b.sims.set(evidence.sims, from);
+    b.neighbourStarts[k + 1] = to;
+    b.products[k] = product;
+    b.count = k + 1;
     if (b.count === BATCH_PRODUCTS) await this.flush();
   }
 
@@ -162,25 +273,12 @@ export class SerializeThread {
 
   private rawBatch(): RawBatch {
     const spare = this.spareRaw.pop();
-    if (spare) {
-      const [products, offsets, customers, scores] = spare;
-      return {
-        rendered: false,
-        products: new Int32Array(products),
-        offsets: new Int32Array(offsets),
-        customers: new Int32Array(customers),
-        scores: new Float64Array(scores),
-        why: [],
-        count: 0,
-      };
-    }
     return {
       rendered: false,
-      products: new Int32Array(BATCH_PRODUCTS),
-      offsets: new Int32Array(BATCH_PRODUCTS + 1),
-      customers: new Int32Array(BATCH_PRODUCTS * this.maxN),
-      scores: new Float64Array(BATCH_PRODUCTS * this.maxN),
-      why: [],
+      ...evidenceArrays(spare, this.maxN),
+      scores: spare
+        ? new Float64Array(spare[EVIDENCE_BUFFERS])
+        : new Float64Array(BATCH_PRODUCTS * this.maxN),
       count: 0,
     };
   }
@@ -190,26 +288,24 @@ export class SerializeThread {
     const renderer = (this.renderer ??= new Renderer(this.ctx!, '\\"'));
     const spare = this.spareRendered.pop();
     if (spare) {
-      const [products, lengths, listStarts, lists, variantEnds] = spare;
+      const [lengths, listStarts, lists, variantEnds] = spare.slice(EVIDENCE_BUFFERS);
       return {
         rendered: true,
-        products: new Int32Array(products),
+        ...evidenceArrays(spare, this.maxN),
         lengths: new Int32Array(lengths),
         listStarts: new Int32Array(listStarts),
         lists: new Uint8Array(lists),
         variantEnds: new Int32Array(variantEnds),
-        why: [],
         count: 0,
       };
     }
     return {
       rendered: true,
-      products: new Int32Array(BATCH_PRODUCTS),
+      ...evidenceArrays(undefined, this.maxN),
       lengths: new Int32Array(BATCH_PRODUCTS),
       listStarts: new Int32Array(BATCH_PRODUCTS + 1),
       lists: new Uint8Array(BATCH_PRODUCTS * this.maxN * renderer.maxItemBytes + LIST_SLACK),
       variantEnds: new Int32Array(BATCH_PRODUCTS * this.ctx!.variants.length),
-      why: [],
       count: 0,
     };
   }
@@ -222,34 +318,24 @@ export class SerializeThread {
     let message: ToThread;
     let transfer: ArrayBufferLike[];
     if (b.rendered) {
-      const end = b.listStarts[n];
       message = {
         type: "rendered",
-        products: b.products.subarray(0, n),
+        ...evidenceParts(b, n),
         lengths: b.lengths.subarray(0, n),
         listStarts: b.listStarts.subarray(0, n + 1),
-        lists: b.lists.subarray(0, end),
+        lists: b.lists.subarray(0, b.listStarts[n]),
         variantEnds: b.variantEnds.subarray(0, n * this.ctx!.variants.length),
-        why: b.why.join("\n"),
       };
       transfer = [
-        b.products.buffer,
+        ...evidenceBuffers(b),
         b.lengths.buffer,
         b.listStarts.buffer,
         b.lists.buffer,
         b.variantEnds.buffer,
       ];
     } else {
-      const end = b.offsets[n];
-      message = {
-        type: "batch",
-        products: b.products.subarray(0, n),
-        offsets: b.offsets.subarray(0, n + 1),
-        customers: b.customers.subarray(0, end),
-        scores: b.scores.subarray(0, end),
-        why: b.why.join("\n"),
-      };
-      transfer = [b.products.buffer, b.offsets.buffer, b.customers.buffer, b.scores.buffer];
+      message = { type: "batch", ...evidenceParts(b, n), scores: b.scores.subarray(0, b.offsets[n]) };
+      transfer = [...evidenceBuffers(b), b.scores.buffer];
     }
     this.inFlight++;
     this.send(message, transfer as ArrayBuffer[]);

@@ -1,6 +1,7 @@
 // Messages between a build and its serialize thread (serialize-thread.ts). Audiences travel
 // in batches of flat typed arrays whose buffers are transferred, not copied.
 import type { IdType } from "../../worker/contract.js";
+import type { ProductTokens } from "../model/tokens.js";
 import type { KvPair, ManifestPart } from "./manifest.js";
 
 export interface InitMessage {
@@ -29,15 +30,45 @@ export interface SearchMessage {
   count: number;
 }
 
-/** Audience k of the batch is product products[k]: customers/scores[offsets[k] .. offsets[k + 1]). */
-export interface BatchMessage {
-  type: "batch";
+/**
+ * The read-only part of the reasons (model/reasons.ts, ReasonsInput), sent once after init,
+ * whose ids, served names and id type it shares.
+ */
+export interface ReasonsMessage {
+  type: "reasons";
+  /** The names the model read, as one JSON array. */
+  modelNames: string;
+  events: string[];
+  eventWeights: Float64Array;
+  walkStart: Int32Array;
+  walkProduct: Int32Array;
+  walkEvent: Uint8Array;
+  tokens: ProductTokens;
+  tokenStart: Int32Array;
+  tokenCustomers: Int32Array;
+  tokenStrength: Float32Array;
+}
+
+/**
+ * Audience k of a batch is product products[k] with customers[offsets[k] .. offsets[k + 1]),
+ * and the Evidence of its reasons: codes over the same range, hasNames[k], and the
+ * neighbours/sims [neighbourStarts[k] .. neighbourStarts[k + 1]).
+ */
+export interface EvidenceParts {
   products: Int32Array;
   offsets: Int32Array;
   customers: Int32Array;
+  codes: Uint8Array;
+  hasNames: Uint8Array;
+  neighbourStarts: Int32Array;
+  neighbours: Int32Array;
+  sims: Float64Array;
+}
+
+/** Audiences to render: audience k's scores are scores[offsets[k] .. offsets[k + 1]). */
+export interface BatchMessage extends EvidenceParts {
+  type: "batch";
   scores: Float64Array;
-  /** Product k's stored reasons (StoredReasons as JSON), joined by "\n" (JSON text has none). */
-  why: string;
 }
 
 /**
@@ -45,19 +76,18 @@ export interface BatchMessage {
  * product k's list is lists[listStarts[k] .. listStarts[k + 1]) and its audience had
  * lengths[k] customers; variantEnds[k · V + v] is variant v's list length (Renderer.renderList).
  */
-export interface RenderedMessage {
+export interface RenderedMessage extends EvidenceParts {
   type: "rendered";
-  products: Int32Array;
   lengths: Int32Array;
   listStarts: Int32Array;
   lists: Uint8Array;
   variantEnds: Int32Array;
-  why: string;
 }
 
 export type ToThread =
   | InitMessage
   | SearchMessage
+  | ReasonsMessage
   | BatchMessage
   | RenderedMessage
   | { type: "fallback"; customers: Int32Array; scores: Float64Array }
@@ -75,6 +105,8 @@ export interface ThreadResult {
   fileBytes: number;
   /** Seconds the thread spent rendering values and writing them (overlapping the ranking). */
   renderSeconds: number;
+  /** Seconds the thread spent finding reasons (model/reasons.ts, Explainer). */
+  explainSeconds: number;
   writeSeconds: number;
 }
 

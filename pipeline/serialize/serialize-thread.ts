@@ -5,11 +5,19 @@
 // so the output is exactly what a single-threaded loop writes (docs/threads.md).
 import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
+import { Explainer } from "../model/reasons.js";
 import { distinctCustomers, searchIndexPairs } from "../model/search-index.js";
 import type { KvPair } from "./manifest.js";
 import { PartWriter } from "./parts.js";
 import { productJsonOf, type Rendered, Renderer, type ResponseContext } from "./serialize.js";
-import type { FromThread, InitMessage, SearchMessage, ToThread } from "./serialize-protocol.js";
+import type {
+  EvidenceParts,
+  FromThread,
+  InitMessage,
+  ReasonsMessage,
+  SearchMessage,
+  ToThread,
+} from "./serialize-protocol.js";
 
 const port = parentPort!;
 
@@ -20,9 +28,12 @@ interface State {
   dir: string;
   writer: PartWriter;
   renderer: Renderer;
+  /** Finds each audience's reasons (model/reasons.ts), from the reasons message on. */
+  explainer: Explainer | undefined;
   /** Each variant's key around the product id, as bytes: [before, after]. */
   keyParts: Buffer[][];
   renderMs: number;
+  explainMs: number;
   writeMs: number;
 }
 
@@ -43,6 +54,7 @@ function init(m: InitMessage): State {
     // The values go to the bulk files already escaped (see Renderer); keys need no escaping
     // because ids are restricted to [A-Za-z0-9._-].
     renderer: new Renderer(ctx, '\\"'),
+    explainer: undefined,
     // Each variant's key split around the product id once, from the contract's own key function.
     keyParts: ctx.variants.map((n) =>
       keys
@@ -51,6 +63,7 @@ function init(m: InitMessage): State {
         .map((text) => Buffer.from(text)),
     ),
     renderMs: 0,
+    explainMs: 0,
     writeMs: 0,
   };
 }
@@ -69,6 +82,52 @@ function search(m: SearchMessage): void {
   });
 }
 
+function reasons(s: State, m: ReasonsMessage): Explainer {
+  return new Explainer({
+    idType: s.ctx.idType,
+    productIds: s.productIds,
+    latestNames: s.productNames,
+    modelNames: JSON.parse(m.modelNames) as string[],
+    events: m.events,
+    eventWeights: m.eventWeights,
+    walkStart: m.walkStart,
+    walkProduct: m.walkProduct,
+    walkEvent: m.walkEvent,
+    tokens: m.tokens,
+    tokenStart: m.tokenStart,
+    tokenCustomers: m.tokenCustomers,
+    tokenStrength: m.tokenStrength,
+  });
+}
+
+/** Audience k's reasons as stored (StoredReasons as JSON text). */
+function explain(s: State, m: EvidenceParts, k: number): string {
+  const from = m.offsets[k];
+  const to = m.offsets[k + 1];
+  const n0 = m.neighbourStarts[k];
+  const n1 = m.neighbourStarts[k + 1];
+  return s.explainer!.explain(m.products[k], m.customers.subarray(from, to), {
+    codes: m.codes.subarray(from, to),
+    hasNames: m.hasNames[k] === 1,
+    neighbours: m.neighbours.subarray(n0, n1),
+    sims: m.sims.subarray(n0, n1),
+  });
+}
+
+/** The buffers of a batch's evidence, in the order the build side takes them back. */
+function evidenceBuffers(m: EvidenceParts): ArrayBufferLike[] {
+  return [
+    m.products.buffer,
+    m.offsets.buffer,
+    m.customers.buffer,
+    m.codes.buffer,
+    m.hasNames.buffer,
+    m.neighbourStarts.buffer,
+    m.neighbours.buffer,
+    m.sims.buffer,
+  ];
+}
+
 async function handle(state: State | undefined, m: ToThread): Promise<State | undefined> {
   if (m.type === "init") return init(m);
   if (m.type === "search") {
@@ -78,8 +137,9 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
   const s = state!;
   const { ctx, writer, renderer } = s;
   switch (m.type) {
+    case "reasons":
+      return { ...s, explainer: reasons(s, m) };
     case "batch": {
-      const why = m.why.split("\n");
       for (let k = 0; k < m.products.length; k++) {
         const t1 = performance.now();
         const productId = s.productIds[m.products[k]];
@@ -93,19 +153,21 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
           false,
           s.productNames[m.products[k]],
         );
+        const t12 = performance.now();
+        const why = explain(s, m, k);
         const t2 = performance.now();
-        s.renderMs += t2 - t1;
-        await writeVariants(s, productId, rendered, why[k]);
+        s.renderMs += t12 - t1;
+        s.explainMs += t2 - t12;
+        await writeVariants(s, productId, rendered, why);
         s.writeMs += performance.now() - t2;
       }
-      giveBack("batch", [m.products.buffer, m.offsets.buffer, m.customers.buffer, m.scores.buffer]);
+      giveBack("batch", [...evidenceBuffers(m), m.scores.buffer]);
       return s;
     }
     case "rendered": {
       const V = ctx.variants.length;
-      const why = m.why.split("\n");
       for (let k = 0; k < m.products.length; k++) {
-        const t2 = performance.now();
+        const t1 = performance.now();
         const productId = s.productIds[m.products[k]];
         const list = Buffer.from(
           m.lists.buffer,
@@ -121,11 +183,16 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
           false,
           s.productNames[m.products[k]],
         );
-        await writeVariants(s, productId, rendered, why[k]);
+        const t12 = performance.now();
+        const why = explain(s, m, k);
+        const t2 = performance.now();
+        s.renderMs += t12 - t1;
+        s.explainMs += t2 - t12;
+        await writeVariants(s, productId, rendered, why);
         s.writeMs += performance.now() - t2;
       }
       giveBack("rendered", [
-        m.products.buffer,
+        ...evidenceBuffers(m),
         m.lengths.buffer,
         m.listStarts.buffer,
         m.lists.buffer,
@@ -170,6 +237,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
         bytes: writer.bytes,
         fileBytes: writer.fileBytes,
         renderSeconds: s.renderMs / 1000,
+        explainSeconds: s.explainMs / 1000,
         writeSeconds: s.writeMs / 1000,
       });
       return s;

@@ -9,6 +9,7 @@ import { parseConfig } from "../../pipeline/config.js";
 import { generate } from "../../pipeline/generate/generate.js";
 import { ingest } from "../../pipeline/ingest/ingest.js";
 import { rank } from "../../pipeline/model/rank.js";
+import { type Evidence, Explainer } from "../../pipeline/model/reasons.js";
 import { retargetAudiences } from "../../pipeline/model/retarget.js";
 import type { Audience } from "../../pipeline/model/types.js";
 import { build } from "../../pipeline/serialize/build.js";
@@ -57,6 +58,7 @@ describe("serialize thread", () => {
       const rendered = renderer.render(productJson, audience, fallback, name);
       return rendered.ends.map((_, i) => valueAt(rendered, i));
     };
+    const explainer = new Explainer(ranking.reasonsInput(ctx.idType));
     const expected: KvPair[] = [];
     for (const [p, audience] of ranking.audiences()) {
       const productId = data.products[p];
@@ -67,7 +69,7 @@ describe("serialize thread", () => {
       // Each product's reasons follow its values.
       expected.push({
         key: keys.why(ctx.version, productId),
-        value: ranking.explain(p, audience, ctx.idType),
+        value: explainer.explain(p, audience.customers, ranking.evidence(p, audience)),
       });
     }
     render("null", ranking.fallback, true).forEach((value, i) => {
@@ -124,7 +126,34 @@ describe("serialize thread", () => {
         customers: Int32Array.from({ length: 5 }, (_, i) => (first + i) % customerIds.length),
         scores: Float64Array.from([0.9, 0.8, 0.7, 0.6, 0.5]),
       });
-      const why = '{"reasons":[],"at":[-1,-1,-1,-1,-1]}';
+      // No customer is a candidate of any affinity source: every reason is `engaged` (-1).
+      thread.reasons({
+        idType: "number",
+        productIds,
+        latestNames: productIds.map(() => null),
+        modelNames: productIds.map(() => ""),
+        events: ["view"],
+        eventWeights: Float64Array.of(1),
+        walkStart: new Int32Array(customerIds.length + 1),
+        walkProduct: new Int32Array(0),
+        walkEvent: new Uint8Array(0),
+        tokens: {
+          start: new Int32Array(productIds.length + 1),
+          tokens: new Int32Array(0),
+          df: new Int32Array(0),
+          idf: new Float64Array(0),
+          count: 0,
+        },
+        tokenStart: new Int32Array(1),
+        tokenCustomers: new Int32Array(0),
+        tokenStrength: new Float32Array(0),
+      });
+      const why: Evidence = {
+        codes: new Uint8Array(5),
+        hasNames: false,
+        neighbours: new Int32Array(0),
+        sims: new Float64Array(0),
+      };
       // 12,000 pairs: more than one part file (10,000 pairs each) before the restart.
       for (let p = 0; p < 6000; p++) await thread.add(p, audience(p), why);
       await thread.restart();
@@ -142,6 +171,7 @@ describe("serialize thread", () => {
       );
       // The values are the ones added after the restart (customers from 1007 on for the first).
       expect(JSON.parse(pairs[0].value).recommendations[0].customer_id).toBe(1007);
+      expect(pairs[1].value).toBe('{"reasons":[],"at":[-1,-1,-1,-1,-1]}');
     } finally {
       await thread.terminate();
     }
