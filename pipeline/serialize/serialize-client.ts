@@ -1,13 +1,13 @@
 // The build's side of the serialize thread (serialize-thread.ts): audiences are copied into
 // flat batches and handed over, with a bounded number of batches in flight so a thread that
 // falls behind slows the ranking down instead of queueing the whole build in memory.
-// When the thread has a long backlog this side renders whole batches itself (the thread
-// then only writes them), so the two threads balance themselves. Ranking is the critical
+// When the thread has a long backlog this side renders whole batches and finds their reasons
+// itself (the thread then only writes them), so the two threads balance themselves. Ranking is the critical
 // path, so this side helps only late (RENDER_HERE_AT): rendering here earlier takes time
 // from the ranking that the thread would have spent anyway. Why the bytes are the same
-// whichever side renders: docs/threads.md.
+// whichever side renders or explains: docs/threads.md.
 import { Worker } from "node:worker_threads";
-import type { Evidence, ReasonsInput } from "../model/reasons.js";
+import { type Evidence, Explainer, type ReasonsInput } from "../model/reasons.js";
 import type { Audience } from "../model/types.js";
 import type { KvPair } from "./manifest.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
@@ -28,7 +28,7 @@ const RENDER_HERE_AT = 8;
 /** Neighbours per batch to start with: a batch's arrays grow when its products need more. */
 const NEIGHBOURS_AT_FIRST = BATCH_PRODUCTS * 64;
 
-/** What every batch carries: its products, their customers and the Evidence of their reasons. */
+/** What a batch the thread renders carries: its products, their customers and the Evidence of their reasons. */
 interface EvidenceArrays {
   products: Int32Array;
   offsets: Int32Array;
@@ -46,12 +46,15 @@ interface RawBatch extends EvidenceArrays {
   count: number;
 }
 
-interface RenderedBatch extends EvidenceArrays {
+interface RenderedBatch {
   rendered: true;
+  products: Int32Array;
   lengths: Int32Array;
   listStarts: Int32Array;
   lists: Uint8Array;
   variantEnds: Int32Array;
+  /** Each product's reasons, found here too. */
+  why: string[];
   count: number;
 }
 
@@ -123,6 +126,8 @@ export class SerializeThread {
   private maxN = 0;
   private ctx: ResponseContext | undefined;
   private renderer: Renderer | undefined;
+  private reasonsInput: ReasonsInput | undefined;
+  private explainer: Explainer | undefined;
   /** Buffers of batches the thread has finished, reused (allocating each batch anew kept the GC busy). */
   private readonly spareRaw: ArrayBuffer[][] = [];
   private readonly spareRendered: ArrayBuffer[][] = [];
@@ -166,6 +171,7 @@ export class SerializeThread {
    * audience's Evidence. After init, whose ids, served names and id type it must share.
    */
   reasons(input: ReasonsInput): void {
+    this.reasonsInput = input;
     this.send({
       type: "reasons",
       modelNames: JSON.stringify(input.modelNames),
@@ -189,15 +195,21 @@ export class SerializeThread {
     if (this.failure) throw this.failure;
     const b = (this.batch ??= this.inFlight >= RENDER_HERE_AT ? this.renderedBatch() : this.rawBatch());
     const k = b.count;
-    const at = b.offsets[k];
-    const n = audience.customers.length;
     if (b.rendered) {
       const listAt = b.listStarts[k];
-      b.lengths[k] = n;
+      b.lengths[k] = audience.customers.length;
       b.listStarts[k + 1] =
         listAt +
         this.renderer!.renderList(audience, b.lists, listAt, b.variantEnds, k * this.ctx!.variants.length);
-    } else b.scores.set(audience.scores, at);
+      b.why.push(this.explainer!.explain(product, audience.customers, evidence));
+      b.products[k] = product;
+      b.count = k + 1;
+      if (b.count === BATCH_PRODUCTS) await this.flush();
+      return;
+    }
+    const at = b.offsets[k];
+    const n = audience.customers.length;
+    b.scores.set(audience.scores, at);
     b.customers.set(audience.customers, at);
     b.codes.set(evidence.codes, at);
     b.offsets[k + 1] = at + n;
@@ -284,28 +296,31 @@ export class SerializeThread {
   }
 
   private renderedBatch(): RenderedBatch {
-    // Built on first use: a build whose thread keeps up never pays for it.
+    // Built on first use: a build whose thread keeps up never pays for them.
     const renderer = (this.renderer ??= new Renderer(this.ctx!, '\\"'));
+    this.explainer ??= new Explainer(this.reasonsInput!);
     const spare = this.spareRendered.pop();
     if (spare) {
-      const [lengths, listStarts, lists, variantEnds] = spare.slice(EVIDENCE_BUFFERS);
+      const [products, lengths, listStarts, lists, variantEnds] = spare;
       return {
         rendered: true,
-        ...evidenceArrays(spare, this.maxN),
+        products: new Int32Array(products),
         lengths: new Int32Array(lengths),
         listStarts: new Int32Array(listStarts),
         lists: new Uint8Array(lists),
         variantEnds: new Int32Array(variantEnds),
+        why: [],
         count: 0,
       };
     }
     return {
       rendered: true,
-      ...evidenceArrays(undefined, this.maxN),
+      products: new Int32Array(BATCH_PRODUCTS),
       lengths: new Int32Array(BATCH_PRODUCTS),
       listStarts: new Int32Array(BATCH_PRODUCTS + 1),
       lists: new Uint8Array(BATCH_PRODUCTS * this.maxN * renderer.maxItemBytes + LIST_SLACK),
       variantEnds: new Int32Array(BATCH_PRODUCTS * this.ctx!.variants.length),
+      why: [],
       count: 0,
     };
   }
@@ -320,14 +335,15 @@ export class SerializeThread {
     if (b.rendered) {
       message = {
         type: "rendered",
-        ...evidenceParts(b, n),
+        products: b.products.subarray(0, n),
         lengths: b.lengths.subarray(0, n),
         listStarts: b.listStarts.subarray(0, n + 1),
         lists: b.lists.subarray(0, b.listStarts[n]),
         variantEnds: b.variantEnds.subarray(0, n * this.ctx!.variants.length),
+        why: b.why.join("\n"),
       };
       transfer = [
-        ...evidenceBuffers(b),
+        b.products.buffer,
         b.lengths.buffer,
         b.listStarts.buffer,
         b.lists.buffer,

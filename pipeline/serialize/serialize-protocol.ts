@@ -76,12 +76,15 @@ export interface BatchMessage extends EvidenceParts {
  * product k's list is lists[listStarts[k] .. listStarts[k + 1]) and its audience had
  * lengths[k] customers; variantEnds[k · V + v] is variant v's list length (Renderer.renderList).
  */
-export interface RenderedMessage extends EvidenceParts {
+export interface RenderedMessage {
   type: "rendered";
+  products: Int32Array;
   lengths: Int32Array;
   listStarts: Int32Array;
   lists: Uint8Array;
   variantEnds: Int32Array;
+  /** Product k's stored reasons (StoredReasons as JSON, found there too), joined by "\n" (JSON text has none). */
+  why: string;
 }
 
 export type ToThread =
