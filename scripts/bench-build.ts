@@ -105,7 +105,7 @@ async function ensureLog(rows: number): Promise<void> {
   const file = logFor(rows);
   if (existsSync(file)) return;
   process.stderr.write(`generating ${file} (${rows.toLocaleString("en-US")} rows, seed 1)...\n`);
-  await generate({ rows, seed: 1, out: file });
+  await generate({ rows, seed: 1, out: file, maxRows: rows });
 }
 
 /** Peak resident memory is watched from outside, so a build that would outgrow the shared machine is stopped in time. */

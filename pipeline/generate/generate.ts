@@ -43,6 +43,8 @@ export interface GenerateOptions {
   /** A shape from shapes.ts (default: the published figures). */
   shape?: ShapeName;
   onProgress?: (rowsWritten: number) => void;
+  /** Refuse more rows than this (default MAX_ROWS); the scale benchmark raises it on a machine it knows has the memory. */
+  maxRows?: number;
 }
 
 export interface GenerateResult {
@@ -135,9 +137,10 @@ function dirtyPlan(clean: number, rng: Rng): DirtyKind[] {
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const total = Math.max(0, Math.floor(options.rows));
   const dirty = options.dirty === true;
-  if (total > MAX_ROWS)
+  const maxRows = options.maxRows ?? MAX_ROWS;
+  if (total > maxRows)
     throw new UsageError(
-      `--rows ${total} is more than this generator makes (at most ${MAX_ROWS.toLocaleString("en-US")}): write several files with different --seed values instead`,
+      `--rows ${total} is more than this generator makes (at most ${maxRows.toLocaleString("en-US")}): write several files with different --seed values instead`,
     );
   // A dirty file of `total` rows: the clean rows plus the injected ones add up to it.
   if (dirty && total < MIN_DIRTY_ROWS)

@@ -39,14 +39,22 @@ function eventCodes(events: string[], names: readonly string[]): Set<number> {
   return codes;
 }
 
+/** Every product's retarget audience, products without one left out, in product index order. */
+export function retargetAudiences(data: Interactions, options: RetargetOptions): RetargetAudience[] {
+  return [...eachRetargetAudience(data, options)];
+}
+
 /**
- * Every product's retarget audience, products without one left out, in product index
- * order. Rows grouped by product newest first, two passes over each product's rows with
+ * The same audiences one at a time, so a build can write each and drop it: held all at once
+ * with their rendered values, they were the largest thing in a big build's memory. Rows grouped by product newest first, two passes over each product's rows with
  * per-customer stamps (no map of pairs): a product's buyers, then its interested
  * non-buyers in the order met, which is newest first; only runs of equal times are sorted
  * by id.
  */
-export function retargetAudiences(data: Interactions, options: RetargetOptions): RetargetAudience[] {
+export function* eachRetargetAudience(
+  data: Interactions,
+  options: RetargetOptions,
+): Generator<RetargetAudience> {
   const interest = eventCodes(data.events, RETARGET_EVENTS);
   const purchase = eventCodes(data.events, [PURCHASE_EVENT]);
   const isInterest = new Uint8Array(256);
@@ -64,7 +72,6 @@ export function retargetAudiences(data: Interactions, options: RetargetOptions):
   const now = options.now ?? newestTime(data);
   const ids = data.customers;
   const { time, customer, event } = data;
-  const out: RetargetAudience[] = [];
   const taken: number[] = [];
   const takenTime: number[] = [];
   for (let p = 0; p < P; p++) {
@@ -99,7 +106,6 @@ export function retargetAudiences(data: Interactions, options: RetargetOptions):
       times[k] = takenTime[order[k]];
       scores[k] = Math.min(1, Math.exp(-Math.max(0, now - times[k]) / MS_PER_DAY / options.recencyDecayDays));
     }
-    out.push({ product: p, customers, times, scores });
+    yield { product: p, customers, times, scores };
   }
-  return out;
 }

@@ -13,10 +13,10 @@ import { type Interactions, ingest } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
-import { retargetAudiences } from "../model/retarget.js";
+import { eachRetargetAudience } from "../model/retarget.js";
 import { RESTART } from "../model/types.js";
-import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
-import { retargetPairs } from "./retarget-values.js";
+import { BUILD_FORMAT, type KvPair, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
+import { eachRetargetPair } from "./retarget-values.js";
 import { decideIdType, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
@@ -261,15 +261,22 @@ async function buildWith(
     }
     options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
     await thread.fallback(ranking.fallback);
-    const retarget = retargetAudiences(data, {
+    const retarget = eachRetargetAudience(data, {
       maxN: Math.max(...ctx.variants),
       recencyDecayDays: config.recencyDecayDays,
       suppress,
     });
-    retargetProducts = retarget.length;
-    const pairs = retargetPairs(ctx, data.products, data.customers, retarget, data.latestNames);
-    for (let i = 0; i < pairs.length; i += RETARGET_PAIRS_PER_MESSAGE)
-      await thread.pairs(pairs.slice(i, i + RETARGET_PAIRS_PER_MESSAGE));
+    // In bounded batches, so no more than one batch of values is alive on either thread.
+    let pairs: KvPair[] = [];
+    for (const pair of eachRetargetPair(ctx, data.products, data.customers, retarget, data.latestNames)) {
+      pairs.push(pair);
+      retargetProducts++;
+      if (pairs.length === RETARGET_PAIRS_PER_MESSAGE) {
+        await thread.pairs(pairs);
+        pairs = [];
+      }
+    }
+    if (pairs.length > 0) await thread.pairs(pairs);
     const sampled = sampleProducts(data);
     const sample = samplePair(ctx, sampled);
     await thread.pair(sample.key, sample.value);

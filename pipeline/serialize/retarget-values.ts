@@ -34,11 +34,23 @@ export function retargetPairs(
   ctx: Omit<ResponseContext, "customerIds">,
   productIds: string[],
   customerIds: string[],
-  audiences: RetargetAudience[],
+  audiences: Iterable<RetargetAudience>,
   latestNames: (string | null)[],
 ): KvPair[] {
-  return audiences.map((a) => ({
-    key: keys.retarget(ctx.version, productIds[a.product]),
-    value: retargetBody(ctx, productIds[a.product], customerIds, a, latestNames[a.product] ?? null),
-  }));
+  return [...eachRetargetPair(ctx, productIds, customerIds, audiences, latestNames)];
+}
+
+/** The pairs one at a time, for a build that writes them in bounded batches. */
+export function* eachRetargetPair(
+  ctx: Omit<ResponseContext, "customerIds">,
+  productIds: string[],
+  customerIds: string[],
+  audiences: Iterable<RetargetAudience>,
+  latestNames: (string | null)[],
+): Generator<KvPair> {
+  for (const a of audiences)
+    yield {
+      key: keys.retarget(ctx.version, productIds[a.product]),
+      value: retargetBody(ctx, productIds[a.product], customerIds, a, latestNames[a.product] ?? null),
+    };
 }

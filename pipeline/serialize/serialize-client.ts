@@ -142,7 +142,7 @@ export class SerializeThread {
       this.worker.on("message", (m: FromThread) => {
         if (m.type === "ack") {
           this.inFlight--;
-          (m.kind === "batch" ? this.spareRaw : this.spareRendered).push(m.buffers);
+          if (m.kind !== "pairs") (m.kind === "batch" ? this.spareRaw : this.spareRendered).push(m.buffers);
           this.wake?.();
         } else if (m.type === "done") resolve(m);
         else fail(new Error(`serialize thread failed: ${m.message}`));
@@ -261,6 +261,10 @@ export class SerializeThread {
     this.send({ type: "pairs", text: pairs.map((pair) => pair.key + pair.value).join(""), lengths }, [
       lengths.buffer,
     ]);
+    // Counted in flight like a batch: a caller that makes pairs faster than the thread
+    // writes them waits here instead of queueing every value on the thread.
+    this.inFlight++;
+    await this.backlog();
   }
 
   /**
@@ -357,6 +361,11 @@ export class SerializeThread {
     this.send(message, transfer as ArrayBuffer[]);
     // Let the thread's acks in (they carry the buffers back and tell how far behind it is):
     // the ranking loop never waits on anything else, so without this they would queue.
+    await this.backlog();
+  }
+
+  /** Waits while more than MAX_BATCHES_IN_FLIGHT messages are unacknowledged. */
+  private async backlog(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.inFlight > MAX_BATCHES_IN_FLIGHT && !this.failure)
       await new Promise<void>((resolve) => (this.wake = resolve));

@@ -116,7 +116,8 @@ export interface ThreadResult {
 /** A batch is done: its buffers come back for the next batch of the same kind. */
 export interface AckMessage {
   type: "ack";
-  kind: "batch" | "rendered";
+  /** "pairs" carries no buffers: it only tells the build that many pairs are written. */
+  kind: "batch" | "rendered" | "pairs";
   buffers: ArrayBuffer[];
 }
 

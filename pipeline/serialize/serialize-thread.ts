@@ -45,6 +45,9 @@ function init(m: InitMessage): State {
     variants: m.variants,
     customerIds: m.customerIds.split("\n"),
   };
+  // The renderer packs the customer ids into its own table; the strings go after that.
+  const renderer = new Renderer(ctx, '\\"');
+  ctx.customerIds = [];
   return {
     ctx,
     productIds: m.productIds.split("\n"),
@@ -53,7 +56,7 @@ function init(m: InitMessage): State {
     writer: new PartWriter(m.dir),
     // The values go to the bulk files already escaped (see Renderer); keys need no escaping
     // because ids are restricted to [A-Za-z0-9._-].
-    renderer: new Renderer(ctx, '\\"'),
+    renderer,
     explainer: undefined,
     // Each variant's key split around the product id once, from the contract's own key function.
     keyParts: ctx.variants.map((n) =>
@@ -222,6 +225,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
         const value = m.text.slice(at, (at += m.lengths[k + 1]));
         await writer.write({ key, value });
       }
+      giveBack("pairs", []);
       return s;
     case "finish": {
       for (const pair of searchPairs) await writer.write(pair);
@@ -267,7 +271,7 @@ function post(m: FromThread): void {
   port.postMessage(m);
 }
 
-function giveBack(kind: "batch" | "rendered", buffers: ArrayBufferLike[]): void {
+function giveBack(kind: "batch" | "rendered" | "pairs", buffers: ArrayBufferLike[]): void {
   const message: FromThread = { type: "ack", kind, buffers: buffers as ArrayBuffer[] };
   port.postMessage(message, message.buffers);
 }

@@ -101,6 +101,28 @@ function pack(texts: string[]): Packed {
 }
 
 /**
+ * `before + text + after` for every text, packed as pack() does, without making those
+ * strings: for the per-customer openers that would be millions of short-lived strings.
+ */
+function packWrapped(texts: string[], before: string, after: string): Packed {
+  const start = new Int32Array(texts.length + 1);
+  const length = new Int32Array(texts.length);
+  const around = Buffer.byteLength(before, "latin1") + Buffer.byteLength(after, "latin1");
+  for (let k = 0; k < texts.length; k++) {
+    length[k] = around + Buffer.byteLength(texts[k], "latin1");
+    start[k + 1] = start[k] + ((length[k] + 3) & ~3);
+  }
+  const bytes = Buffer.alloc(start[texts.length]);
+  for (let k = 0; k < texts.length; k++) {
+    let at = start[k];
+    at += bytes.write(before, at, "latin1");
+    at += bytes.write(texts[k], at, "latin1");
+    bytes.write(after, at, "latin1");
+  }
+  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start, length };
+}
+
+/**
  * Spare bytes a list buffer needs past its last item: copies move whole 4-byte words, so
  * the last one may run up to 3 bytes past the item (the next item overwrites them).
  */
@@ -141,19 +163,24 @@ export class Renderer {
   /** Served bytes of everything but the product id, the list and the count digits. */
   private readonly frameBytes: Record<"ranked" | "fallback", number>;
 
+  /** The context without its customer ids: packed into `openers`, the strings need not stay alive. */
+  private readonly ctx: Omit<ResponseContext, "customerIds">;
+
   /** `q` is the quote as it appears in the output: `"` for plain JSON, `\\"` inside a JSON string. */
   constructor(
-    private readonly ctx: ResponseContext,
+    ctx: ResponseContext,
     private readonly q: '"' | '\\"',
   ) {
+    const { customerIds, ...rest } = ctx;
+    this.ctx = rest;
     this.maxN = ctx.variants[ctx.variants.length - 1];
-    const idJson = (id: string) => (ctx.idType === "number" ? id : `${q}${id}${q}`);
-    this.openers = pack(ctx.customerIds.map((id) => `{${q}customer_id${q}:${idJson(id)},${q}score${q}:`));
+    const quote = ctx.idType === "number" ? "" : q;
+    this.openers = packWrapped(customerIds, `{${q}customer_id${q}:${quote}`, `${quote},${q}score${q}:`);
     this.scores = pack(Array.from({ length: SCORE_STEPS + 1 }, (_, k) => String(k / SCORE_STEPS)));
     // The comma after each item comes with its closer; the last one is cut off by the ends.
     this.rankClosers = pack(Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}},`));
     let longestOpener = 0;
-    for (let c = 0; c < ctx.customerIds.length; c++)
+    for (let c = 0; c < customerIds.length; c++)
       longestOpener = Math.max(longestOpener, this.openers.length[c]);
     this.maxItemBytes = longestOpener + 6 + this.rankClosers.length[this.maxN - 1];
     this.scratch = Buffer.allocUnsafe(Math.max(1024, this.maxN * this.maxItemBytes + LIST_SLACK));
