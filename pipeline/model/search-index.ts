@@ -64,6 +64,11 @@ interface Bucket {
  * object with thousands of keys is built per bucket.
  */
 export function searchIndexPairs(input: SearchIndexInput): { key: string; value: string }[] {
+  return [...eachSearchIndexPair(input)];
+}
+
+/** The same pairs one bucket at a time, so a build can write each value and drop it. */
+export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: string; value: string }> {
   const { productIds, names, customers, idType } = input;
   const P = productIds.length;
   const buckets = searchBuckets(P);
@@ -124,7 +129,6 @@ export function searchIndexPairs(input: SearchIndexInput): { key: string; value:
     }
     return entry;
   };
-  const pairs: { key: string; value: string }[] = [];
   for (let b = 0; b < buckets; b++) {
     const { ranks, prefixes: bucketPrefixes, ids } = byBucket[b];
     const products = ranks.map(entryOf);
@@ -134,9 +138,8 @@ export function searchIndexPairs(input: SearchIndexInput): { key: string; value:
       `{"products":[${products.join(",")}],` +
       `"prefixes":{${prefixEntries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}},` +
       `"ids":{${idEntries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}}`;
-    pairs.push({ key: keys.search(input.version, b), value });
+    yield { key: keys.search(input.version, b), value };
   }
-  return pairs;
 }
 
 /** Keys JavaScript orders numerically in an object (array indices: 0 .. 2^32 - 2, no leading zero). */

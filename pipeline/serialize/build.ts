@@ -180,6 +180,82 @@ async function buildWith(
     throw new UsageError(`cannot create ${workDir}: ${(err as Error).message}`);
   }
   work.dir = workDir;
+  // Everything that holds the log and the model lives in rankAndWrite, so none of it stays
+  // reachable while the serialize thread finishes.
+  const { meta, accounting, restarted } = await rankAndWrite(thread, options, {
+    files,
+    suppress,
+    fingerprint,
+    now,
+    version,
+    generatedAt,
+    workDir,
+    timed,
+    seconds,
+  });
+  const result: ThreadResult = await timed("finish", () => thread.finish());
+  seconds["serialize.render"] = result.renderSeconds;
+  seconds["serialize.explain"] = result.explainSeconds;
+  seconds["serialize.write"] = result.writeSeconds;
+  if (result.keys !== meta.counts.keys)
+    throw new Error(`serialize thread wrote ${result.keys} keys, expected ${meta.counts.keys}`);
+
+  const pointer: Pointer = {
+    version,
+    generated_at: generatedAt,
+    variants: config.variants,
+    products: meta.counts.products,
+    id_type: meta.id_type,
+  };
+  const manifest: Manifest = {
+    format: BUILD_FORMAT,
+    version,
+    generated_at: generatedAt,
+    fingerprint,
+    id_type: meta.id_type,
+    variants: config.variants,
+    counts: { ...meta.counts, keys: result.keys, bytes: result.bytes },
+    file_bytes: result.fileBytes,
+    parts: result.parts,
+    pointer,
+  };
+  await writeFile(join(workDir, "meta.json"), JSON.stringify(meta, null, 2));
+  await writeFile(join(workDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+  await rm(finalDir, { recursive: true, force: true });
+  await rename(workDir, finalDir);
+  return {
+    version,
+    dir: finalDir,
+    manifest,
+    accounting,
+    window: plausibleWindow(config, now),
+    rejectedPath: join(finalDir, REJECTED_CSV),
+    seconds,
+    cpuSeconds,
+    restarted,
+  };
+}
+
+interface BuildSetting {
+  files: string[];
+  suppress: Set<string> | undefined;
+  fingerprint: string;
+  now: Date;
+  version: string;
+  generatedAt: string;
+  workDir: string;
+  timed: <T>(stage: string, work: () => Promise<T> | T) => Promise<T>;
+  seconds: Record<string, number>;
+}
+
+/** Ingest, rank, and hand every value but the search index to the thread; ends by sending the meta. */
+async function rankAndWrite(
+  thread: SerializeThread,
+  options: BuildOptions,
+  setting: BuildSetting,
+): Promise<{ meta: BuildMeta; accounting: Accounting; restarted: boolean }> {
+  const { config } = options;
+  const { files, suppress, fingerprint, now, version, generatedAt, workDir, timed, seconds } = setting;
   const data = await timed("ingest", () =>
     ingest(files, {
       config,
@@ -198,10 +274,7 @@ async function buildWith(
   const productNames = JSON.stringify(data.latestNames);
   // The serialize thread builds the search index while this one prepares the ranking.
   thread.search({
-    version,
-    idType,
-    productIds: data.products.join("\n"),
-    productNames,
+    products: data.products.length,
     product: data.product,
     customer: data.customer,
     count: data.count,
@@ -315,47 +388,7 @@ async function buildWith(
     input: { files, hash: fingerprint },
   };
   await thread.pair(keys.meta(version), JSON.stringify(meta));
-  const result: ThreadResult = await timed("finish", () => thread.finish());
-  seconds["serialize.render"] = result.renderSeconds;
-  seconds["serialize.explain"] = result.explainSeconds;
-  seconds["serialize.write"] = result.writeSeconds;
-  if (result.keys !== meta.counts.keys)
-    throw new Error(`serialize thread wrote ${result.keys} keys, expected ${meta.counts.keys}`);
-
-  const pointer: Pointer = {
-    version,
-    generated_at: generatedAt,
-    variants: config.variants,
-    products: data.products.length,
-    id_type: idType,
-  };
-  const manifest: Manifest = {
-    format: BUILD_FORMAT,
-    version,
-    generated_at: generatedAt,
-    fingerprint,
-    id_type: idType,
-    variants: config.variants,
-    counts: { ...meta.counts, keys: result.keys, bytes: result.bytes },
-    file_bytes: result.fileBytes,
-    parts: result.parts,
-    pointer,
-  };
-  await writeFile(join(workDir, "meta.json"), JSON.stringify(meta, null, 2));
-  await writeFile(join(workDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
-  await rm(finalDir, { recursive: true, force: true });
-  await rename(workDir, finalDir);
-  return {
-    version,
-    dir: finalDir,
-    manifest,
-    accounting: data.accounting,
-    window: plausibleWindow(config, now),
-    rejectedPath: join(finalDir, REJECTED_CSV),
-    seconds,
-    cpuSeconds,
-    restarted,
-  };
+  return { meta, accounting: data.accounting, restarted };
 }
 
 /** The products worth showing first in a demo: the most interacted with, ties by id. */

@@ -18,13 +18,14 @@ export interface InitMessage {
   productNames: string;
 }
 
-/** The columns the name search index needs (model/search-index.ts), sent before init. */
+/**
+ * The columns the name search index needs besides init's ids and names (model/search-index.ts),
+ * sent before init: the thread counts each product's customers from them at once, and builds
+ * the index at finish, after the product loop, so the index never shares memory with the ranking.
+ */
 export interface SearchMessage {
   type: "search";
-  version: string;
-  idType: IdType;
-  productIds: string;
-  productNames: string;
+  products: number;
   product: Int32Array;
   customer: Int32Array;
   count: number;

@@ -6,8 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
 import { Explainer } from "../model/reasons.js";
-import { distinctCustomers, searchIndexPairs } from "../model/search-index.js";
-import type { KvPair } from "./manifest.js";
+import { distinctCustomers, eachSearchIndexPair } from "../model/search-index.js";
 import { PartWriter } from "./parts.js";
 import { productJsonOf, type Rendered, Renderer, type ResponseContext } from "./serialize.js";
 import type {
@@ -71,18 +70,11 @@ function init(m: InitMessage): State {
   };
 }
 
-/** The search index's values, made while the build's main thread ranks; written at finish. */
-let searchPairs: KvPair[] = [];
+/** Distinct customers per product, for the search index written at finish. */
+let searchCustomers: Int32Array = new Int32Array(0);
 
 function search(m: SearchMessage): void {
-  const productIds = m.productIds.split("\n");
-  searchPairs = searchIndexPairs({
-    version: m.version,
-    idType: m.idType,
-    productIds,
-    names: JSON.parse(m.productNames) as (string | null)[],
-    customers: distinctCustomers(m.product, m.customer, m.count, productIds.length),
-  });
+  searchCustomers = distinctCustomers(m.product, m.customer, m.count, m.products);
 }
 
 function reasons(s: State, m: ReasonsMessage): Explainer {
@@ -228,7 +220,14 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       giveBack("pairs", []);
       return s;
     case "finish": {
-      for (const pair of searchPairs) await writer.write(pair);
+      const index = eachSearchIndexPair({
+        version: ctx.version,
+        idType: ctx.idType,
+        productIds: s.productIds,
+        names: s.productNames,
+        customers: searchCustomers,
+      });
+      for (const pair of index) await writer.write(pair);
       const parts = await writer.finish();
       post({
         type: "done",
