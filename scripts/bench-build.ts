@@ -14,7 +14,9 @@
 // against rows into docs/build-scale.svg. A child whose resident memory passes
 // BENCH_BUILD_RSS_LIMIT_MB (default 10,240: the machine is shared) is stopped and the
 // size recorded as not fitting; a size is skipped when the machine has less free memory
-// than that limit.
+// than that limit. Each measured size is also recorded in docs/build-scale.json; with
+// BENCH_BUILD_APPEND=1 the section and chart are drawn from every recorded size (a size
+// measured again replaces its record), so the sizes can be run in steps.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { freemem, loadavg } from "node:os";
@@ -38,6 +40,8 @@ const runsFor = (rows: number) =>
   Number(process.env.BENCH_BUILD_RUNS ?? (SCALE ? 1 : rows > 1_000_000 ? 2 : 3));
 const VARIANTS = process.env.BENCH_BUILD_VARIANTS ?? (SCALE ? "10,100" : undefined);
 const RSS_LIMIT_MB = Number(process.env.BENCH_BUILD_RSS_LIMIT_MB ?? 10_240);
+const APPEND = process.env.BENCH_BUILD_APPEND === "1";
+const RECORD = join("docs", "build-scale.json");
 /** Workers KV list prices (paid plan, beyond the included million a month): US$ per million operations. */
 const KV_WRITE_USD_PER_M = 5;
 const KV_DELETE_USD_PER_M = 5;
@@ -161,8 +165,14 @@ async function main(): Promise<void> {
   const stageRows: (string | number)[][] = [];
   const unfit: (string | number)[][] = [];
   const measured: ChildResult[] = [];
+  const records: ScaleRecord[] = [];
   for (const size of SIZES) {
     await ensureLog(size);
+    // The load before this size's build: its own threads count once it runs.
+    const loadNow = loadavg()[0].toFixed(1);
+    const startedAt = `${new Date().toISOString().slice(0, 16)}Z`;
+    const record = (r: Pick<ScaleRecord, "result" | "outcome">) =>
+      records.push({ rows: size, load: loadNow, at: startedAt, ...r });
     const runs: ChildResult[] = [];
     for (let i = 1; i <= runsFor(size); i++) {
       const freeMb = freemem() / 2 ** 20;
@@ -172,10 +182,9 @@ async function main(): Promise<void> {
         process.stderr.write(
           `skipping ${size} rows: ${diskGb.toFixed(0)} GB free disk, the bulk files need ~${needGb.toFixed(0)} GB\n`,
         );
-        unfit.push([
-          size.toLocaleString("en-US"),
-          `not run: ${diskGb.toFixed(0)} GB free disk, bulk files need ~${needGb.toFixed(0)} GB`,
-        ]);
+        const outcome = `not run: ${diskGb.toFixed(0)} GB free disk, bulk files need ~${needGb.toFixed(0)} GB`;
+        unfit.push([size.toLocaleString("en-US"), outcome]);
+        record({ outcome });
         break;
       }
       if (freeMb < RSS_LIMIT_MB) {
@@ -183,6 +192,7 @@ async function main(): Promise<void> {
           `skipping ${size} rows: ${Math.round(freeMb)} MB free, below the ${RSS_LIMIT_MB} MB limit\n`,
         );
         unfit.push([size.toLocaleString("en-US"), `not run: ${Math.round(freeMb)} MB free`]);
+        record({ outcome: `not run: ${Math.round(freeMb)} MB free` });
         break;
       }
       process.stderr.write(`building ${logFor(size)} in a child process (run ${i} of ${runsFor(size)})...\n`);
@@ -191,10 +201,9 @@ async function main(): Promise<void> {
         process.stderr.write(
           `stopped ${size} rows at ${run.stoppedAtMb} MB RSS after ${run.seconds.toFixed(0)} s\n`,
         );
-        unfit.push([
-          size.toLocaleString("en-US"),
-          `stopped at ${run.stoppedAtMb} MB RSS after ${s(run.seconds)} s`,
-        ]);
+        const outcome = `stopped at ${run.stoppedAtMb} MB RSS after ${s(run.seconds)} s`;
+        unfit.push([size.toLocaleString("en-US"), outcome]);
+        record({ outcome });
         break;
       }
       runs.push(run);
@@ -203,6 +212,7 @@ async function main(): Promise<void> {
     // The run with the median wall time stands for the size; every run's figures are listed.
     const r = [...runs].sort((a, b) => a.totalSeconds - b.totalSeconds)[Math.floor((runs.length - 1) / 2)];
     measured.push(r);
+    record({ result: r });
     const target = TARGETS[size];
     const met = (x: ChildResult) =>
       target
@@ -234,10 +244,10 @@ async function main(): Promise<void> {
         ),
       ]);
     // Written after every size, so a long scale run that is stopped keeps what it measured.
-    if (SCALE) await writeScaleSection(measured, unfit, stageRows, loadBefore);
+    if (SCALE) await writeScaleSection(records);
   }
   if (SCALE) {
-    if (unfit.length > 0) await writeScaleSection(measured, unfit, stageRows, loadBefore);
+    if (unfit.length > 0) await writeScaleSection(records);
     return;
   }
   const md = [
@@ -281,12 +291,39 @@ function kvCost(r: ChildResult) {
   };
 }
 
-async function writeScaleSection(
-  measured: ChildResult[],
-  unfit: (string | number)[][],
-  stageRows: (string | number)[][],
-  loadBefore: string,
-): Promise<void> {
+/** What one scale run measured per size: a result, or why the size did not fit. */
+interface ScaleRecord {
+  rows: number;
+  result?: ChildResult;
+  outcome?: string;
+  /** Load average (1 min) before the size's build, and when it ran. */
+  load: string;
+  at: string;
+}
+
+/** This run's sizes merged into the recorded ones (with BENCH_BUILD_APPEND=1), by rows. */
+function scaleRecords(now: ScaleRecord[]): ScaleRecord[] {
+  const old: ScaleRecord[] = APPEND && existsSync(RECORD) ? JSON.parse(readFileSync(RECORD, "utf8")) : [];
+  const byRows = new Map(old.map((r) => [r.rows, r]));
+  for (const r of now) byRows.set(r.rows, r);
+  const all = [...byRows.values()].sort((a, b) => a.rows - b.rows);
+  writeFileSync(RECORD, `${JSON.stringify(all, null, 2)}\n`);
+  return all;
+}
+
+const stageRow = (x: ChildResult) => [
+  x.rows.toLocaleString("en-US"),
+  ...STAGES.map((st) =>
+    st in x.cpuSeconds ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})` : s(x.seconds[st]),
+  ),
+];
+
+async function writeScaleSection(now: ScaleRecord[]): Promise<void> {
+  const records = scaleRecords(now);
+  const measured = records.flatMap((r) => (r.result ? [r.result] : []));
+  const unfit = records.flatMap((r) => (r.outcome ? [[r.rows.toLocaleString("en-US"), r.outcome]] : []));
+  const stageRows = measured.map(stageRow);
+  const loads = records.map((r) => `${r.rows.toLocaleString("en-US")}: ${r.load} (${r.at})`).join("; ");
   const rows = measured.map((r) => {
     const cost = kvCost(r);
     return [
@@ -311,8 +348,8 @@ async function writeScaleSection(
   const md = [
     "## Build cost as the log grows (bench:build, BENCH_BUILD_SCALE=1)",
     "",
-    `Machine: ${machineLine()}, shared with other work: load average (1 min) ${loadBefore} before the first build, so wall times here are upper bounds and CPU seconds are the steadier figure.`,
-    `Command: \`BENCH_BUILD_SCALE=1 BENCH_BUILD_ROWS=${SIZES.join(",")} npm run bench:build\`; ${SIZES.map((n) => `${runsFor(n)} run(s) of ${n.toLocaleString("en-US")}`).join(", ")}. Input: \`audience generate --seed 1\` logs. Config: the default but \`variants: [${VARIANTS}]\` (a large catalogue: n = 10, the default, is stored as is and every other n is cut from the largest). Each child process is stopped if its RSS passes ${RSS_LIMIT_MB.toLocaleString("en-US")} MB.`,
+    `Machine: ${machineLine()}, shared with other work, so wall times here are upper bounds and CPU seconds are the steadier figure. Load average (1 min) before each size's build, and when it ran: ${loads}.`,
+    `Command: \`BENCH_BUILD_SCALE=1 BENCH_BUILD_ROWS=<sizes> npm run bench:build\`, one run per size, the sizes in one or more steps (\`BENCH_BUILD_APPEND=1\` adds a step's sizes to those recorded in docs/build-scale.json). Input: \`audience generate --seed 1\` logs. Config: the default but \`variants: [${VARIANTS}]\` (a large catalogue: n = 10, the default, is stored as is and every other n is cut from the largest). Each child process is stopped if its RSS passes ${RSS_LIMIT_MB.toLocaleString("en-US")} MB.`,
     `KV cost at Workers KV list prices (US$ ${KV_WRITE_USD_PER_M} per million writes, ${KV_DELETE_USD_PER_M} per million deletes, ${KV_STORAGE_USD_PER_GB_MONTH} per GB-month stored; the included million a month ignored): a publish writes every key once, retiring that version later deletes every key once.`,
     "",
     table(

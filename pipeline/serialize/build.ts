@@ -21,7 +21,9 @@ import { decideIdType, type ResponseContext, sampleNamesPair, samplePair } from 
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
 
-const RETARGET_PAIRS_PER_MESSAGE = 10_000;
+// Small enough that the batches in flight (the client allows 16) stay a few megabytes; large
+// enough that a message per batch costs little against writing its values.
+const RETARGET_PAIRS_PER_MESSAGE = 1_000;
 
 /** Each build's rejected rows, in its folder (and in OUT/ when a build keeps no row). */
 export const REJECTED_CSV = "rejected.csv";
