@@ -276,7 +276,11 @@ async function rankAndWrite(
   const productNames = JSON.stringify(data.latestNames);
   // The serialize thread builds the search index while this one prepares the ranking.
   thread.search({
-    products: data.products.length,
+    dir: workDir,
+    version,
+    idType,
+    productIds: data.products.join("\n"),
+    productNames,
     product: data.product,
     customer: data.customer,
     count: data.count,

@@ -19,13 +19,17 @@ export interface InitMessage {
 }
 
 /**
- * The columns the name search index needs besides init's ids and names (model/search-index.ts),
- * sent before init: the thread counts each product's customers from them at once, and builds
- * the index at finish, after the product loop, so the index never shares memory with the ranking.
+ * What the name search index needs (model/search-index.ts), sent before init: the thread
+ * builds the index while the build's main thread prepares the ranking, and sets the values
+ * aside in a file under `dir` until finish (spool.ts).
  */
 export interface SearchMessage {
   type: "search";
-  products: number;
+  dir: string;
+  version: string;
+  idType: IdType;
+  productIds: string;
+  productNames: string;
   product: Int32Array;
   customer: Int32Array;
   count: number;

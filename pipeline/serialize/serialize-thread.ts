@@ -3,6 +3,7 @@
 // writing take as long as ranking, so running them side by side uses both cores.
 // Messages arrive in order and are handled one at a time (each waits for the previous),
 // so the output is exactly what a single-threaded loop writes (docs/threads.md).
+import { join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
 import { Explainer } from "../model/reasons.js";
@@ -17,8 +18,12 @@ import type {
   SearchMessage,
   ToThread,
 } from "./serialize-protocol.js";
+import { PairSpool } from "./spool.js";
 
 const port = parentPort!;
+const EMPTY = new Uint8Array(0);
+/** The search index's values between search and finish, in the build's work folder. */
+const SEARCH_SPOOL = ".search-index.spool";
 
 interface State {
   ctx: ResponseContext;
@@ -70,11 +75,20 @@ function init(m: InitMessage): State {
   };
 }
 
-/** Distinct customers per product, for the search index written at finish. */
-let searchCustomers: Int32Array = new Int32Array(0);
+/** The search index's values, made while the build's main thread ranks; written at finish. */
+let searchSpool: PairSpool | undefined;
 
 function search(m: SearchMessage): void {
-  searchCustomers = distinctCustomers(m.product, m.customer, m.count, m.products);
+  const productIds = m.productIds.split("\n");
+  searchSpool = new PairSpool(join(m.dir, SEARCH_SPOOL));
+  const pairs = eachSearchIndexPair({
+    version: m.version,
+    idType: m.idType,
+    productIds,
+    names: JSON.parse(m.productNames) as (string | null)[],
+    customers: distinctCustomers(m.product, m.customer, m.count, productIds.length),
+  });
+  for (const pair of pairs) searchSpool.add(pair);
 }
 
 function reasons(s: State, m: ReasonsMessage): Explainer {
@@ -220,14 +234,17 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       giveBack("pairs", []);
       return s;
     case "finish": {
-      const index = eachSearchIndexPair({
-        version: ctx.version,
-        idType: ctx.idType,
-        productIds: s.productIds,
-        names: s.productNames,
-        customers: searchCustomers,
-      });
-      for (const pair of index) await writer.write(pair);
+      for (const pair of searchSpool?.drain() ?? []) {
+        const wait = writer.writeEscaped(
+          [pair.key],
+          EMPTY,
+          pair.value,
+          pair.value.length,
+          EMPTY,
+          pair.valueBytes,
+        );
+        if (wait) await wait;
+      }
       const parts = await writer.finish();
       post({
         type: "done",
