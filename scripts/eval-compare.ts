@@ -19,6 +19,7 @@ import { ratioInterval, replicateMeans, type Series, sparse } from "../pipeline/
 import { formatInterval, holdOut } from "../pipeline/model/evaluate.js";
 import { diversity, hitRateAt, recallAt } from "../pipeline/model/metrics.js";
 import { EXPOSURE_LEVEL, rank } from "../pipeline/model/rank.js";
+import { table } from "./lib/bench-report.js";
 
 const K = 100;
 const ROWS = Number(process.env.EVAL_ROWS ?? 100_000);
@@ -190,9 +191,7 @@ async function main(): Promise<void> {
   const md = [
     `${ROWS.toLocaleString("en-US")} rows, seeds ${SEEDS.join(", ")}, products of each shape's seeds pooled; reference ${process.env.EVAL_REFERENCE ?? "default config"}, candidate ${process.env.EVAL_CANDIDATE}.`,
     "",
-    `| ${head.join(" | ")} |`,
-    `|${" --- |".repeat(head.length)}`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    table(head, rows),
   ].join("\n");
   process.stdout.write(`${md}\n`);
   await writeFile(join(OUT, "compare.md"), `${md}\n`);

@@ -12,6 +12,7 @@ import { generate } from "../pipeline/generate/generate.js";
 import { isShapeName, SHAPE_NAMES, type ShapeName } from "../pipeline/generate/shapes.js";
 import { ingest } from "../pipeline/ingest/ingest.js";
 import { type Evaluation, evaluate, formatInterval } from "../pipeline/model/evaluate.js";
+import { table } from "./lib/bench-report.js";
 
 const ROWS = Number(process.env.EVAL_ROWS ?? 100_000);
 const SEEDS = (process.env.EVAL_SEEDS ?? "1,2,3").split(",").map((s) => s.trim());
@@ -83,9 +84,7 @@ async function main(): Promise<void> {
   const md = [
     `${ROWS.toLocaleString("en-US")} rows, seeds ${SEEDS.join(", ")}; ranges are min–max over seeds.`,
     "",
-    `| ${head.join(" | ")} |`,
-    `|${" --- |".repeat(head.length)}`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    table(head, rows),
   ].join("\n");
   process.stdout.write(`${md}\n`);
   await writeFile(join(OUT, "shapes.md"), `${md}\n`);

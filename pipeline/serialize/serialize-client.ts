@@ -11,13 +11,14 @@ import { type Evidence, Explainer, type ReasonsInput } from "../model/reasons.js
 import type { Audience } from "../model/types.js";
 import type { KvPair } from "./manifest.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
-import type {
-  EvidenceParts,
-  FromThread,
-  InitMessage,
-  SearchMessage,
-  ThreadResult,
-  ToThread,
+import {
+  type EvidenceParts,
+  evidenceBuffers,
+  type FromThread,
+  type InitMessage,
+  type SearchMessage,
+  type ThreadResult,
+  type ToThread,
 } from "./serialize-protocol.js";
 
 const BATCH_PRODUCTS = 256;
@@ -28,19 +29,7 @@ const RENDER_HERE_AT = 8;
 /** Neighbours per batch to start with: a batch's arrays grow when its products need more. */
 const NEIGHBOURS_AT_FIRST = BATCH_PRODUCTS * 64;
 
-/** What a batch the thread renders carries: its products, their customers and the Evidence of their reasons. */
-interface EvidenceArrays {
-  products: Int32Array;
-  offsets: Int32Array;
-  customers: Int32Array;
-  codes: Uint8Array;
-  hasNames: Uint8Array;
-  neighbourStarts: Int32Array;
-  neighbours: Int32Array;
-  sims: Float64Array;
-}
-
-interface RawBatch extends EvidenceArrays {
+interface RawBatch extends EvidenceParts {
   rendered: false;
   scores: Float64Array;
   count: number;
@@ -58,23 +47,9 @@ interface RenderedBatch {
   count: number;
 }
 
-/** The evidence arrays' buffers, in the order evidenceArrays() takes them back. */
-function evidenceBuffers(e: EvidenceArrays): ArrayBufferLike[] {
-  return [
-    e.products.buffer,
-    e.offsets.buffer,
-    e.customers.buffer,
-    e.codes.buffer,
-    e.hasNames.buffer,
-    e.neighbourStarts.buffer,
-    e.neighbours.buffer,
-    e.sims.buffer,
-  ];
-}
-
 const EVIDENCE_BUFFERS = 8;
 
-function evidenceArrays(spare: ArrayBuffer[] | undefined, maxN: number): EvidenceArrays {
+function evidenceArrays(spare: ArrayBuffer[] | undefined, maxN: number): EvidenceParts {
   if (spare) {
     const [products, offsets, customers, codes, hasNames, neighbourStarts, neighbours, sims] = spare;
     return {
@@ -101,7 +76,7 @@ function evidenceArrays(spare: ArrayBuffer[] | undefined, maxN: number): Evidenc
 }
 
 /** The first n products' part of the evidence arrays, as a message carries them. */
-function evidenceParts(e: EvidenceArrays, n: number): EvidenceParts {
+function evidenceParts(e: EvidenceParts, n: number): EvidenceParts {
   const end = e.offsets[n];
   const neighbourEnd = e.neighbourStarts[n];
   return {

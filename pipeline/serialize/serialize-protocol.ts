@@ -1,7 +1,7 @@
 // Messages between a build and its serialize thread (serialize-thread.ts). Audiences travel
 // in batches of flat typed arrays whose buffers are transferred, not copied.
 import type { IdType } from "../../worker/contract.js";
-import type { ProductTokens } from "../model/tokens.js";
+import type { ReasonsInput } from "../model/reasons.js";
 import type { KvPair, ManifestPart } from "./manifest.js";
 
 export interface InitMessage {
@@ -39,19 +39,11 @@ export interface SearchMessage {
  * The read-only part of the reasons (model/reasons.ts, ReasonsInput), sent once after init,
  * whose ids, served names and id type it shares.
  */
-export interface ReasonsMessage {
+export interface ReasonsMessage
+  extends Omit<ReasonsInput, "idType" | "productIds" | "latestNames" | "modelNames"> {
   type: "reasons";
   /** The names the model read, as one JSON array. */
   modelNames: string;
-  events: string[];
-  eventWeights: Float64Array;
-  walkStart: Int32Array;
-  walkProduct: Int32Array;
-  walkEvent: Uint8Array;
-  tokens: ProductTokens;
-  tokenStart: Int32Array;
-  tokenCustomers: Int32Array;
-  tokenStrength: Float32Array;
 }
 
 /**
@@ -68,6 +60,23 @@ export interface EvidenceParts {
   neighbourStarts: Int32Array;
   neighbours: Int32Array;
   sims: Float64Array;
+}
+
+/**
+ * The buffers of a batch's evidence, in the one order both sides use: the thread hands them
+ * back for reuse, and the build side rebuilds the arrays from them in this order.
+ */
+export function evidenceBuffers(e: EvidenceParts): ArrayBufferLike[] {
+  return [
+    e.products.buffer,
+    e.offsets.buffer,
+    e.customers.buffer,
+    e.codes.buffer,
+    e.hasNames.buffer,
+    e.neighbourStarts.buffer,
+    e.neighbours.buffer,
+    e.sims.buffer,
+  ];
 }
 
 /** Audiences to render: audience k's scores are scores[offsets[k] .. offsets[k + 1]). */

@@ -10,13 +10,14 @@ import { Explainer } from "../model/reasons.js";
 import { distinctCustomers, eachSearchIndexPair } from "../model/search-index.js";
 import { PartWriter } from "./parts.js";
 import { productJsonOf, type Rendered, Renderer, type ResponseContext } from "./serialize.js";
-import type {
-  EvidenceParts,
-  FromThread,
-  InitMessage,
-  ReasonsMessage,
-  SearchMessage,
-  ToThread,
+import {
+  type EvidenceParts,
+  evidenceBuffers,
+  type FromThread,
+  type InitMessage,
+  type ReasonsMessage,
+  type SearchMessage,
+  type ToThread,
 } from "./serialize-protocol.js";
 import { PairSpool } from "./spool.js";
 
@@ -121,20 +122,6 @@ function explain(s: State, m: EvidenceParts, k: number): string {
     neighbours: m.neighbours.subarray(n0, n1),
     sims: m.sims.subarray(n0, n1),
   });
-}
-
-/** The buffers of a batch's evidence, in the order the build side takes them back. */
-function evidenceBuffers(m: EvidenceParts): ArrayBufferLike[] {
-  return [
-    m.products.buffer,
-    m.offsets.buffer,
-    m.customers.buffer,
-    m.codes.buffer,
-    m.hasNames.buffer,
-    m.neighbourStarts.buffer,
-    m.neighbours.buffer,
-    m.sims.buffer,
-  ];
 }
 
 async function handle(state: State | undefined, m: ToThread): Promise<State | undefined> {

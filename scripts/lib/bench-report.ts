@@ -34,7 +34,6 @@ export function writeBenchSection(name: string, markdown: string, file = BENCH_F
   writeFileSync(file, next);
 }
 
-/** A markdown table from rows of cells. */
 /** A markdown table from rows of cells, padded as the formatter pads it, so a fresh run passes lint. */
 export function table(head: string[], rows: (string | number)[][]): string {
   const all = [head, ...rows].map((cells) => cells.map(String));
