@@ -8,6 +8,12 @@ export const SEARCH_LIMIT_MAX = 50;
 export const SEARCH_LIMIT_DEFAULT = 10;
 /** Index prefixes are at most this many characters of a word (see searchRoute). */
 export const SEARCH_PREFIX_CHARS = 3;
+/**
+ * A prefix shorter than SEARCH_PREFIX_CHARS lists only its best this many products (answer
+ * order): a one-word query of it needs SEARCH_LIMIT_MAX of them (plus one, when the exact id
+ * is among them), and the rest leave room for a second short word to filter them.
+ */
+export const SEARCH_SHORT_PREFIX_KEEP = 200;
 
 const NOT_WORD = /[^\p{L}\p{N}]+/u;
 const MARKS = /\p{M}/gu;

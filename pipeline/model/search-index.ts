@@ -1,11 +1,14 @@
 // The name search index (worker/contract-readable.ts): every product under each 1..3
-// character prefix of each of its name's search words, and under its own id read as a
-// query; prefixes hashed into buckets, one KV value per bucket, so any query is answered
-// from the one bucket of its longest word's prefix.
+// character prefix of each of its name's search words (the best SEARCH_SHORT_PREFIX_KEEP
+// only under a 1- or 2-character prefix), and under its own id read as a query; prefixes
+// hashed into buckets, one KV value per bucket, so any query is answered from the one
+// bucket of its longest word's prefix.
 import {
   type IdType,
   keys,
   prefixOf,
+  SEARCH_PREFIX_CHARS,
+  SEARCH_SHORT_PREFIX_KEEP,
   searchBuckets,
   searchRoute,
   searchWords,
@@ -48,6 +51,8 @@ interface Prefix {
   list: number[];
   /** The last product (by rank) added to the list. */
   lastRank: number;
+  /** How many products the list may hold: short prefixes keep only their best. */
+  keep: number;
 }
 
 /** One bucket's products (by rank, in answer order) and its prefixes in the order first met. */
@@ -95,7 +100,13 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
           const text = chars.slice(0, k).join("");
           let prefix = prefixes.get(text);
           if (!prefix) {
-            prefix = { text, bucket: searchRoute([text], buckets)!.bucket, list: [], lastRank: -1 };
+            prefix = {
+              text,
+              bucket: searchRoute([text], buckets)!.bucket,
+              list: [],
+              lastRank: -1,
+              keep: k < SEARCH_PREFIX_CHARS ? SEARCH_SHORT_PREFIX_KEEP : P,
+            };
             prefixes.set(text, prefix);
           }
           list.push(prefix);
@@ -106,6 +117,8 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
         // A prefix two words of the name share lists the product once.
         if (prefix.lastRank === rank) continue;
         prefix.lastRank = rank;
+        // Ranks come in answer order, so a full list already holds the prefix's best.
+        if (prefix.list.length >= prefix.keep) continue;
         const bucket = byBucket[prefix.bucket];
         if (prefix.list.length === 0) bucket.prefixes.push(prefix);
         prefix.list.push(positionIn(bucket, rank));
