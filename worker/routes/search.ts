@@ -2,6 +2,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { configOf } from "../config.js";
 import { SEARCH_LIMIT_DEFAULT } from "../contract.js";
+import { SEARCH_SHORT_PREFIX_KEEP } from "../contract-readable.js";
 import { deferOf } from "../defer.js";
 import { createRouter } from "../router.js";
 import { errorResponses, SearchQuery, SearchResponse, secured } from "../schemas.js";
@@ -12,8 +13,7 @@ const searchRoute = createRoute({
   method: "get",
   path: "/search",
   summary: "Find products by name",
-  description:
-    "Every word of q must start a word of the product's name (case- and accent-insensitive). A product whose id equals q comes first, then the rest by distinct customers (most first), then by id. No match is 200 with count 0.",
+  description: `Every word of q must start a word of the product's name (case- and accent-insensitive). A product whose id equals q comes first, then the rest by distinct customers (most first), then by id. When the longest word of q has 1 or 2 characters, only the ${SEARCH_SHORT_PREFIX_KEEP} best products with that prefix are searched. No match is 200 with count 0.`,
   security: secured,
   request: { query: SearchQuery },
   responses: {
