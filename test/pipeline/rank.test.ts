@@ -22,6 +22,18 @@ function nonIncreasing(a: Audience): boolean {
 
 const base: Row[] = THREE_CUSTOMERS;
 
+/**
+ * X bought an Acme Rocket: closer to the other Rockets than to the Acme Zooms, which come
+ * first in the ranking order (zoom is the first second word seen).
+ */
+const ROCKETS_AND_ZOOMS: Row[] = [
+  ["c1", "z1", "cart", "2022-10-01T10:00:00Z", "Acme Zoom 1"],
+  ["X", "r0", "purchased", "2022-10-02T10:00:00Z", "Acme Rocket 0"],
+  ["c2", "z2", "cart", "2022-10-03T10:00:00Z", "Acme Zoom 2"],
+  ["c3", "r1", "cart", "2022-10-04T10:00:00Z", "Acme Rocket 1"],
+  ["c4", "r2", "cart", "2022-10-05T10:00:00Z", "Acme Rocket 2"],
+];
+
 describe("rank", () => {
   it("excludes customers who already interacted with the product", () => {
     const data = interactions(base);
@@ -152,16 +164,7 @@ describe("rank", () => {
   });
 
   it("with the cap, a capped customer keeps the audience they fit best, not the first product's", () => {
-    // X bought an Acme Rocket: closer to the other Rockets than to the Acme Zooms, which
-    // come first in the ranking order (zoom is the first second word seen).
-    const rows: Row[] = [
-      ["c1", "z1", "cart", "2022-10-01T10:00:00Z", "Acme Zoom 1"],
-      ["X", "r0", "purchased", "2022-10-02T10:00:00Z", "Acme Rocket 0"],
-      ["c2", "z2", "cart", "2022-10-03T10:00:00Z", "Acme Zoom 2"],
-      ["c3", "r1", "cart", "2022-10-04T10:00:00Z", "Acme Rocket 1"],
-      ["c4", "r2", "cart", "2022-10-05T10:00:00Z", "Acme Rocket 2"],
-    ];
-    const data = interactions(rows);
+    const data = interactions(ROCKETS_AND_ZOOMS);
     const holding = (got: Map<string, string[]>, id: string) =>
       [...got].filter(([, ids]) => ids.slice(0, 10).includes(id)).map(([p]) => p);
     const uncapped = audiences(data, rank(data, config()));
@@ -176,14 +179,7 @@ describe("rank", () => {
 
   it("ranking once on the guess that the cap will not bind gives the fair audiences: as they come, or after a restart", () => {
     // The Rocket and Zoom log: with a cap of 1 it binds on X (see the case above).
-    const rows: Row[] = [
-      ["c1", "z1", "cart", "2022-10-01T10:00:00Z", "Acme Zoom 1"],
-      ["X", "r0", "purchased", "2022-10-02T10:00:00Z", "Acme Rocket 0"],
-      ["c2", "z2", "cart", "2022-10-03T10:00:00Z", "Acme Zoom 2"],
-      ["c3", "r1", "cart", "2022-10-04T10:00:00Z", "Acme Rocket 1"],
-      ["c4", "r2", "cart", "2022-10-05T10:00:00Z", "Acme Rocket 2"],
-    ];
-    const data = interactions(rows);
+    const data = interactions(ROCKETS_AND_ZOOMS);
     /** What a caller that drops everything at RESTART keeps, and how many restarts it saw. */
     const restartable = (ranking: ReturnType<typeof rank>) => {
       let kept: [string, string[], number[]][] = [];

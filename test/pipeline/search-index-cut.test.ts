@@ -15,15 +15,20 @@ interface Bucket {
   prefixes: Record<string, number[]>;
 }
 
-/** The ids listed under each prefix, read back from the bucket values. */
-function listsByPrefix(): Map<string, number[]> {
-  const pairs = searchIndexPairs({
+/** The index of the test catalogue: each product's customers equal its id. */
+function catalogueIndex() {
+  return searchIndexPairs({
     version: "v1",
     idType: "number",
     productIds: ids,
     names,
     customers: Int32Array.from(ids, Number),
   });
+}
+
+/** The ids listed under each prefix, read back from the bucket values. */
+function listsByPrefix(): Map<string, number[]> {
+  const pairs = catalogueIndex();
   const lists = new Map<string, number[]>();
   for (const { value } of pairs) {
     const bucket = JSON.parse(value) as Bucket;
@@ -55,13 +60,7 @@ describe("short prefixes keep their best products", () => {
   });
 
   it("leaves a product out of a bucket that holds it under no prefix", () => {
-    const pairs = searchIndexPairs({
-      version: "v1",
-      idType: "number",
-      productIds: ids,
-      names,
-      customers: Int32Array.from(ids, Number),
-    });
+    const pairs = catalogueIndex();
     // A product cut from "a" is in that bucket only if another key of the bucket names it.
     for (const { value } of pairs) {
       const bucket = JSON.parse(value) as Bucket & { ids: Record<string, number> };
