@@ -10,6 +10,13 @@ const CONFIG = {
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#e5e7eb" },
 };
+/** What every chart of the page shares: the schema, the style and the size. */
+const FRAME = {
+  $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+  config: CONFIG,
+  width: 560,
+  height: 240,
+};
 const COLORS = { domain: [...MODELS], range: ["#9ca3af", "#d97706", "#059669", "#2563eb"] };
 
 /** One point per model and k with its 95% interval as a rule: `metric` at each k. */
@@ -21,10 +28,7 @@ function intervalSpec(e: Evaluation, metric: "recall" | "hit_rate", title: strin
     }),
   );
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    config: CONFIG,
-    width: 560,
-    height: 240,
+    ...FRAME,
     data: { values },
     encoding: {
       x: { field: "k", type: "ordinal", sort: e.k.map((k) => `@${k}`), title: "k", axis: { labelAngle: 0 } },
@@ -57,10 +61,7 @@ function liftSpec(e: Evaluation): TopLevelSpec {
     }),
   );
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    config: CONFIG,
-    width: 560,
-    height: 240,
+    ...FRAME,
     data: { values },
     encoding: {
       x: { field: "k", type: "ordinal", sort: e.k.map((k) => `@${k}`), title: "k", axis: { labelAngle: 0 } },
@@ -95,10 +96,7 @@ function exposureSpec(e: Evaluation): TopLevelSpec {
     e.models[model].exposure.map((b) => ({ model, bucket: b.label, customers: b.customers })),
   );
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    config: CONFIG,
-    width: 560,
-    height: 240,
+    ...FRAME,
     data: { values },
     mark: "bar",
     encoding: {
