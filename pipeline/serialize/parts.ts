@@ -2,21 +2,42 @@
 // and under 100 MB each, hashed as written so the manifest can vouch for them.
 // Pairs are appended into a large buffer that is hashed and handed to the file in one
 // write when full: a build writes a million values, and a write (and an await) per pair
-// cost more than producing them.
+// cost more than producing them. The files bypass the page cache where they can
+// (direct-file.ts), so the buffers are block-aligned and a write takes whole blocks.
 import { createHash, type Hash } from "node:crypto";
-import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { alignedChunk, SequentialFile } from "./direct-file.js";
 import type { KvPair } from "./manifest.js";
 import { MAX_BYTES_PER_PART, MAX_PAIRS_PER_PART, type ManifestPart } from "./manifest.js";
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
 /**
- * Bytes a part file may have queued before the writer waits. A stream reports "full" past
- * 16 KB, and waiting for each 8 MB chunk to drain made rendering and disk writes take
- * turns; with a bounded queue the file system writes (libuv's threads) overlap the rendering.
+ * Bytes the files may have queued before the writer waits: waiting for each 8 MB chunk
+ * made rendering and disk writes take turns; with a bounded queue the writes (libuv's
+ * threads) overlap the rendering.
  */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
+/** Chunks are carved from slabs of this many, so few aligned allocations are ever made. */
+const CHUNKS_PER_SLAB = 4;
+/** Chunk buffers written out and ready for reuse, shared by every writer of this thread. */
+const spareChunks: Buffer[] = [];
+
+function takeChunk(): Buffer {
+  if (spareChunks.length === 0) {
+    const slab = alignedChunk(CHUNK_BYTES * CHUNKS_PER_SLAB);
+    for (let k = 0; k < CHUNKS_PER_SLAB; k++)
+      spareChunks.push(slab.subarray(k * CHUNK_BYTES, (k + 1) * CHUNK_BYTES));
+  }
+  return spareChunks.pop()!;
+}
+
+export interface PartWriterOptions {
+  maxPairs?: number;
+  maxBytes?: number;
+  /** Bypass the page cache where the file system allows (default true; tests cover both). */
+  direct?: boolean;
+}
 
 // The bulk file's JSON around each pair, encoded once.
 const PART_START = Buffer.from("[");
@@ -46,23 +67,31 @@ export class PartWriter {
   bytes = 0;
   /** Bytes of the bulk files. */
   fileBytes = 0;
-  private out: WriteStream | undefined;
+  private out: SequentialFile | undefined;
   private hash: Hash | undefined;
   private pairs = 0;
+  /** Bytes of the current part so far, written or waiting in the buffer. */
   private partBytes = 0;
-  private buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  /** Chunk buffers the file has finished writing, ready for reuse. */
-  private readonly spare: Buffer[] = [];
+  private buffer: Buffer = takeChunk();
   private used = 0;
+  /** Bytes handed to the files and not yet written. */
+  private pending = 0;
+  private readonly drained: (() => void)[] = [];
   /** Parts being closed in the background; finish() waits for all of them. */
   private readonly closing: Promise<void>[] = [];
   private failure: Error | undefined;
+  private readonly maxPairs: number;
+  private readonly maxBytes: number;
+  private readonly direct: boolean;
 
   constructor(
     private readonly dir: string,
-    private readonly maxPairs = MAX_PAIRS_PER_PART,
-    private readonly maxBytes = MAX_BYTES_PER_PART,
-  ) {}
+    options: PartWriterOptions = {},
+  ) {
+    this.maxPairs = options.maxPairs ?? MAX_PAIRS_PER_PART;
+    this.maxBytes = options.maxBytes ?? MAX_BYTES_PER_PART;
+    this.direct = options.direct ?? true;
+  }
 
   /** Any pair: the key and value are escaped here. */
   write(pair: KvPair): Promise<void> {
@@ -96,13 +125,14 @@ export class PartWriter {
       OPEN_NEXT.length + keyBytes + MIDDLE.length + head.length + bodyEnd + close.length + CLOSE.length;
     if (
       this.out &&
-      (this.pairs >= this.maxPairs || this.partBytes + this.used + size + PART_END.length > this.maxBytes)
+      (this.pairs >= this.maxPairs || this.partBytes + size + PART_END.length > this.maxBytes)
     ) {
       return this.closePart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
     }
     if (!this.out)
       return this.openPart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
     this.reserve(size);
+    const before = this.used;
     const buffer = this.buffer;
     let o = put(buffer, this.used, this.pairs === 0 ? OPEN_FIRST : OPEN_NEXT, -1);
     for (const piece of key) o = put(buffer, o, piece, -1);
@@ -111,6 +141,7 @@ export class PartWriter {
     o = put(buffer, o, body, bodyEnd);
     o = put(buffer, o, close, -1);
     this.used = put(buffer, o, CLOSE, -1);
+    this.partBytes += this.used - before;
     this.pairs++;
     this.keys++;
     this.bytes += valueBytes;
@@ -120,6 +151,7 @@ export class PartWriter {
   async finish(): Promise<ManifestPart[]> {
     if (this.out) await this.closePart();
     await Promise.allSettled(this.closing);
+    this.release();
     if (this.failure) throw this.failure;
     return this.parts;
   }
@@ -128,49 +160,72 @@ export class PartWriter {
   async discard(): Promise<void> {
     const out = this.out;
     this.out = undefined;
-    if (out) this.closing.push(new Promise<void>((resolve) => out.end(() => resolve())));
+    if (out) this.closing.push(out.close().catch(() => undefined));
     await Promise.allSettled(this.closing);
+    this.release();
     await rm(join(this.dir, "kv"), { recursive: true, force: true });
+  }
+
+  private release(): void {
+    if (this.buffer.length === CHUNK_BYTES) spareChunks.push(this.buffer);
+    this.buffer = Buffer.alloc(0);
   }
 
   private append(bytes: Uint8Array): void {
     this.reserve(bytes.length);
     this.used = put(this.buffer, this.used, bytes, -1);
+    this.partBytes += bytes.length;
   }
 
   private reserve(bytes: number): void {
     if (this.used + bytes <= this.buffer.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+    // One value larger than a chunk (a search bucket, say): a one-off buffer, aligned too.
+    const bigger = alignedChunk(Math.max(this.buffer.length * 2, this.used + bytes));
     this.buffer.copy(bigger, 0, 0, this.used);
+    if (this.buffer.length === CHUNK_BYTES) spareChunks.push(this.buffer);
     this.buffer = bigger;
   }
 
-  private flush(): Promise<void> | undefined {
-    if (this.used === 0) return undefined;
+  /**
+   * Hands the buffer's bytes to the file: all of them when `last` (the part is done),
+   * otherwise what the file takes now (whole blocks when direct; the rest moves to the
+   * front of the next buffer).
+   */
+  private flush(last = false): Promise<void> | undefined {
+    const out = this.out!;
+    const length = last ? this.used : out.writable(this.used);
+    if (length === 0 && !last) return undefined;
     const full = this.buffer;
-    const chunk = full.subarray(0, this.used);
+    this.buffer = takeChunk();
+    this.used -= length;
+    if (this.used > 0) full.copy(this.buffer, 0, length, length + this.used);
+    this.hash!.update(full.subarray(0, length));
+    this.fileBytes += length;
+    this.pending += length;
+    out.write(full, length, last).then(
+      () => this.written(full, length),
+      (err: Error) => {
+        this.failure ??= err;
+        this.written(full, length);
+      },
+    );
+    return this.pending > MAX_PENDING_BYTES
+      ? new Promise((resolve) => this.drained.push(resolve))
+      : undefined;
+  }
+
+  private written(buffer: Buffer, length: number): void {
     // Buffers come back once written: a fresh 8 MB buffer per chunk (hundreds per build) made
     // the garbage collector run for the external memory alone.
-    this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
-    this.used = 0;
-    this.hash!.update(chunk);
-    this.partBytes += chunk.length;
-    this.fileBytes += chunk.length;
-    const out = this.out!;
-    out.write(chunk, () => {
-      if (full.length === CHUNK_BYTES) this.spare.push(full);
-    });
-    return out.writableLength > MAX_PENDING_BYTES
-      ? new Promise((resolve) => out.once("drain", () => resolve()))
-      : undefined;
+    if (buffer.length === CHUNK_BYTES) spareChunks.push(buffer);
+    this.pending -= length;
+    if (this.pending <= MAX_PENDING_BYTES) for (const resolve of this.drained.splice(0)) resolve();
   }
 
   private async openPart(): Promise<void> {
     await mkdir(join(this.dir, "kv"), { recursive: true });
     const file = `kv/part-${String(this.parts.length + 1).padStart(4, "0")}.json`;
-    this.out = createWriteStream(join(this.dir, file));
-    // Reported by finish() (parts close in the background, so nobody awaits the stream itself).
-    this.out.on("error", (err) => (this.failure ??= err));
+    this.out = await SequentialFile.create(join(this.dir, file), this.direct);
     this.hash = createHash("sha256");
     this.pairs = 0;
     this.partBytes = 0;
@@ -180,21 +235,14 @@ export class PartWriter {
 
   private async closePart(): Promise<void> {
     this.append(PART_END);
-    await this.flush();
-    const out = this.out!;
     const part = this.parts[this.parts.length - 1];
     part.pairs = this.pairs;
     part.bytes = this.partBytes;
+    await this.flush(true);
     part.sha256 = this.hash!.digest("hex");
+    const out = this.out!;
     this.out = undefined;
     // The file finishes writing in the background while the next part fills.
-    this.closing.push(
-      new Promise<void>((resolve) =>
-        out.end((err?: Error | null) => {
-          if (err) this.failure ??= err;
-          resolve();
-        }),
-      ),
-    );
+    this.closing.push(out.close().catch((err: Error) => void (this.failure ??= err)));
   }
 }
