@@ -46,7 +46,11 @@ const OPEN_FIRST = Buffer.from('\n{"key":"');
 const OPEN_NEXT = Buffer.from(',\n{"key":"');
 const MIDDLE = Buffer.from('","value":"');
 const CLOSE = Buffer.from('"}');
-const EMPTY = new Uint8Array(0);
+// The same around a key and value that bring their own quotes (JSON.stringify's).
+const OPEN_FIRST_QUOTED = Buffer.from('\n{"key":');
+const OPEN_NEXT_QUOTED = Buffer.from(',\n{"key":');
+const MIDDLE_QUOTED = Buffer.from(',"value":');
+const CLOSE_QUOTED = "}".charCodeAt(0);
 
 /**
  * Copies from[0..length) (length -1: all of it) into `to` at `at`; returns the end. Short
@@ -93,14 +97,25 @@ export class PartWriter {
     this.direct = options.direct ?? true;
   }
 
-  /** Any pair: the key and value are escaped here. */
+  /**
+   * Any pair: the key and value are escaped here, by JSON.stringify, whose quotes are the
+   * bulk file's own, so each string is written into the buffer once.
+   */
   write(pair: KvPair): Promise<void> {
-    const key = Buffer.from(JSON.stringify(pair.key).slice(1, -1));
-    const value = Buffer.from(JSON.stringify(pair.value).slice(1, -1));
-    return (
-      this.writeEscaped([key], EMPTY, value, value.length, EMPTY, Buffer.byteLength(pair.value)) ??
-      Promise.resolve()
-    );
+    const key = JSON.stringify(pair.key);
+    const value = JSON.stringify(pair.value);
+    const size =
+      OPEN_NEXT_QUOTED.length + Buffer.byteLength(key) + MIDDLE_QUOTED.length + Buffer.byteLength(value) + 1;
+    const wait = this.room(size);
+    if (wait) return wait.then(() => this.write(pair));
+    const buffer = this.buffer;
+    const before = this.used;
+    let o = put(buffer, before, this.pairs === 0 ? OPEN_FIRST_QUOTED : OPEN_NEXT_QUOTED, -1);
+    o += buffer.write(key, o, "utf8");
+    o = put(buffer, o, MIDDLE_QUOTED, -1);
+    o += buffer.write(value, o, "utf8");
+    buffer[o++] = CLOSE_QUOTED;
+    return this.added(before, o, Buffer.byteLength(pair.value)) ?? Promise.resolve();
   }
 
   /**
@@ -123,29 +138,39 @@ export class PartWriter {
     for (const piece of key) keyBytes += piece.length;
     const size =
       OPEN_NEXT.length + keyBytes + MIDDLE.length + head.length + bodyEnd + close.length + CLOSE.length;
-    if (
-      this.out &&
-      (this.pairs >= this.maxPairs || this.partBytes + size + PART_END.length > this.maxBytes)
-    ) {
-      return this.closePart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
-    }
-    if (!this.out)
-      return this.openPart().then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
-    this.reserve(size);
-    const before = this.used;
+    const wait = this.room(size);
+    if (wait) return wait.then(() => this.writeEscaped(key, head, body, bodyEnd, close, valueBytes));
     const buffer = this.buffer;
-    let o = put(buffer, this.used, this.pairs === 0 ? OPEN_FIRST : OPEN_NEXT, -1);
+    const before = this.used;
+    let o = put(buffer, before, this.pairs === 0 ? OPEN_FIRST : OPEN_NEXT, -1);
     for (const piece of key) o = put(buffer, o, piece, -1);
     o = put(buffer, o, MIDDLE, -1);
     o = put(buffer, o, head, -1);
     o = put(buffer, o, body, bodyEnd);
     o = put(buffer, o, close, -1);
-    this.used = put(buffer, o, CLOSE, -1);
-    this.partBytes += this.used - before;
+    return this.added(before, put(buffer, o, CLOSE, -1), valueBytes);
+  }
+
+  /**
+   * Makes the current part ready for a pair of `size` bytes: opens one, or closes a full
+   * one (the caller then tries again once the promise settles), and makes buffer room.
+   */
+  private room(size: number): Promise<void> | undefined {
+    if (this.out && (this.pairs >= this.maxPairs || this.partBytes + size + PART_END.length > this.maxBytes))
+      return this.closePart();
+    if (!this.out) return this.openPart();
+    this.reserve(size);
+    return undefined;
+  }
+
+  /** Counts the pair just put into buffer[before..end); flushes a full buffer. */
+  private added(before: number, end: number, valueBytes: number): Promise<void> | undefined {
+    this.used = end;
+    this.partBytes += end - before;
     this.pairs++;
     this.keys++;
     this.bytes += valueBytes;
-    return this.used > CHUNK_BYTES - 1024 * 1024 ? this.flush() : undefined;
+    return end > CHUNK_BYTES - 1024 * 1024 ? this.flush() : undefined;
   }
 
   async finish(): Promise<ManifestPart[]> {
