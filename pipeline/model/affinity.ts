@@ -7,6 +7,7 @@
 //    one (IDF-weighted), from a per-token list of its strongest recent customers.
 import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
+import type { CustomerTable } from "./customer-table.js";
 import { type Groups, gather } from "./groups.js";
 import { tokenLists } from "./token-lists.js";
 import { type ProductTokens, tokenizeProducts } from "./tokens.js";
@@ -27,8 +28,11 @@ export interface AffinityScratch {
   /** Customers touched for the current product, `size` of them. */
   touched: Int32Array;
   size: number;
-  /** The ranking's customer table (customer-table.ts): TOUCHED, CO and NAMES are written here. */
+  /** The ranking's customer table (customer-table.ts) as doubles: CO and NAMES are written here. */
   table: Float64Array;
+  /** The same table as 32-bit integers: STATE's TOUCHED flag is set here. */
+  state: Int32Array;
+  /** The round collect() last worked in (STATE's round). */
   mark: number;
   /** Whether each source found any candidate for the current product. */
   hasCo: boolean;
@@ -143,11 +147,12 @@ export class Affinity {
     this.tokenStrength = lists.strength;
   }
 
-  scratch(table: Float64Array): AffinityScratch {
+  scratch(table: CustomerTable): AffinityScratch {
     return {
       touched: new Int32Array(this.data.customers.length),
       size: 0,
-      table,
+      table: table.f64,
+      state: table.i32,
       mark: 0,
       hasCo: false,
       hasNames: false,
@@ -161,11 +166,11 @@ export class Affinity {
    */
   value(s: AffinityScratch, c: number): number {
     const total = (s.hasCo ? this.wCo : 0) + (s.hasNames ? this.wNames : 0);
-    const r = c * 8;
+    const r = c * 4;
     const value =
       total > 0
-        ? ((s.hasCo ? this.wCo * s.table[r + 1 /* CO */] : 0) +
-            (s.hasNames ? this.wNames * s.table[r + 2 /* NAMES */] : 0)) /
+        ? ((s.hasCo ? this.wCo * s.table[r + 0 /* CO */] : 0) +
+            (s.hasNames ? this.wNames * s.table[r + 1 /* NAMES */] : 0)) /
           total
         : 0;
     return this.gate ? value * this.gate[c] : value;
@@ -173,12 +178,17 @@ export class Affinity {
 
   /** A touched customer's weighted co-interaction part of value() (reasons.ts compares the parts). */
   coShare(s: AffinityScratch, c: number): number {
-    return s.hasCo ? this.wCo * s.table[c * 8 + 1 /* CO */] : 0;
+    return s.hasCo ? this.wCo * s.table[c * 4 + 0 /* CO */] : 0;
   }
 
   /** A touched customer's weighted name part of value(); the gate scales both parts alike. */
   namesShare(s: AffinityScratch, c: number): number {
-    return s.hasNames ? this.wNames * s.table[c * 8 + 2 /* NAMES */] : 0;
+    return s.hasNames ? this.wNames * s.table[c * 4 + 1 /* NAMES */] : 0;
+  }
+
+  /** Whether the last collect() touched customer c (its CO and NAMES are then that round's). */
+  touched(s: AffinityScratch, c: number): boolean {
+    return (s.state[c * 8 + 6 /* STATE */] | 1) === 4 * s.mark + 3;
   }
 
   /**
@@ -213,28 +223,31 @@ export class Affinity {
   }
 
   /**
-   * Collects the candidates of product p into `s` (touched, co, names). May include
-   * customers of p itself: the caller excludes those.
+   * Collects the candidates of product p into `s` (touched, co, names), in STATE round
+   * `round` (the ranking's, whose EXCLUDED flags it keeps; by default one of its own, above
+   * any before). May include customers of p itself: the caller excludes those.
    */
-  collect(p: number, s: AffinityScratch): void {
+  collect(p: number, s: AffinityScratch, round = s.mark + 1): void {
     s.size = 0;
     this.neighbourCount = 0;
     const mark = ++this.round;
-    s.mark = mark;
+    s.mark = round;
     if (this.wCo > 0) this.coInteraction(p, mark, s);
     s.hasCo = s.size > 0;
     s.hasNames = false;
     if (this.wNames > 0) this.nameMatches(p, s);
   }
 
-  /** Starts customer c's record for this round if it is new; returns the record's offset. */
+  /** Starts customer c's record for this round if it is new; returns the record's offset in `table`. */
   private touch(s: AffinityScratch, c: number): number {
-    const r = c * 8;
-    const table = s.table;
-    if (table[r + 0 /* TOUCHED */] !== s.mark) {
-      table[r + 0 /* TOUCHED */] = s.mark;
-      table[r + 1 /* CO */] = 0;
-      table[r + 2 /* NAMES */] = 0;
+    const state = s.state[c * 8 + 6 /* STATE */];
+    const touched = 4 * s.mark + 3;
+    const r = c * 4;
+    if ((state | 1) !== touched) {
+      // EXCLUDED stays set when the ranking set it this round.
+      s.state[c * 8 + 6 /* STATE */] = state === touched - 2 ? touched : touched - 1;
+      s.table[r + 0 /* CO */] = 0;
+      s.table[r + 1 /* NAMES */] = 0;
       s.touched[s.size++] = c;
     }
     return r;
@@ -284,7 +297,7 @@ export class Affinity {
         taken++;
         const r = this.touch(s, c);
         // Noisy-or: several co-interacted products add up without leaving 0..1.
-        s.table[r + 1 /* CO */] = 1 - (1 - s.table[r + 1 /* CO */]) * (1 - Math.min(1, sim));
+        s.table[r + 0 /* CO */] = 1 - (1 - s.table[r + 0 /* CO */]) * (1 - Math.min(1, sim));
       }
     }
   }
@@ -303,7 +316,7 @@ export class Affinity {
       const w = tokens.idf[t] / idfTotal;
       for (let j = this.tokenStart[t]; j < this.tokenStart[t + 1]; j++) {
         const r = this.touch(s, this.tokenCustomers[j]);
-        s.table[r + 2 /* NAMES */] += w * this.tokenStrength[j];
+        s.table[r + 1 /* NAMES */] += w * this.tokenStrength[j];
         s.hasNames = true;
       }
     }

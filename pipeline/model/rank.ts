@@ -197,24 +197,37 @@ interface RankerSettings {
 }
 
 export class ProductRanker {
-  /** Per customer: affinity scratch, marks, exposure, fill score and key (customer-table.ts). */
+  /** Per customer: affinity scratch, fill score, round state and tie rank (customer-table.ts). */
   private readonly table: Float64Array;
+  private readonly state: Int32Array;
+  /** Per customer: the key of FILL_SCORE (the engagement walk reads it, in customer order). */
+  private readonly fillKey: Float64Array;
+  /** Per customer: top-10 audiences the customer sits in (exposure cap). */
+  private readonly exposure: Int32Array;
   /** Skip pointers over `eligible` past capped customers (union-find with path halving). */
   private readonly next: Int32Array | undefined;
   /** The affinity of the product ranked last (reasons.ts reads it). */
   readonly scratch;
   /**
    * Sort keys pack a score and the tie order into one double, so candidates sort natively
-   * (a comparator per comparison was most of the ranking time): key = (SCALE − ⌊score·SCALE⌋)
+   * (a comparator per comparison costs most of the ranking time): key = (SCALE − ⌊score·SCALE⌋)
    * · 2^bits + tieRank, ascending = best first. tieRank orders customers by latest activity,
    * then id. Scores are thereby resolved to 2^-(53−bits) (about 1e-9 for two million
    * customers), far below the 4 decimals served.
    */
-  private readonly byTieRank: Int32Array;
   private readonly bits: number;
   private readonly scale: number;
   private readonly radix: number;
   private readonly keys: Float64Array;
+  /**
+   * The current product's candidates by tie rank (open addressing, entries of other rounds
+   * are stale): the merge finds each winner's customer here, in cache, instead of in a
+   * customer-sized array at random.
+   */
+  private candidateRank = new Int32Array(0);
+  private candidateCustomer = new Int32Array(0);
+  private candidateRound = new Int32Array(0);
+  private candidateMask = 0;
   private readonly outCustomers: Int32Array;
   private readonly outScores: Float64Array;
   private stamp = 0;
@@ -237,39 +250,56 @@ export class ProductRanker {
     private readonly settings: RankerSettings,
   ) {
     const C = data.customers.length;
-    const table = (this.table = customerTable(C));
-    this.scratch = affinity?.scratch(table);
+    const record = customerTable(C);
+    const table = (this.table = record.f64);
+    const state = (this.state = record.i32);
+    this.scratch = affinity?.scratch(record);
+    this.fillKey = new Float64Array(C);
+    this.exposure = new Int32Array(C);
     if (settings.cap > 0) {
       this.next = new Int32Array(eligible.length + 1);
       for (let i = 0; i <= eligible.length; i++) this.next[i] = i;
     }
-    this.byTieRank = new Int32Array(C);
-    for (let c = 0; c < C; c++) this.byTieRank[c] = c;
+    const byTieRank = new Int32Array(C);
+    for (let c = 0; c < C; c++) byTieRank[c] = c;
     const last = engagement.lastActivity;
     const ids = data.customers;
-    sortByKeyDescending(this.byTieRank, last, (a, b) => compareIds(ids[a], ids[b]));
-    for (let r = 0; r < C; r++) table[this.byTieRank[r] * 8 + 4 /* TIE_RANK */] = r;
+    sortByKeyDescending(byTieRank, last, (a, b) => compareIds(ids[a], ids[b]));
+    for (let r = 0; r < C; r++) state[byTieRank[r] * 8 + 7 /* TIE_RANK */] = r;
     this.bits = Math.max(1, Math.ceil(Math.log2(C + 1)));
     this.scale = 2 ** (53 - this.bits - 1);
     this.radix = 2 ** this.bits;
     this.keys = new Float64Array(C);
     for (let c = 0; c < C; c++) {
-      const r = c * 8;
       // Every customer's score and key as a non-candidate (affinity 0): the same for every product.
-      table[r + 3 /* FILL_SCORE */] = (1 - settings.blend) * engagement.score[c];
-      table[r + 7 /* FILL_KEY */] = this.key(table[r + 3 /* FILL_SCORE */], table[r + 4 /* TIE_RANK */]);
-      // Suppressed customers are never eligible: as if in every audience already.
-      table[r + 6 /* EXPOSURE */] = suppressed[c] ? Infinity : 0;
+      table[c * 4 + 2 /* FILL_SCORE */] = (1 - settings.blend) * engagement.score[c];
+      this.fillKey[c] = this.key(table[c * 4 + 2 /* FILL_SCORE */], state[c * 8 + 7 /* TIE_RANK */]);
+      // Suppressed customers are never eligible.
+      if (suppressed[c]) state[c * 8 + 7 /* TIE_RANK */] = -1 - state[c * 8 + 7 /* TIE_RANK */];
     }
     this.outCustomers = new Int32Array(settings.maxN);
     this.outScores = new Float64Array(settings.maxN);
   }
 
+  /** Room for `size` candidates at most half full (a power of two: the mask wraps probes). */
+  private growCandidates(size: number): void {
+    let capacity = 1024;
+    while (capacity < 2 * size) capacity *= 2;
+    this.candidateRank = new Int32Array(capacity);
+    this.candidateCustomer = new Int32Array(capacity);
+    // Rounds start at 1, so a fresh table holds no entry of any round.
+    this.candidateRound = new Int32Array(capacity);
+    this.candidateMask = capacity - 1;
+  }
+
   /** Back to no exposure counted and nobody capped, as before the first audience. */
   resetExposure(): void {
-    const { table, suppressed } = this;
-    for (let c = 0; c < suppressed.length; c++)
-      table[c * 8 + 6 /* EXPOSURE */] = suppressed[c] ? Infinity : 0;
+    const { state, suppressed } = this;
+    this.exposure.fill(0);
+    for (let c = 0; c < suppressed.length; c++) {
+      const tieRank = state[c * 8 + 7 /* TIE_RANK */];
+      if (tieRank < 0 !== (suppressed[c] === 1)) state[c * 8 + 7 /* TIE_RANK */] = -1 - tieRank;
+    }
     if (this.next) for (let i = 0; i < this.next.length; i++) this.next[i] = i;
     this.denyStart = undefined;
     this.denied = undefined;
@@ -288,13 +318,13 @@ export class ProductRanker {
 
   /**
    * The position in `eligible`, from i on, of the next fill customer: not capped, and
-   * neither excluded from nor a candidate of the current product (round `mark`).
+   * neither excluded from nor a candidate of the current product (round `mark`: a customer
+   * touched by its affinity and not capped is a candidate).
    */
   private nextFill(i: number, mark: number): number {
-    const { eligible, table } = this;
+    const { eligible, state } = this;
     i = this.alive(i);
-    while (i < eligible.length && Math.abs(table[eligible[i] * 8 + 5 /* MARK */]) === mark)
-      i = this.alive(i + 1);
+    while (i < eligible.length && state[eligible[i] * 8 + 6 /* STATE */] >> 2 === mark) i = this.alive(i + 1);
     return i;
   }
 
@@ -361,34 +391,36 @@ export class ProductRanker {
    * copy to keep them. A `probe` counts no exposure (assignByFit's first pass).
    */
   audienceFor(p: number, limit = this.settings.maxN, probe = false): Audience {
-    const { eligible, settings, keys, table } = this;
+    const { eligible, settings, keys, table, state, fillKey } = this;
     const { blend, cap } = settings;
     const maxN = limit;
     const mark = ++this.stamp;
+    const excluded = 4 * mark + 1;
     for (let i = this.byProduct.start[p]; i < this.byProduct.start[p + 1]; i++) {
-      table[this.productCustomer[i] * 8 + 5 /* MARK */] = mark;
+      state[this.productCustomer[i] * 8 + 6 /* STATE */] = excluded;
     }
     if (this.denied && this.denyStart)
       for (let i = this.denyStart[p]; i < this.denyStart[p + 1]; i++)
-        table[this.denied[i] * 8 + 5 /* MARK */] = mark;
+        state[this.denied[i] * 8 + 6 /* STATE */] = excluded;
 
     // Candidates with affinity, keyed and sorted best first.
     let n = 0;
     if (this.affinity && this.scratch) {
       const s = this.scratch;
-      this.affinity.collect(p, s);
-      // Suppressed customers have exposure Infinity, so one comparison covers both.
-      const limit = cap > 0 ? cap : Infinity;
+      this.affinity.collect(p, s, mark);
+      if (2 * s.size > this.candidateMask) this.growCandidates(s.size);
+      const { candidateRank, candidateCustomer, candidateRound, candidateMask } = this;
       for (let k = 0; k < s.size; k++) {
         const c = s.touched[k];
-        const r = c * 8;
-        if (table[r + 5 /* MARK */] === mark || table[r + 6 /* EXPOSURE */] >= limit) continue;
-        keys[n++] = this.key(
-          blend * this.affinity.value(s, c) + table[r + 3 /* FILL_SCORE */],
-          table[r + 4 /* TIE_RANK */],
-        );
-        // Marked so the engagement walk skips them (they are merged from the sorted keys).
-        table[r + 5 /* MARK */] = -mark;
+        // Excluded this round, or out of every audience (a negative tie rank).
+        const tieRank = state[c * 8 + 7 /* TIE_RANK */];
+        if (state[c * 8 + 6 /* STATE */] & 1 || tieRank < 0) continue;
+        keys[n++] = this.key(blend * this.affinity.value(s, c) + table[c * 4 + 2 /* FILL_SCORE */], tieRank);
+        let slot = Math.imul(tieRank, HASH_MULTIPLIER) & candidateMask;
+        while (candidateRound[slot] === mark) slot = (slot + 1) & candidateMask;
+        candidateRound[slot] = mark;
+        candidateRank[slot] = tieRank;
+        candidateCustomer[slot] = c;
       }
     }
     // Only the maxN best candidates can make the audience: partition them to the front
@@ -399,8 +431,9 @@ export class ProductRanker {
       selectSmallest(keys, n, maxN);
       n = maxN;
     }
-    const candidates = keys.subarray(0, n).sort();
-    const { radix, scale } = this;
+    sortAscending(keys, 0, n - 1);
+    const candidates = keys;
+    const { radix, scale, candidateRank, candidateCustomer, candidateMask } = this;
 
     // Merge the candidates with the engagement order.
     const customers = this.outCustomers;
@@ -410,28 +443,81 @@ export class ProductRanker {
     let i = this.nextFill(0, mark);
     while (size < maxN) {
       const f = i < eligible.length ? eligible[i] : -1;
-      if (j < n && (f < 0 || candidates[j] < table[f * 8 + 7 /* FILL_KEY */])) {
+      if (j < n && (f < 0 || candidates[j] < fillKey[f])) {
         const key = candidates[j++];
         // radix is a power of two, so this split is exact (and far cheaper than `%` on doubles).
         const high = Math.floor(key / radix);
-        customers[size] = this.byTieRank[key - high * radix];
+        const tieRank = key - high * radix;
+        let slot = Math.imul(tieRank, HASH_MULTIPLIER) & candidateMask;
+        while (candidateRank[slot] !== tieRank) slot = (slot + 1) & candidateMask;
+        customers[size] = candidateCustomer[slot];
         scores[size++] = (scale - high) / scale;
       } else if (f >= 0) {
         customers[size] = f;
-        scores[size++] = table[f * 8 + 3 /* FILL_SCORE */];
+        scores[size++] = table[f * 4 + 2 /* FILL_SCORE */];
         i = this.nextFill(i + 1, mark);
       } else break;
     }
     if (cap > 0 && !probe) {
       for (let k = 0; k < Math.min(EXPOSURE_LEVEL, size); k++) {
         const c = customers[k];
-        if (++table[c * 8 + 6 /* EXPOSURE */] >= cap) {
+        if (++this.exposure[c] >= cap) {
+          state[c * 8 + 7 /* TIE_RANK */] = -1 - state[c * 8 + 7 /* TIE_RANK */];
           this.next![this.position[c]] = this.position[c] + 1;
           this.capReached = true;
         }
       }
     }
     return { customers: customers.subarray(0, size), scores: scores.subarray(0, size) };
+  }
+}
+
+/** Spreads consecutive tie ranks over the candidate table (Knuth's multiplicative hash). */
+const HASH_MULTIPLIER = 0x9e3779b1 | 0;
+
+/**
+ * Sorts keys[lo..hi] ascending, in place (quicksort with a median-of-three pivot, insertion
+ * sort for short ranges); the keys must be distinct. A typed array's own sort costs a call
+ * into the runtime and a view per product, most of its time on the hundred keys sorted here.
+ */
+export function sortAscending(keys: Float64Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >> 1;
+    const a = keys[lo];
+    const b = keys[mid];
+    const c = keys[hi];
+    // biome-ignore lint/complexity/useMathMinMax: a median of three by comparisons
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (keys[i] < pivot) i++;
+      while (keys[j] > pivot) j--;
+      if (i <= j) {
+        const t = keys[i];
+        keys[i] = keys[j];
+        keys[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // Recurse into the shorter side, loop on the longer: the stack stays logarithmic.
+    if (j - lo < hi - i) {
+      sortAscending(keys, lo, j);
+      lo = i;
+    } else {
+      sortAscending(keys, i, hi);
+      hi = j;
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = keys[i];
+    let j = i - 1;
+    while (j >= lo && keys[j] > v) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = v;
   }
 }
 

@@ -136,7 +136,7 @@ export class EvidenceTaker {
     for (let k = 0; k < customers.length; k++) {
       const c = customers[k];
       let code = 0;
-      if (affinity && s && s.table[c * 8 + 0 /* TOUCHED */] === s.mark) {
+      if (affinity && s && affinity.touched(s, c)) {
         const co = affinity.coShare(s, c);
         const names = affinity.namesShare(s, c);
         code = TOUCHED | (co > 0 ? HAS_CO : 0) | (names > 0 ? HAS_NAMES : 0) | (co >= names ? CO_FIRST : 0);

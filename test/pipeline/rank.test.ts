@@ -216,6 +216,30 @@ describe("rank", () => {
     }
   });
 
+  it("a restart keeps suppressed customers out: only the cap's exclusions start anew", () => {
+    const data = interactions(ROCKETS_AND_ZOOMS);
+    const suppress = new Set(["c3"]);
+    const kept = (ranking: ReturnType<typeof rank>) => {
+      let out: string[][] = [];
+      let restarts = 0;
+      for (const step of ranking.restartableAudiences()) {
+        if (step === RESTART) {
+          restarts++;
+          out = [];
+        } else out.push(idsOf(ranking.customerIds, step[1].customers));
+      }
+      return { out, restarts };
+    };
+    const got = kept(rank(data, config({ exposureCap: 1 }), { suppress, speculate: true }));
+    expect(got.restarts).toBe(1);
+    expect(got.out).toHaveLength(5);
+    for (const ids of got.out) expect(ids).not.toContain("c3");
+    // With a cap of 1, nobody sits in two top 10s.
+    const counts = new Map<string, number>();
+    for (const ids of got.out) for (const id of ids.slice(0, 10)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const [id, n] of counts) expect(n, id).toBe(1);
+  });
+
   it("the cap is on by default: 5% of the products ranked, at least 100 audiences", async () => {
     const { defaultConfig, exposureCapFor } = await import("../../pipeline/config.js");
     expect(defaultConfig().exposureCap).toBe("5%");
