@@ -53,7 +53,6 @@ export class Affinity {
   private readonly neighbours: Int32Array;
   /** How many of `neighbours` the last collect() found. */
   private neighbourCount = 0;
-  private readonly customerStamp: Int32Array;
   private readonly wCo: number;
   private readonly method: "cosine" | "itemknn" | "rp3beta";
   private readonly shrink: number;
@@ -65,10 +64,14 @@ export class Affinity {
   private readonly gate: Float64Array | undefined;
   private readonly wNames: number;
   private round = 0;
-  private visits = 0;
-  private readonly customerVisit: Int32Array;
-  /** The customer of each row in by-product order, the product of each row in by-customer order. */
-  private readonly productCustomer: Int32Array;
+  /**
+   * Each product's newest distinct customers (as many as either co-interaction limit takes),
+   * CSR by product: walked without skipping repeat customers, so without a customer-sized
+   * scratch read at random per visit.
+   */
+  private readonly newestStart: Int32Array;
+  private readonly newestCustomers: Int32Array;
+  /** The product of each row in by-customer order. */
   private readonly customerProduct: Int32Array;
 
   constructor(
@@ -85,16 +88,30 @@ export class Affinity {
     const C = data.customers.length;
     this.wCo = config.affinitySources.coInteraction;
     this.wNames = config.affinitySources.names;
-    this.productCustomer = gather(data.customer, byProduct.rows);
+    const productCustomer = gather(data.customer, byProduct.rows);
     this.customerProduct = gather(data.product, byCustomer.rows);
     this.degree = new Int32Array(P);
     const seen = new Int32Array(C).fill(-1);
     for (let p = 0; p < P; p++) {
       for (let i = byProduct.start[p]; i < byProduct.start[p + 1]; i++) {
-        const c = this.productCustomer[i];
+        const c = productCustomer[i];
         if (seen[c] !== p) {
           seen[c] = p;
           this.degree[p]++;
+        }
+      }
+    }
+    const newest = Math.max(LIMITS.seedCustomers, LIMITS.customersPerNeighbour);
+    const start = (this.newestStart = new Int32Array(P + 1));
+    for (let p = 0; p < P; p++) start[p + 1] = start[p] + Math.min(this.degree[p], newest);
+    const customers = (this.newestCustomers = new Int32Array(start[P]));
+    for (let p = 0; p < P; p++) {
+      // `seen` holds p from the count above: P + p marks this pass.
+      for (let i = byProduct.start[p], at = start[p]; i < byProduct.start[p + 1] && at < start[p + 1]; i++) {
+        const c = productCustomer[i];
+        if (seen[c] !== P + p) {
+          seen[c] = P + p;
+          customers[at++] = c;
         }
       }
     }
@@ -125,8 +142,6 @@ export class Affinity {
     this.productStamp = new Int32Array(P);
     this.lastCustomer = new Int32Array(P).fill(-1);
     this.neighbours = new Int32Array(LIMITS.seedCustomers * LIMITS.neighboursPerCustomer);
-    this.customerStamp = new Int32Array(C);
-    this.customerVisit = new Int32Array(C);
 
     this.tokens = this.wNames > 0 ? tokenizeProducts(data.productNames) : tokenizeProducts([]);
     const lists =
@@ -254,14 +269,11 @@ export class Affinity {
   }
 
   private coInteraction(p: number, mark: number, s: AffinityScratch): void {
-    const { byProduct, byCustomer } = this;
-    let seeds = 0;
+    const { byCustomer, newestStart, newestCustomers } = this;
     let neighbourCount = 0;
-    for (let i = byProduct.start[p]; i < byProduct.start[p + 1] && seeds < LIMITS.seedCustomers; i++) {
-      const c = this.productCustomer[i];
-      if (this.customerStamp[c] === mark) continue;
-      this.customerStamp[c] = mark;
-      seeds++;
+    const seedEnd = Math.min(newestStart[p + 1], newestStart[p] + LIMITS.seedCustomers);
+    for (let i = newestStart[p]; i < seedEnd; i++) {
+      const c = newestCustomers[i];
       let followed = 0;
       for (
         let j = byCustomer.start[c];
@@ -284,17 +296,9 @@ export class Affinity {
     for (let k = 0; k < neighbourCount; k++) {
       const q = this.neighbours[k];
       const sim = this.similarity(p, q);
-      let taken = 0;
-      const visit = ++this.visits;
-      for (
-        let i = byProduct.start[q];
-        i < byProduct.start[q + 1] && taken < LIMITS.customersPerNeighbour;
-        i++
-      ) {
-        const c = this.productCustomer[i];
-        if (this.customerVisit[c] === visit) continue;
-        this.customerVisit[c] = visit;
-        taken++;
+      const end = Math.min(newestStart[q + 1], newestStart[q] + LIMITS.customersPerNeighbour);
+      for (let i = newestStart[q]; i < end; i++) {
+        const c = newestCustomers[i];
         const r = this.touch(s, c);
         // Noisy-or: several co-interacted products add up without leaving 0..1.
         s.table[r + 0 /* CO */] = 1 - (1 - s.table[r + 0 /* CO */]) * (1 - Math.min(1, sim));
