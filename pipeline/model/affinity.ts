@@ -76,7 +76,7 @@ export class Affinity {
 
   constructor(
     private readonly data: Interactions,
-    private readonly byProduct: Groups,
+    byProduct: Groups,
     private readonly byCustomer: Groups,
     config: Config,
     /** Position of each customer in the engagement order, the tie-break for token lists. */
