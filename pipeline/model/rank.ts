@@ -423,15 +423,11 @@ export class ProductRanker {
         candidateCustomer[slot] = c;
       }
     }
-    // Only the maxN best candidates can make the audience: partition them to the front
-    // (keys are distinct, so which ones is well defined) and sort just those.
-    // Sorting is most of the cost here (measured: a sort of 200 doubles ≈ 10 µs, and products
-    // have about 175 candidates on generated data), so select first whenever it halves the sort.
-    if (n > maxN) {
-      selectSmallest(keys, n, maxN);
-      n = maxN;
-    }
-    sortAscending(keys, 0, n - 1);
+    // Only the maxN best candidates can make the audience (keys are distinct, so which ones
+    // is well defined): just those are sorted, the rest only partitioned away. Products have
+    // about 175 candidates on generated data, and sorting them is a good part of the ranking.
+    sortAscending(keys, 0, n - 1, maxN);
+    n = Math.min(n, maxN);
     const candidates = keys;
     const { radix, scale, candidateRank, candidateCustomer, candidateMask } = this;
 
@@ -476,11 +472,13 @@ export class ProductRanker {
 const HASH_MULTIPLIER = 0x9e3779b1 | 0;
 
 /**
- * Sorts keys[lo..hi] ascending, in place (quicksort with a median-of-three pivot, insertion
- * sort for short ranges); the keys must be distinct. A typed array's own sort costs a call
- * into the runtime and a view per product, most of its time on the hundred keys sorted here.
+ * Sorts keys[lo..hi] ascending, in place, as far as positions before `end` go: those hold
+ * the smallest keys in order, the rest the others in any order (quicksort with a
+ * median-of-three pivot that skips the parts wholly at or after `end`, insertion sort for
+ * short ranges); the keys must be distinct. A typed array's own sort costs a call into the
+ * runtime and a view per product, most of its time on the hundred keys sorted here.
  */
-export function sortAscending(keys: Float64Array, lo: number, hi: number): void {
+export function sortAscending(keys: Float64Array, lo: number, hi: number, end = hi + 1): void {
   while (hi - lo > 16) {
     const mid = (lo + hi) >> 1;
     const a = keys[lo];
@@ -501,12 +499,15 @@ export function sortAscending(keys: Float64Array, lo: number, hi: number): void 
         j--;
       }
     }
-    // Recurse into the shorter side, loop on the longer: the stack stays logarithmic.
-    if (j - lo < hi - i) {
-      sortAscending(keys, lo, j);
+    // keys[lo..j] <= pivot <= keys[i..hi], and anything between equals the pivot.
+    if (i >= end) {
+      hi = j;
+    } else if (j - lo < hi - i) {
+      // Recurse into the shorter side, loop on the longer: the stack stays logarithmic.
+      sortAscending(keys, lo, j, end);
       lo = i;
     } else {
-      sortAscending(keys, i, hi);
+      sortAscending(keys, i, hi, end);
       hi = j;
     }
   }
@@ -518,39 +519,5 @@ export function sortAscending(keys: Float64Array, lo: number, hi: number): void 
       j--;
     }
     keys[j + 1] = v;
-  }
-}
-
-/**
- * Moves the k smallest of keys[0..n) to keys[0..k) in any order (Hoare quickselect with a
- * median-of-three pivot); the keys must be distinct.
- */
-export function selectSmallest(keys: Float64Array, n: number, k: number): void {
-  let lo = 0;
-  let hi = n - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    const a = keys[lo];
-    const b = keys[mid];
-    const c = keys[hi];
-    // biome-ignore lint/complexity/useMathMinMax: a median of three by comparisons, as the sort it mirrors
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (keys[i] < pivot) i++;
-      while (keys[j] > pivot) j--;
-      if (i <= j) {
-        const t = keys[i];
-        keys[i] = keys[j];
-        keys[j] = t;
-        i++;
-        j--;
-      }
-    }
-    // keys[lo..j] <= pivot <= keys[i..hi], and anything between equals the pivot.
-    if (k - 1 <= j) hi = j;
-    else if (k - 1 >= i) lo = i;
-    else return;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selectSmallest, sortAscending } from "../../pipeline/model/rank.js";
+import { sortAscending } from "../../pipeline/model/rank.js";
 
 /** Distinct doubles in a scrambled order (a fixed linear congruential sequence). */
 function scrambled(n: number, seed: number): Float64Array {
@@ -35,17 +35,21 @@ describe("the ranking's key sorting", () => {
     expect([...part]).toEqual([9, 3, 4, 5, 0]);
   });
 
-  it("selectSmallest moves the k smallest keys to the front", () => {
-    for (const [n, k] of [
+  it("with an end, sorts only the smallest keys into the positions before it", () => {
+    for (const [n, end] of [
       [50, 10],
       [300, 100],
       [101, 100],
       [1000, 1],
+      [40, 60],
     ]) {
-      const keys = scrambled(n, 7 * n + k);
-      const want = Float64Array.from(keys).sort().subarray(0, k);
-      selectSmallest(keys, n, k);
-      expect(keys.subarray(0, k).sort(), `n = ${n}, k = ${k}`).toEqual(want);
+      const keys = scrambled(n, 7 * n + end);
+      const sorted = Float64Array.from(keys).sort();
+      sortAscending(keys, 0, n - 1, end);
+      const k = Math.min(n, end);
+      expect(keys.subarray(0, k), `n = ${n}, end = ${end}`).toEqual(sorted.subarray(0, k));
+      // The others are all still there, after them.
+      expect(Float64Array.from(keys.subarray(k)).sort()).toEqual(sorted.subarray(k));
     }
   });
 });
