@@ -210,7 +210,7 @@ export class ProductRanker {
   readonly scratch;
   /**
    * Sort keys pack a score and the tie order into one double, so candidates sort natively
-   * (a comparator per comparison costs most of the ranking time): key = (SCALE − ⌊score·SCALE⌋)
+   * (a comparator per comparison would cost most of the ranking time): key = (SCALE − ⌊score·SCALE⌋)
    * · 2^bits + tieRank, ascending = best first. tieRank orders customers by latest activity,
    * then id. Scores are thereby resolved to 2^-(53−bits) (about 1e-9 for two million
    * customers), far below the 4 decimals served.
