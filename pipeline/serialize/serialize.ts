@@ -2,12 +2,13 @@
 // serves bytes as stored. Bodies follow the contract in worker/contract.ts.
 //
 // This is the hot loop of a build (about a million values, a gigabyte or more of JSON for
-// the real data set), so the strings are assembled from cached pieces: each customer's
-// `{"customer_id":…,"score":` once, the 10,001 possible 4-decimal scores once, each
-// `,"rank":i}` once. Each variant's list extends the previous one's, so variant n is
-// byte-for-byte a prefix of n+1's list. The same renderer can emit values already escaped
-// for the wrangler bulk file (every `"` as `\"`), which saves a JSON.stringify per value:
-// ids, versions and notes never contain characters that need any other escape.
+// the real data set), so the strings are assembled from cached pieces: each customer's id,
+// the 10,001 possible 4-decimal scores once (each with the `,"score":` before it), each
+// `,"rank":i},{"customer_id":` once (the next item's opener rides on the previous item's
+// closer). Each variant's list extends the previous one's, so variant n is byte-for-byte a
+// prefix of n+1's list. The same renderer can emit values already escaped for the wrangler
+// bulk file (every `"` as `\"`), which saves a JSON.stringify per value: ids, versions and
+// notes never contain characters that need any other escape.
 import {
   type IdType,
   isCanonicalSafeInteger,
@@ -101,25 +102,25 @@ function pack(texts: string[]): Packed {
 }
 
 /**
- * `before + text + after` for every text, packed as pack() does, without making those
- * strings: for the per-customer openers that would be millions of short-lived strings.
+ * Strings in fixed-size slots: string k's length is the byte at k · stride, its bytes follow.
+ * For the customer ids: an item's one lookup that misses the cache (customers are spread
+ * over a table of hundreds of thousands), so it is one slot, a few bytes wide, instead of a
+ * start, a length and the bytes in three places.
  */
-function packWrapped(texts: string[], before: string, after: string): Packed {
-  const start = new Int32Array(texts.length + 1);
-  const length = new Int32Array(texts.length);
-  const around = Buffer.byteLength(before, "latin1") + Buffer.byteLength(after, "latin1");
-  for (let k = 0; k < texts.length; k++) {
-    length[k] = around + Buffer.byteLength(texts[k], "latin1");
-    start[k + 1] = start[k] + ((length[k] + 3) & ~3);
-  }
-  const bytes = Buffer.alloc(start[texts.length]);
-  for (let k = 0; k < texts.length; k++) {
-    let at = start[k];
-    at += bytes.write(before, at, "latin1");
-    at += bytes.write(texts[k], at, "latin1");
-    bytes.write(after, at, "latin1");
-  }
-  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start, length };
+interface Slots {
+  view: DataView;
+  stride: number;
+}
+
+function slots(texts: string[]): Slots {
+  let longest = 0;
+  for (const text of texts) longest = Math.max(longest, Buffer.byteLength(text, "latin1"));
+  if (longest > 255) throw new Error(`an id of ${longest} characters cannot be rendered`);
+  const stride = (longest + 1 + 3) & ~3;
+  // Copies read whole words, so the last slot's may run 3 bytes past it.
+  const bytes = Buffer.alloc(texts.length * stride + 4);
+  for (let k = 0; k < texts.length; k++) bytes[k * stride] = bytes.write(texts[k], k * stride + 1, "latin1");
+  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), stride };
 }
 
 /**
@@ -141,18 +142,33 @@ function copyEntry(to: DataView, at: number, from: Packed, k: number): number {
   return at + length;
 }
 
+/** copyEntry for slot k of `from`. */
+function copySlot(to: DataView, at: number, from: Slots, k: number): number {
+  const view = from.view;
+  const slot = k * from.stride;
+  const length = view.getUint8(slot);
+  for (let i = slot + 1, end = i + length, o = at; i < end; i += 4, o += 4)
+    to.setUint32(o, view.getUint32(i, true), true);
+  return at + length;
+}
+
 export class Renderer {
   // Items are assembled from packed tables: no string per item, nothing for the garbage
   // collector, and the copies are short loops of 32-bit moves the JIT compiles well.
-  /** Per customer `{"customer_id":ID,"score":`, per score its digits, per rank `,"rank":i}`. */
-  private readonly openers: Packed;
+  /**
+   * An item is `{"customer_id":` ID `,"score":S` `,"rank":i}`: the list's first opener, then
+   * per item the customer's id, the score with what precedes it, and the rank closer with
+   * the comma and the next item's opener (past the last item, cut off by the ends).
+   */
+  private readonly opener: Packed;
+  private readonly ids: Slots;
   private readonly scores: Packed;
   private readonly rankClosers: Packed;
   private scratch: Buffer;
   /** Where each item of the current list ends, and each variant's list. */
   private readonly itemEnds: Int32Array;
   private readonly variantEnds: Int32Array;
-  /** The most bytes one rendered item takes (with its comma). */
+  /** Bytes to allow per item when sizing a list buffer (see renderList). */
   readonly maxItemBytes: number;
   private readonly tails: Record<"ranked" | "fallback", string>;
   /** `],"count":n` + tail for every n, per kind, encoded once. */
@@ -163,7 +179,7 @@ export class Renderer {
   /** Served bytes of everything but the product id, the list and the count digits. */
   private readonly frameBytes: Record<"ranked" | "fallback", number>;
 
-  /** The context without its customer ids: packed into `openers`, the strings need not stay alive. */
+  /** The context without its customer ids: copied into `ids`, the strings need not stay alive. */
   private readonly ctx: Omit<ResponseContext, "customerIds">;
 
   /** `q` is the quote as it appears in the output: `"` for plain JSON, `\\"` inside a JSON string. */
@@ -175,14 +191,19 @@ export class Renderer {
     this.ctx = rest;
     this.maxN = ctx.variants[ctx.variants.length - 1];
     const quote = ctx.idType === "number" ? "" : q;
-    this.openers = packWrapped(customerIds, `{${q}customer_id${q}:${quote}`, `${quote},${q}score${q}:`);
-    this.scores = pack(Array.from({ length: SCORE_STEPS + 1 }, (_, k) => String(k / SCORE_STEPS)));
-    // The comma after each item comes with its closer; the last one is cut off by the ends.
-    this.rankClosers = pack(Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}},`));
-    let longestOpener = 0;
-    for (let c = 0; c < customerIds.length; c++)
-      longestOpener = Math.max(longestOpener, this.openers.length[c]);
-    this.maxItemBytes = longestOpener + 6 + this.rankClosers.length[this.maxN - 1];
+    const opener = `{${q}customer_id${q}:${quote}`;
+    this.opener = pack([opener]);
+    this.ids = slots(customerIds);
+    this.scores = pack(
+      Array.from({ length: SCORE_STEPS + 1 }, (_, k) => `${quote},${q}score${q}:${k / SCORE_STEPS}`),
+    );
+    this.rankClosers = pack(Array.from({ length: this.maxN }, (_, i) => `,${q}rank${q}:${i + 1}},${opener}`));
+    // Counting an opener twice per item covers the one written past the last item.
+    this.maxItemBytes =
+      this.ids.stride +
+      this.opener.length[0] +
+      Math.max(...this.scores.length) +
+      this.rankClosers.length[this.maxN - 1];
     this.scratch = Buffer.allocUnsafe(Math.max(1024, this.maxN * this.maxItemBytes + LIST_SLACK));
     this.itemEnds = new Int32Array(this.maxN);
     this.variantEnds = new Int32Array(ctx.variants.length);
@@ -224,8 +245,8 @@ export class Renderer {
   /**
    * Writes the audience's items (at most maxN), each followed by a comma, into `out` from
    * `at`, and each variant's list length (without the last comma) into `variantEnds` from
-   * `endsAt`. Returns the bytes written. `out` needs maxN · maxItemBytes + LIST_SLACK bytes
-   * from `at`.
+   * `endsAt`. Returns the items' bytes, commas included (scratch bytes may follow them).
+   * `out` needs maxN · maxItemBytes + LIST_SLACK bytes from `at`.
    */
   renderList(
     audience: Audience,
@@ -235,22 +256,24 @@ export class Renderer {
     endsAt: number,
   ): number {
     const size = Math.min(this.maxN, audience.customers.length);
-    const { openers, scores, rankClosers, itemEnds } = this;
+    const { ids, scores, rankClosers, itemEnds } = this;
     const to = this.viewOf(out);
-    let o = at;
+    // What follows an item's `}`: the comma and the next opener.
+    const next = this.opener.length[0] + 1;
+    let o = copyEntry(to, at, this.opener, 0);
     for (let i = 0; i < size; i++) {
       const step = Math.min(SCORE_STEPS, Math.max(0, Math.round(audience.scores[i] * SCORE_STEPS)));
-      o = copyEntry(to, o, openers, audience.customers[i]);
+      o = copySlot(to, o, ids, audience.customers[i]);
       o = copyEntry(to, o, scores, step);
       o = copyEntry(to, o, rankClosers, i);
-      itemEnds[i] = o - at - 1;
+      itemEnds[i] = o - at - next;
     }
     const variants = this.ctx.variants;
     for (let v = 0; v < variants.length; v++) {
       const count = Math.min(variants[v], size);
       variantEnds[endsAt + v] = count > 0 ? itemEnds[count - 1] : 0;
     }
-    return o - at;
+    return size > 0 ? itemEnds[size - 1] + 1 : 0;
   }
 
   private lastOut: Uint8Array | undefined;

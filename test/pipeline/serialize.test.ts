@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   decideIdType,
+  LIST_SLACK,
   productJsonOf,
   Renderer,
   renderVariants,
@@ -89,6 +90,30 @@ describe("serialization", () => {
         });
       }
     }
+  });
+
+  it("renderList fits in maxN · maxItemBytes + LIST_SLACK and leaves the bytes after it alone, whatever the ids' lengths", () => {
+    const long = "x".repeat(64);
+    const c = { ...ctx("string"), customerIds: ["a", long, "b-2", "9"] };
+    const renderer = new Renderer(c, '"');
+    const audience = {
+      customers: Int32Array.from([1, 0, 1, 2]),
+      scores: Float64Array.from([1, 0.5, 0.05, 0]),
+    };
+    const room = 5 * renderer.maxItemBytes + LIST_SLACK;
+    const out = new Uint8Array(3 + room + 8).fill(0x7e);
+    const ends = new Int32Array(3);
+    const length = renderer.renderList(audience, out, 3, ends, 0);
+    expect(Buffer.from(out.subarray(0, 3)).toString("latin1")).toBe("~~~");
+    expect(Buffer.from(out.subarray(3 + room)).toString("latin1")).toBe("~".repeat(8));
+    const items = [
+      `{"customer_id":"${long}","score":1,"rank":1}`,
+      '{"customer_id":"a","score":0.5,"rank":2}',
+      `{"customer_id":"${long}","score":0.05,"rank":3}`,
+      '{"customer_id":"b-2","score":0,"rank":4}',
+    ];
+    expect(Buffer.from(out.subarray(3, 3 + length)).toString("latin1")).toBe(`${items.join(",")},`);
+    expect([...ends]).toEqual([2, 3, 4].map((n) => items.slice(0, n).join(",").length));
   });
 
   it("an empty audience still renders every variant with count 0", () => {
