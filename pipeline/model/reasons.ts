@@ -172,11 +172,16 @@ function writeIndex(out: Buffer, o: number, comma: boolean, r: number): number {
 export class Explainer {
   /** Per token: 1 when every product carrying it is served under the name the model read. */
   private readonly stable: Uint8Array;
-  /** Per customer: the product round in which bestToken/bestValue were set. */
-  private readonly stamp: Int32Array;
-  private readonly bestToken: Int32Array;
-  private readonly bestValue: Float64Array;
-  private round = 0;
+  /**
+   * Per audience position: the told token whose list holds that customer with the largest
+   * IDF-weighted strength (-1: none), found through `slotKey`/`slotAt`, a small open-addressing
+   * table from customer to position. Token lists are short but their customers are spread over
+   * every customer of the build; a table the size of the audience stays in cache.
+   */
+  private bestToken = new Int32Array(0);
+  private bestValue = new Float64Array(0);
+  private slotKey = new Int32Array(0);
+  private slotAt = new Int32Array(0);
   /** Per product: the similarity to the product being explained when simRound is this round. */
   private readonly simRound: Int32Array;
   private readonly simValue: Float64Array;
@@ -199,11 +204,7 @@ export class Explainer {
 
   constructor(private readonly input: ReasonsInput) {
     const P = input.productIds.length;
-    const C = input.walkStart.length - 1;
     const tokens = input.tokens;
-    this.stamp = new Int32Array(C);
-    this.bestToken = new Int32Array(C);
-    this.bestValue = new Float64Array(C);
     this.simRound = new Int32Array(P);
     this.simValue = new Float64Array(P);
     this.productRound = new Int32Array(P);
@@ -245,7 +246,7 @@ export class Explainer {
     // hundred small strings per audience for the garbage collector.
     const atBytes = this.atBytes;
     let o = 0;
-    const told = evidence.hasNames && this.tellableTokens(p);
+    const told = evidence.hasNames && this.tellableTokens(p, customers, codes);
     for (let k = 0; k < customers.length; k++) {
       const c = customers[k];
       const code = codes[k];
@@ -254,7 +255,7 @@ export class Explainer {
       let q = -1;
       let t = -1;
       if (code & TOUCHED) {
-        const token = code & HAS_NAMES && told && this.stamp[c] === this.round ? this.bestToken[c] : -1;
+        const token = code & HAS_NAMES && told ? this.bestToken[k] : -1;
         if (code & CO_FIRST) {
           q = code & HAS_CO ? this.similarProduct(p, c, round) : -1;
           if (q < 0) t = token;
@@ -326,13 +327,39 @@ export class Explainer {
   }
 
   /**
-   * p's tokens that may be told, and per customer on their lists the one with the largest
-   * IDF-weighted strength (bestToken, stamped with this round). Whether a token may be told
-   * is the token's own property, so it is decided once per token and kept.
+   * p's tokens that may be told, and per audience customer with HAS_NAMES the one whose list
+   * holds them with the largest IDF-weighted strength (bestToken by position; the first of
+   * equals in p's token order). Whether a token may be told is the token's own property, so
+   * it is decided once per token and kept.
    */
-  private tellableTokens(p: number): boolean {
+  private tellableTokens(p: number, customers: Int32Array, codes: Uint8Array): boolean {
     const { tokens, tokenStart, tokenCustomers, tokenStrength } = this.input;
-    const round = ++this.round;
+    const n = customers.length;
+    if (this.bestToken.length < n) {
+      this.bestToken = new Int32Array(n);
+      this.bestValue = new Float64Array(n);
+    }
+    let bits = 4;
+    while (1 << bits < 2 * n) bits++;
+    const size = 1 << bits;
+    if (this.slotKey.length < size) {
+      this.slotKey = new Int32Array(size);
+      this.slotAt = new Int32Array(size);
+    }
+    const { bestToken, bestValue, slotKey, slotAt } = this;
+    const mask = size - 1;
+    const shift = 32 - bits;
+    // Keys are customer + 1, so 0 marks an empty slot.
+    slotKey.fill(0, 0, size);
+    for (let k = 0; k < n; k++) {
+      bestToken[k] = -1;
+      if (!(codes[k] & HAS_NAMES)) continue;
+      const key = customers[k] + 1;
+      let h = Math.imul(key, 0x9e3779b1) >>> shift;
+      while (slotKey[h] !== 0) h = (h + 1) & mask;
+      slotKey[h] = key;
+      slotAt[h] = k;
+    }
     const from = tokens.start[p];
     const to = tokens.start[p + 1];
     let texts: string[] | undefined;
@@ -348,12 +375,15 @@ export class Explainer {
       if (words === null) continue;
       any = true;
       for (let j = tokenStart[t]; j < tokenStart[t + 1]; j++) {
-        const c = tokenCustomers[j];
+        const key = tokenCustomers[j] + 1;
+        let h = Math.imul(key, 0x9e3779b1) >>> shift;
+        while (slotKey[h] !== 0 && slotKey[h] !== key) h = (h + 1) & mask;
+        if (slotKey[h] === 0) continue;
+        const k = slotAt[h];
         const value = tokens.idf[t] * tokenStrength[j];
-        if (this.stamp[c] !== round || value > this.bestValue[c]) {
-          this.stamp[c] = round;
-          this.bestToken[c] = t;
-          this.bestValue[c] = value;
+        if (bestToken[k] < 0 || value > bestValue[k]) {
+          bestToken[k] = t;
+          bestValue[k] = value;
         }
       }
     }
