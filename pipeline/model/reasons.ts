@@ -168,6 +168,16 @@ function writeIndex(out: Buffer, o: number, comma: boolean, r: number): number {
   return o + digits;
 }
 
+/**
+ * An array of n undefined entries, filled up front: an empty array written at scattered
+ * indices past 100,000 or so turns into a dictionary, a hash lookup per read.
+ */
+function unknowns<T>(n: number): (T | undefined)[] {
+  const array: (T | undefined)[] = [];
+  for (let i = 0; i < n; i++) array.push(undefined);
+  return array;
+}
+
 /** Finds and writes the reasons of audiences from their Evidence (on the serialize thread). */
 export class Explainer {
   /** Per token: 1 when every product carrying it is served under the name the model read. */
@@ -186,7 +196,7 @@ export class Explainer {
   private readonly simRound: Int32Array;
   private readonly simValue: Float64Array;
   /** Per token: its words when it may be told, null when not, undefined until first met. */
-  private readonly tokenWords: (string[] | null | undefined)[] = [];
+  private readonly tokenWords: (string[] | null | undefined)[];
   /** Products whose model name has each word (for the words of two-word tokens). */
   private readonly wordDf = new Map<string, number>();
   /** Per audience (reasonRound): the first reason about each product and token, and every reason's key. */
@@ -198,9 +208,9 @@ export class Explainer {
   private reasonKeys: Float64Array;
   private atBytes: Buffer = Buffer.allocUnsafe(0);
   /** Each reason's JSON text, made on first use (see explain). */
-  private readonly productTexts: (string | undefined)[] = [];
+  private readonly productTexts: (string | undefined)[];
   private readonly eventTexts: (string | undefined)[] = [];
-  private readonly tokenTexts: (string | undefined)[] = [];
+  private readonly tokenTexts: (string | undefined)[];
 
   constructor(private readonly input: ReasonsInput) {
     const P = input.productIds.length;
@@ -212,6 +222,9 @@ export class Explainer {
     this.tokenRound = new Int32Array(tokens.count);
     this.tokenReason = new Int32Array(tokens.count);
     this.reasonKeys = new Float64Array(0);
+    this.tokenWords = unknowns(tokens.count);
+    this.tokenTexts = unknowns(tokens.count);
+    this.productTexts = unknowns(P);
     this.stable = new Uint8Array(tokens.count).fill(1);
     for (let p = 0; p < P; p++) {
       if ((input.latestNames[p] ?? "") === (input.modelNames[p] ?? "")) continue;
