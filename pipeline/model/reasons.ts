@@ -207,12 +207,33 @@ export class Explainer {
   private readonly tokenReason: Int32Array;
   private reasonKeys: Float64Array;
   private atBytes: Buffer = Buffer.allocUnsafe(0);
-  /** Each reason's JSON text, made on first use (see explain). */
+  /** The reasons' text as this explainer writes it (see explainInto), and its served size. */
+  private reasonsBytes: Buffer = Buffer.allocUnsafe(4096);
+  private out: Buffer = Buffer.allocUnsafe(4096);
+  /** The served (plain JSON, UTF-8) size of the text explainInto last returned. */
+  servedBytes = 0;
+  /**
+   * Each reason's JSON text as written (escaped with `q`), made on first use (see explain),
+   * and per product and per token its served size in bytes.
+   */
   private readonly productTexts: (string | undefined)[];
+  private readonly productServed: Int32Array;
   private readonly eventTexts: (string | undefined)[] = [];
+  private readonly eventServed: number[] = [];
   private readonly tokenTexts: (string | undefined)[];
+  private readonly tokenServed: Int32Array;
+  /** `"` for plain JSON, `\\"` for text inside a JSON string (the bulk file's values). */
+  private readonly head: string;
+  private readonly middle: string;
 
-  constructor(private readonly input: ReasonsInput) {
+  /**
+   * `q` is the quote as written: `"` for plain JSON, `\\"` for the text escaped for a JSON
+   * string (the serialize thread writes it into the bulk files so, with no escaping pass).
+   */
+  constructor(
+    private readonly input: ReasonsInput,
+    private readonly q: '"' | '\\"' = '"',
+  ) {
     const P = input.productIds.length;
     const tokens = input.tokens;
     this.simRound = new Int32Array(P);
@@ -225,6 +246,10 @@ export class Explainer {
     this.tokenWords = unknowns(tokens.count);
     this.tokenTexts = unknowns(tokens.count);
     this.productTexts = unknowns(P);
+    this.productServed = new Int32Array(P);
+    this.tokenServed = new Int32Array(tokens.count);
+    this.head = `{${q}reasons${q}:[`;
+    this.middle = `],${q}at${q}:[`;
     this.stable = new Uint8Array(tokens.count).fill(1);
     for (let p = 0; p < P; p++) {
       if ((input.latestNames[p] ?? "") === (input.modelNames[p] ?? "")) continue;
@@ -240,6 +265,14 @@ export class Explainer {
    * finding the evidence.
    */
   explain(p: number, customers: Int32Array, evidence: Evidence): string {
+    return this.explainInto(p, customers, evidence).toString("utf8");
+  }
+
+  /**
+   * explain's text as UTF-8 bytes, escaped with this explainer's `q`, and its served size in
+   * servedBytes: a view of a buffer the next call overwrites.
+   */
+  explainInto(p: number, customers: Int32Array, evidence: Evidence): Buffer {
     const { codes, neighbours, sims } = evidence;
     // Reasons of this audience by key, 2·(product·256 + event) for a similar product or
     // 2·token + 1 for shared words; the first reason naming each product or token is found
@@ -250,7 +283,9 @@ export class Explainer {
       this.simValue[neighbours[i]] = sims[i];
     }
     let reasons = 0;
-    let reasonsText = "";
+    // The reasons' bytes so far and their served size.
+    let w = 0;
+    let served = 0;
     if (this.reasonKeys.length < customers.length) {
       this.reasonKeys = new Float64Array(customers.length);
       this.atBytes = Buffer.allocUnsafe(customers.length * AT_BYTES);
@@ -294,7 +329,10 @@ export class Explainer {
         if (r < 0) {
           r = reasons++;
           this.reasonKeys[r] = key;
-          reasonsText += `${r > 0 ? "," : ""}${this.productText(q)}${this.eventText(event)}`;
+          const product = this.productText(q);
+          const eventText = this.eventText(event);
+          w = this.addReason(w, r > 0, product, eventText);
+          served += (r > 0 ? 1 : 0) + this.productServed[q] + this.eventServed[event];
         }
       } else if (t >= 0) {
         if (this.tokenRound[t] === round) r = this.tokenReason[t];
@@ -302,20 +340,52 @@ export class Explainer {
           this.tokenRound[t] = round;
           r = this.tokenReason[t] = reasons++;
           this.reasonKeys[r] = 2 * t + 1;
-          reasonsText += `${r > 0 ? "," : ""}${this.tokenText(t)}`;
+          const text = this.tokenText(t);
+          w = this.addReason(w, r > 0, text, "");
+          served += (r > 0 ? 1 : 0) + this.tokenServed[t];
         }
       }
       o = writeIndex(atBytes, o, k > 0, r);
     }
-    return `{"reasons":[${reasonsText}],"at":[${atBytes.toString("latin1", 0, o)}]}`;
+    // `{"reasons":[` … `],"at":[` … `]}`, served with one quote per `q`.
+    const frame = this.head.length + this.middle.length + 2;
+    const size = frame + w + o;
+    if (this.out.length < size) this.out = Buffer.allocUnsafe(Math.max(size, 2 * this.out.length));
+    const out = this.out;
+    let e = out.write(this.head, 0, "latin1");
+    e += this.reasonsBytes.copy(out, e, 0, w);
+    e += out.write(this.middle, e, "latin1");
+    e += atBytes.copy(out, e, 0, o);
+    out[e++] = 0x5d;
+    out[e++] = 0x7d;
+    this.servedBytes = served + o + frame - (this.q.length - 1) * 4;
+    return out.subarray(0, e);
+  }
+
+  /** Appends `,`(if comma) `a` `b` (UTF-8) to the reasons' bytes at w; returns the end. */
+  private addReason(w: number, comma: boolean, a: string, b: string): number {
+    // A UTF-8 byte count is at most 3 per UTF-16 unit.
+    const need = w + 1 + 3 * (a.length + b.length);
+    if (this.reasonsBytes.length < need) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * this.reasonsBytes.length));
+      this.reasonsBytes.copy(bigger, 0, 0, w);
+      this.reasonsBytes = bigger;
+    }
+    const bytes = this.reasonsBytes;
+    if (comma) bytes[w++] = 0x2c;
+    w += bytes.write(a, w, "utf8");
+    if (b.length > 0) w += bytes.write(b, w, "utf8");
+    return w;
   }
 
   /** `["p",id,name,` of a similar-product reason about q (the event and `]` follow). */
   private productText(q: number): string {
     let text = this.productTexts[q];
     if (text === undefined) {
-      text = `["p",${JSON.stringify(this.productId(q))},${JSON.stringify(this.input.latestNames[q] ?? null)},`;
+      const plain = `["p",${JSON.stringify(this.productId(q))},${JSON.stringify(this.input.latestNames[q] ?? null)},`;
+      text = this.written(plain);
       this.productTexts[q] = text;
+      this.productServed[q] = Buffer.byteLength(plain);
     }
     return text;
   }
@@ -323,18 +393,27 @@ export class Explainer {
   private eventText(event: number): string {
     let text = this.eventTexts[event];
     if (text === undefined) {
-      text = `${JSON.stringify(this.input.events[event])}]`;
+      const plain = `${JSON.stringify(this.input.events[event])}]`;
+      text = this.written(plain);
       this.eventTexts[event] = text;
+      this.eventServed[event] = Buffer.byteLength(plain);
     }
     return text;
+  }
+
+  /** JSON text as this explainer writes it: as is, or escaped for a JSON string. */
+  private written(plain: string): string {
+    return this.q === '"' ? plain : JSON.stringify(plain).slice(1, -1);
   }
 
   /** `["w",[words]]` of a shared-words reason about token t (told tokens only). */
   private tokenText(t: number): string {
     let text = this.tokenTexts[t];
     if (text === undefined) {
-      text = `["w",${JSON.stringify(this.tokenWords[t])}]`;
+      const plain = `["w",${JSON.stringify(this.tokenWords[t])}]`;
+      text = this.written(plain);
       this.tokenTexts[t] = text;
+      this.tokenServed[t] = Buffer.byteLength(plain);
     }
     return text;
   }

@@ -35,8 +35,9 @@ interface State {
   renderer: Renderer;
   /** Finds each audience's reasons (model/reasons.ts), from the reasons message on. */
   explainer: Explainer | undefined;
-  /** Each variant's key around the product id, as bytes: [before, after]. */
+  /** Each variant's key around the product id, as bytes: [before, after]; the reasons' key likewise. */
   keyParts: Buffer[][];
+  whyParts: Buffer[];
   renderMs: number;
   explainMs: number;
   writeMs: number;
@@ -64,16 +65,17 @@ function init(m: InitMessage): State {
     renderer,
     explainer: undefined,
     // Each variant's key split around the product id once, from the contract's own key function.
-    keyParts: ctx.variants.map((n) =>
-      keys
-        .rec(m.version, "\u0000", n)
-        .split("\u0000")
-        .map((text) => Buffer.from(text)),
-    ),
+    keyParts: ctx.variants.map((n) => around(keys.rec(m.version, "\u0000", n))),
+    whyParts: around(keys.why(m.version, "\u0000")),
     renderMs: 0,
     explainMs: 0,
     writeMs: 0,
   };
+}
+
+/** A key made with "\u0000" for the product id, split around it, as bytes. */
+function around(key: string): Buffer[] {
+  return key.split("\u0000").map((text) => Buffer.from(text));
 }
 
 /** The search index's values, made while the build's main thread ranks; written at finish. */
@@ -93,30 +95,34 @@ function search(m: SearchMessage): void {
 }
 
 function reasons(s: State, m: ReasonsMessage): Explainer {
-  return new Explainer({
-    idType: s.ctx.idType,
-    productIds: s.productIds,
-    latestNames: s.productNames,
-    modelNames: JSON.parse(m.modelNames) as string[],
-    events: m.events,
-    eventWeights: m.eventWeights,
-    walkStart: m.walkStart,
-    walkProduct: m.walkProduct,
-    walkEvent: m.walkEvent,
-    tokens: m.tokens,
-    tokenStart: m.tokenStart,
-    tokenCustomers: m.tokenCustomers,
-    tokenStrength: m.tokenStrength,
-  });
+  // Escaped for the bulk file as it is written, like the values (see Renderer).
+  return new Explainer(
+    {
+      idType: s.ctx.idType,
+      productIds: s.productIds,
+      latestNames: s.productNames,
+      modelNames: JSON.parse(m.modelNames) as string[],
+      events: m.events,
+      eventWeights: m.eventWeights,
+      walkStart: m.walkStart,
+      walkProduct: m.walkProduct,
+      walkEvent: m.walkEvent,
+      tokens: m.tokens,
+      tokenStart: m.tokenStart,
+      tokenCustomers: m.tokenCustomers,
+      tokenStrength: m.tokenStrength,
+    },
+    '\\"',
+  );
 }
 
-/** Audience k's reasons as stored (StoredReasons as JSON text). */
-function explain(s: State, m: EvidenceParts, k: number): string {
+/** Audience k's reasons (StoredReasons as JSON text, escaped; Explainer.explainInto). */
+function explain(s: State, m: EvidenceParts, k: number): Buffer {
   const from = m.offsets[k];
   const to = m.offsets[k + 1];
   const n0 = m.neighbourStarts[k];
   const n1 = m.neighbourStarts[k + 1];
-  return s.explainer!.explain(m.products[k], m.customers.subarray(from, to), {
+  return s.explainer!.explainInto(m.products[k], m.customers.subarray(from, to), {
     codes: m.codes.subarray(from, to),
     hasNames: m.hasNames[k] === 1,
     neighbours: m.neighbours.subarray(n0, n1),
@@ -154,7 +160,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
         const t2 = performance.now();
         s.renderMs += t12 - t1;
         s.explainMs += t2 - t12;
-        await writeVariants(s, productId, rendered, why);
+        await writeVariants(s, productId, rendered, why, s.explainer!.servedBytes);
         s.writeMs += performance.now() - t2;
       }
       giveBack("batch", [...evidenceBuffers(m), m.scores.buffer]);
@@ -180,7 +186,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
           false,
           s.productNames[m.products[k]],
         );
-        await writeVariants(s, productId, rendered, why[k]);
+        await writeVariants(s, productId, rendered, why[k], 0);
         s.writeMs += performance.now() - t2;
       }
       giveBack("rendered", [
@@ -249,10 +255,17 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
 }
 
 /**
- * One product's values, one per variant, then its reasons. Ids are ASCII (the id rule), so
- * latin1 encodes them; heads carry the product's name, so they are UTF-8.
+ * One product's values, one per variant, then its reasons: plain JSON text, or already
+ * escaped bytes of `whyBytes` served bytes. Ids are ASCII (the id rule), so latin1 encodes
+ * them; heads carry the product's name, so they are UTF-8.
  */
-async function writeVariants(s: State, productId: string, rendered: Rendered, why: string): Promise<void> {
+async function writeVariants(
+  s: State,
+  productId: string,
+  rendered: Rendered,
+  why: string | Buffer,
+  whyBytes: number,
+): Promise<void> {
   const id = Buffer.from(productId, "latin1");
   const head = Buffer.from(rendered.head, "utf8");
   for (let i = 0; i < s.keyParts.length; i++) {
@@ -267,7 +280,12 @@ async function writeVariants(s: State, productId: string, rendered: Rendered, wh
     );
     if (wait) await wait;
   }
-  await s.writer.write({ key: keys.why(s.ctx.version, productId), value: why });
+  if (typeof why === "string") await s.writer.write({ key: keys.why(s.ctx.version, productId), value: why });
+  else {
+    const [before, after] = s.whyParts;
+    const wait = s.writer.writeEscaped([before, id, after], EMPTY, why, why.length, EMPTY, whyBytes);
+    if (wait) await wait;
+  }
 }
 
 function post(m: FromThread): void {
