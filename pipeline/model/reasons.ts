@@ -38,6 +38,11 @@ const WALK_ROWS = 8;
 /** Bytes one `at` entry may take: a comma and a reason index (at most the audience size). */
 const AT_BYTES = 8;
 
+/** Token states (Explainer.tokenState). */
+const UNKNOWN = 0;
+const TOLD = 1;
+const NOT_TOLD = 2;
+
 /** Evidence code bits of one audience customer. */
 const TOUCHED = 1;
 const HAS_CO = 2;
@@ -197,6 +202,12 @@ export class Explainer {
   private readonly simValue: Float64Array;
   /** Per token: its words when it may be told, null when not, undefined until first met. */
   private readonly tokenWords: (string[] | null | undefined)[];
+  /**
+   * Per token: UNKNOWN until first met, then TOLD or NOT_TOLD (tokenWords non-null or null):
+   * a byte per token is read for every token of every product, far more cache-friendly than
+   * the words themselves.
+   */
+  private readonly tokenState: Uint8Array;
   /** Products whose model name has each word (for the words of two-word tokens). */
   private readonly wordDf = new Map<string, number>();
   /** Per audience (reasonRound): the first reason about each product and token, and every reason's key. */
@@ -242,6 +253,7 @@ export class Explainer {
     this.tokenReason = new Int32Array(tokens.count);
     this.reasonKeys = new Float64Array(0);
     this.tokenWords = unknowns(tokens.count);
+    this.tokenState = new Uint8Array(tokens.count);
     this.tokenTexts = unknowns(tokens.count);
     this.productTexts = unknowns(P);
     this.productServed = new Int32Array(P);
@@ -437,21 +449,23 @@ export class Explainer {
     let any = false;
     for (let i = from; i < to; i++) {
       const t = tokens.tokens[i];
-      let words = this.tokenWords[t];
-      if (words === undefined) {
+      let state = this.tokenState[t];
+      if (state === UNKNOWN) {
         texts ??= nameTokens(this.input.modelNames[p] ?? "");
-        words = this.tellable(texts[i - from], t, tokens);
+        const words = this.tellable(texts[i - from], t, tokens);
         this.tokenWords[t] = words;
+        state = this.tokenState[t] = words === null ? NOT_TOLD : TOLD;
       }
-      if (words === null) continue;
+      if (state === NOT_TOLD) continue;
       any = true;
+      const idf = tokens.idf[t];
       for (let j = tokenStart[t]; j < tokenStart[t + 1]; j++) {
         const key = tokenCustomers[j] + 1;
         let h = Math.imul(key, 0x9e3779b1) >>> shift;
         while (slotKey[h] !== 0 && slotKey[h] !== key) h = (h + 1) & mask;
         if (slotKey[h] === 0) continue;
         const k = slotAt[h];
-        const value = tokens.idf[t] * tokenStrength[j];
+        const value = idf * tokenStrength[j];
         if (bestToken[k] < 0 || value > bestValue[k]) {
           bestToken[k] = t;
           bestValue[k] = value;
