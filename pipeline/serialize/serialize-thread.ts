@@ -35,7 +35,10 @@ interface State {
   renderer: Renderer;
   /** Finds each audience's reasons (model/reasons.ts), from the reasons message on. */
   explainer: Explainer | undefined;
-  /** Each variant's key around the product id, as bytes: [before, after]; the reasons' key likewise. */
+  /**
+   * Each variant's key as bytes, [before, product id, after], and the reasons' key likewise:
+   * the id is set per product (writeVariants), the arrays reused.
+   */
   keyParts: Buffer[][];
   whyParts: Buffer[];
   renderMs: number;
@@ -73,9 +76,10 @@ function init(m: InitMessage): State {
   };
 }
 
-/** A key made with "\u0000" for the product id, split around it, as bytes. */
+/** A key made with "\u0000" for the product id, as bytes: before it, the id (empty till set), after it. */
 function around(key: string): Buffer[] {
-  return key.split("\u0000").map((text) => Buffer.from(text));
+  const [before, after] = key.split("\u0000").map((text) => Buffer.from(text));
+  return [before, Buffer.alloc(0), after];
 }
 
 /** The search index's values, made while the build's main thread ranks; written at finish. */
@@ -269,9 +273,10 @@ async function writeVariants(
   const id = Buffer.from(productId, "latin1");
   const head = Buffer.from(rendered.head, "utf8");
   for (let i = 0; i < s.keyParts.length; i++) {
-    const [before, after] = s.keyParts[i];
+    const key = s.keyParts[i];
+    key[1] = id;
     const wait = s.writer.writeEscaped(
-      [before, id, after],
+      key,
       head,
       rendered.list,
       rendered.ends[i],
@@ -282,8 +287,8 @@ async function writeVariants(
   }
   if (typeof why === "string") await s.writer.write({ key: keys.why(s.ctx.version, productId), value: why });
   else {
-    const [before, after] = s.whyParts;
-    const wait = s.writer.writeEscaped([before, id, after], EMPTY, why, why.length, EMPTY, whyBytes);
+    s.whyParts[1] = id;
+    const wait = s.writer.writeEscaped(s.whyParts, EMPTY, why, why.length, EMPTY, whyBytes);
     if (wait) await wait;
   }
 }

@@ -60,7 +60,7 @@ export interface Rendered {
   head: string;
   /**
    * The largest variant's list items, comma-separated, as bytes (ASCII). A view of the
-   * renderer's scratch buffer: valid until its next render call.
+   * renderer's scratch buffer: valid until its next render call, like the arrays below.
    */
   list: Buffer;
   ends: number[];
@@ -276,6 +276,11 @@ export class Renderer {
     return size > 0 ? itemEnds[size - 1] + 1 : 0;
   }
 
+  /** The arrays of the last Rendered, reused (a product's pieces live until the next one's). */
+  private readonly ends: number[] = [];
+  private readonly closes: Uint8Array[] = [];
+  private readonly bytes: number[] = [];
+
   private lastOut: Uint8Array | undefined;
   private lastView: DataView | undefined;
 
@@ -309,16 +314,14 @@ export class Renderer {
       (q.length === 2 && productJson.startsWith(q) ? 2 : 0) +
       Buffer.byteLength(nameJson);
     const size = Math.min(this.maxN, length);
-    const ends: number[] = [];
-    const closes: Uint8Array[] = [];
-    const bytes: number[] = [];
+    const { ends, closes, bytes } = this;
     for (let v = 0; v < ctx.variants.length; v++) {
       const count = Math.min(ctx.variants[v], size);
       const end = variantEnds[endsAt + v];
-      const countText = String(count);
-      ends.push(end);
-      closes.push(this.closeBytes[kind][count]);
-      bytes.push(this.frameBytes[kind] + productBytes + countText.length + end - count * this.itemEscapes);
+      const countDigits = count < 10 ? 1 : count < 100 ? 2 : String(count).length;
+      ends[v] = end;
+      closes[v] = this.closeBytes[kind][count];
+      bytes[v] = this.frameBytes[kind] + productBytes + countDigits + end - count * this.itemEscapes;
     }
     return { head, list, ends, closes, bytes };
   }
