@@ -14,6 +14,14 @@ export const SEARCH_PREFIX_CHARS = 3;
  * is among them), and the rest leave room for a second short word to filter them.
  */
 export const SEARCH_SHORT_PREFIX_KEEP = 200;
+/**
+ * A prefix of SEARCH_PREFIX_CHARS or more characters that starts a word of more products
+ * than this is cut: it lists its best SEARCH_SHORT_PREFIX_KEEP, and the words longer than
+ * it are listed under their prefix one character longer (recursively while that one is
+ * also this crowded). The build records the cut prefixes where the worker reads them
+ * (Pointer.search_cut), so no list, and no bucket, grows with the catalogue.
+ */
+export const SEARCH_PREFIX_MAX = 10_000;
 
 const NOT_WORD = /[^\p{L}\p{N}]+/u;
 const MARKS = /\p{M}/gu;
@@ -57,20 +65,58 @@ export function prefixOf(word: string): string {
   return Array.from(word).slice(0, SEARCH_PREFIX_CHARS).join("");
 }
 
+/** The bucket (of `buckets`) that holds a prefix's list. */
+export function searchBucketOf(prefix: string, buckets: number): number {
+  return fnv1a(prefix) % buckets;
+}
+
+const NO_CUT: ReadonlySet<string> = new Set();
+
 /**
- * Where a query is answered: the prefix of its longest word (the first of the longest),
- * and the bucket holding that prefix's products. Undefined when the query has no word.
+ * The prefix whose list holds a word's products: its first SEARCH_PREFIX_CHARS characters,
+ * one more for as long as the prefix is cut and the word is longer. `complete` when that
+ * list holds every product with a word starting with the word's prefix (a short or cut
+ * prefix lists only its best).
+ */
+export function wordRoute(
+  word: string,
+  cut: ReadonlySet<string> = NO_CUT,
+): { prefix: string; complete: boolean } {
+  const chars = Array.from(word);
+  let k = Math.min(chars.length, SEARCH_PREFIX_CHARS);
+  let prefix = chars.slice(0, k).join("");
+  while (k < chars.length && cut.has(prefix)) prefix += chars[k++];
+  return { prefix, complete: k >= SEARCH_PREFIX_CHARS && !cut.has(prefix) };
+}
+
+/**
+ * Where a query is answered: the list of its longest word (the first of the longest) and
+ * the bucket holding it; when that list is cut, the first of the next longest words whose
+ * list is complete (the same matches in the same order, since every list is in answer
+ * order and holds all products of every matching name); when none is, the longest word's
+ * cut list. `cut` is the build's cut prefixes (none: every prefix of three characters is
+ * complete). Undefined when the query has no word.
  */
 export function searchRoute(
   queryWords: readonly string[],
   buckets: number,
+  cut: ReadonlySet<string> = NO_CUT,
 ): { prefix: string; bucket: number } | undefined {
-  let longest: string | undefined;
-  for (const w of queryWords)
-    if (longest === undefined || Array.from(w).length > Array.from(longest).length) longest = w;
-  if (longest === undefined) return undefined;
-  const prefix = prefixOf(longest);
-  return { prefix, bucket: fnv1a(prefix) % buckets };
+  // Longest first, ties in query order (the sort is stable).
+  const byLength = queryWords
+    .map((word) => ({ word, length: Array.from(word).length }))
+    .sort((a, b) => b.length - a.length);
+  if (byLength.length === 0) return undefined;
+  let chosen = wordRoute(byLength[0].word, cut);
+  if (!chosen.complete)
+    for (const { word } of byLength.slice(1)) {
+      const route = wordRoute(word, cut);
+      if (route.complete) {
+        chosen = route;
+        break;
+      }
+    }
+  return { prefix: chosen.prefix, bucket: searchBucketOf(chosen.prefix, buckets) };
 }
 
 /**

@@ -83,6 +83,8 @@ export interface Pointer {
   variants: number[];
   products: number;
   id_type: IdType;
+  /** The search index's cut prefixes (SEARCH_PREFIX_MAX), sorted; absent when none is. */
+  search_cut?: string[];
 }
 
 export interface Recommendation {
@@ -128,6 +130,8 @@ export interface BuildMeta {
     /** Products with a retarget audience (one key each). */
     retarget_products?: number;
   };
+  /** The search index's cut prefixes, as the pointer carries them; absent when none is. */
+  search_cut?: string[];
   config: unknown;
   stats: unknown;
   evaluation: unknown;

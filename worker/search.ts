@@ -1,6 +1,7 @@
 // Name search over the build's index (pipeline/model/search-index.ts): a query reads the
-// one bucket of its longest word's prefix, through the isolate cache, so a warm isolate
-// answers from memory and a cold one with one KV read.
+// one bucket its route names (its longest word's list, found with the pointer's cut
+// prefixes), through the isolate cache, so a warm isolate answers with at most one KV read
+// (none once it holds the bucket).
 import type { Config } from "./config.js";
 import {
   keys,
@@ -43,6 +44,18 @@ function parseBucket(key: string, text: string | null): SearchBucket | undefined
   return bucket;
 }
 
+// The pointer's cut prefixes as a set, once per pointer read.
+const cuts = new WeakMap<Pointer, ReadonlySet<string>>();
+
+function cutOf(pointer: Pointer): ReadonlySet<string> {
+  let cut = cuts.get(pointer);
+  if (cut === undefined) {
+    cut = new Set(pointer.search_cut ?? []);
+    cuts.set(pointer, cut);
+  }
+  return cut;
+}
+
 /** The answer for a valid query (q trimmed, with a letter or digit; limit 1..50). */
 export async function searchProducts(
   kv: KVNamespace,
@@ -52,7 +65,7 @@ export async function searchProducts(
   limit: number,
 ): Promise<SearchResponse> {
   const words = searchWords(q);
-  const route = searchRoute(words, searchBuckets(pointer.products));
+  const route = searchRoute(words, searchBuckets(pointer.products), cutOf(pointer));
   const results: SearchResult[] = [];
   if (route) {
     const key = keys.search(pointer.version, route.bucket);

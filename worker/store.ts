@@ -139,6 +139,12 @@ function parsePointer(text: string | null): Pointer | null {
       value.variants.length > 0 &&
       value.variants.every((v) => Number.isInteger(v) && v > 0)
     ) {
+      // Search routes by the cut prefixes: anything but a list of strings is read as none.
+      if (
+        value.search_cut !== undefined &&
+        !(Array.isArray(value.search_cut) && value.search_cut.every((x) => typeof x === "string"))
+      )
+        delete value.search_cut;
       return value as Pointer;
     }
   } catch {

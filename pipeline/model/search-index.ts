@@ -1,14 +1,17 @@
 // The name search index (worker/contract-readable.ts): every product under each 1..3
 // character prefix of each of its name's search words (the best SEARCH_SHORT_PREFIX_KEEP
-// only under a 1- or 2-character prefix), and under its own id read as a query; prefixes
-// hashed into buckets, one KV value per bucket, so any query is answered from the one
-// bucket of its longest word's prefix.
+// only under a 1- or 2-character prefix), under longer prefixes of its words where a
+// 3-or-more-character prefix is cut (more than SEARCH_PREFIX_MAX products: that prefix too
+// lists only its best), and under its own id read as a query; prefixes hashed into
+// buckets, one KV value per bucket, so any query is answered from the one bucket of the
+// list its route names.
 import {
   type IdType,
   keys,
-  prefixOf,
   SEARCH_PREFIX_CHARS,
+  SEARCH_PREFIX_MAX,
   SEARCH_SHORT_PREFIX_KEEP,
+  searchBucketOf,
   searchBuckets,
   searchRoute,
   searchWords,
@@ -22,6 +25,73 @@ export interface SearchIndexInput {
   names: (string | null)[];
   /** Distinct customers per product. */
   customers: Int32Array;
+  /** How many products a prefix of 3+ characters lists before it is cut (SEARCH_PREFIX_MAX). */
+  prefixMax?: number;
+}
+
+/** Each product's distinct search words, flat: product p's are words[start[p] .. start[p + 1]). */
+interface CatalogueWords {
+  words: string[];
+  start: Int32Array;
+}
+
+function catalogueWords(names: readonly (string | null)[]): CatalogueWords {
+  const words: string[] = [];
+  const start = new Int32Array(names.length + 1);
+  for (let p = 0; p < names.length; p++) {
+    start[p] = words.length;
+    for (const word of new Set(searchWords(names[p] ?? ""))) words.push(word);
+  }
+  start[names.length] = words.length;
+  return { words, start };
+}
+
+/** The first k characters (code points) of a word, or undefined when it is shorter. */
+function charsOf(word: string, k: number): string | undefined {
+  // Words without surrogate pairs (nearly all) count characters in code units.
+  if (!/[\uD800-\uDFFF]/.test(word)) return word.length < k ? undefined : word.slice(0, k);
+  const chars = Array.from(word);
+  return chars.length < k ? undefined : chars.slice(0, k).join("");
+}
+
+/**
+ * The prefixes of SEARCH_PREFIX_CHARS or more characters that start a word of more than
+ * prefixMax products: the 3-character ones first, then, one character longer at a time,
+ * the prefixes of the words under a cut one.
+ */
+function cutOf({ words, start }: CatalogueWords, prefixMax: number): Set<string> {
+  const cut = new Set<string>();
+  let parents: Set<string> | undefined;
+  for (let k = SEARCH_PREFIX_CHARS; parents === undefined || parents.size > 0; k++) {
+    // Per prefix: products counted, and the last one (a product counts once per prefix).
+    const count = new Map<string, number>();
+    const last = new Map<string, number>();
+    for (let p = 0; p + 1 < start.length; p++)
+      for (let i = start[p]; i < start[p + 1]; i++) {
+        const word = words[i];
+        const prefix = charsOf(word, k);
+        if (prefix === undefined) continue;
+        if (parents !== undefined && !parents.has(charsOf(word, k - 1)!)) continue;
+        if (last.get(prefix) === p) continue;
+        last.set(prefix, p);
+        count.set(prefix, (count.get(prefix) ?? 0) + 1);
+      }
+    parents = new Set();
+    for (const [prefix, n] of count)
+      if (n > prefixMax) {
+        cut.add(prefix);
+        parents.add(prefix);
+      }
+  }
+  return cut;
+}
+
+/**
+ * The search index's cut prefixes for a catalogue's names (each product's name, null for
+ * none), sorted: what the build's meta and pointer carry for the worker's route.
+ */
+export function searchCut(names: readonly (string | null)[], prefixMax = SEARCH_PREFIX_MAX): string[] {
+  return [...cutOf(catalogueWords(names), prefixMax)].sort();
 }
 
 /** Distinct customers of each product (0..products-1) over the rows. */
@@ -77,6 +147,8 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
   const { productIds, names, customers, idType } = input;
   const P = productIds.length;
   const buckets = searchBuckets(P);
+  const catalogue = catalogueWords(names);
+  const cut = cutOf(catalogue, input.prefixMax ?? SEARCH_PREFIX_MAX);
   // Answer order: most customers, then by id.
   const order = Array.from({ length: P }, (_, p) => p).sort(
     (a, b) => customers[b] - customers[a] || compareIds(productIds[a], productIds[b]),
@@ -84,36 +156,46 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
   const byBucket: Bucket[] = Array.from({ length: buckets }, () => ({ ranks: [], prefixes: [], ids: [] }));
   const prefixes = new Map<string, Prefix>();
   const wordPrefixes = new Map<string, Prefix[]>();
+  const prefixNamed = (text: string, short: boolean): Prefix => {
+    let prefix = prefixes.get(text);
+    if (!prefix) {
+      prefix = {
+        text,
+        bucket: searchBucketOf(text, buckets),
+        list: [],
+        lastRank: -1,
+        keep: short || cut.has(text) ? SEARCH_SHORT_PREFIX_KEEP : P,
+      };
+      prefixes.set(text, prefix);
+    }
+    return prefix;
+  };
+  /** The prefixes a word is listed under: 1..3 characters, then longer while cut. */
+  const prefixesOf = (word: string): Prefix[] => {
+    let list = wordPrefixes.get(word);
+    if (!list) {
+      list = [];
+      const chars = Array.from(word);
+      let text = "";
+      for (let k = 0; k < chars.length; k++) {
+        if (k >= SEARCH_PREFIX_CHARS && !cut.has(text)) break;
+        text += chars[k];
+        list.push(prefixNamed(text, k + 1 < SEARCH_PREFIX_CHARS));
+      }
+      wordPrefixes.set(word, list);
+    }
+    return list;
+  };
   /** The product's position in bucket b, adding it (ranks come in ascending order). */
   const positionIn = (b: Bucket, rank: number) => {
     if (b.ranks.length === 0 || b.ranks[b.ranks.length - 1] !== rank) b.ranks.push(rank);
     return b.ranks.length - 1;
   };
+  const { words, start } = catalogue;
   for (let rank = 0; rank < P; rank++) {
     const p = order[rank];
-    for (const word of searchWords(names[p] ?? "")) {
-      let list = wordPrefixes.get(word);
-      if (!list) {
-        list = [];
-        const chars = Array.from(prefixOf(word));
-        for (let k = 1; k <= chars.length; k++) {
-          const text = chars.slice(0, k).join("");
-          let prefix = prefixes.get(text);
-          if (!prefix) {
-            prefix = {
-              text,
-              bucket: searchRoute([text], buckets)!.bucket,
-              list: [],
-              lastRank: -1,
-              keep: k < SEARCH_PREFIX_CHARS ? SEARCH_SHORT_PREFIX_KEEP : P,
-            };
-            prefixes.set(text, prefix);
-          }
-          list.push(prefix);
-        }
-        wordPrefixes.set(word, list);
-      }
-      for (const prefix of list) {
+    for (let w = start[p]; w < start[p + 1]; w++)
+      for (const prefix of prefixesOf(words[w])) {
         // A prefix two words of the name share lists the product once.
         if (prefix.lastRank === rank) continue;
         prefix.lastRank = rank;
@@ -123,8 +205,7 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
         if (prefix.list.length === 0) bucket.prefixes.push(prefix);
         prefix.list.push(positionIn(bucket, rank));
       }
-    }
-    const idRoute = searchRoute(searchWords(productIds[p]), buckets);
+    const idRoute = searchRoute(searchWords(productIds[p]), buckets, cut);
     if (idRoute) {
       const bucket = byBucket[idRoute.bucket];
       bucket.ids.push([productIds[p], positionIn(bucket, rank)]);

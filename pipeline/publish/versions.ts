@@ -91,5 +91,6 @@ export function pointerFromMeta(meta: BuildMeta): Pointer {
     variants: meta.variants,
     products: meta.counts.products,
     id_type: meta.id_type,
+    ...(meta.search_cut ? { search_cut: meta.search_cut } : {}),
   };
 }

@@ -14,6 +14,7 @@ import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
 import { eachRetargetAudience } from "../model/retarget.js";
+import { searchCut } from "../model/search-index.js";
 import { RESTART } from "../model/types.js";
 import { BUILD_FORMAT, type KvPair, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
 import { eachRetargetPair } from "./retarget-values.js";
@@ -208,6 +209,7 @@ async function buildWith(
     variants: config.variants,
     products: meta.counts.products,
     id_type: meta.id_type,
+    ...(meta.search_cut ? { search_cut: meta.search_cut } : {}),
   };
   const manifest: Manifest = {
     format: BUILD_FORMAT,
@@ -368,6 +370,9 @@ async function rankAndWrite(
   seconds["serialize.rank"] = rankMs / 1000;
   seconds["serialize.evidence"] = evidenceMs / 1000;
 
+  // The worker routes search by the index's cut prefixes: the meta (for a rollback) and the
+  // pointer carry them. The serialize thread works out the same set from the same names.
+  const searchCutPrefixes = searchCut(data.latestNames);
   const meta: BuildMeta = {
     version,
     generated_at: generatedAt,
@@ -388,6 +393,7 @@ async function rankAndWrite(
       suppressed_customers: ranking.suppressedCustomers,
       retarget_products: retargetProducts,
     },
+    ...(searchCutPrefixes.length > 0 ? { search_cut: searchCutPrefixes } : {}),
     config,
     stats: extra?.stats ?? { ingest: data.accounting },
     evaluation: extra?.evaluation ?? null,
