@@ -16,10 +16,10 @@ export const SEARCH_PREFIX_CHARS = 3;
 export const SEARCH_SHORT_PREFIX_KEEP = 200;
 /**
  * A prefix of SEARCH_PREFIX_CHARS or more characters that starts a word of more products
- * than this is cut: it lists its best SEARCH_SHORT_PREFIX_KEEP, and the words longer than
- * it are listed under their prefix one character longer (recursively while that one is
- * also this crowded). The build records the cut prefixes where the worker reads them
- * (Pointer.search_cut), so no list, and no bucket, grows with the catalogue.
+ * than this is cut: it lists only its best this many, and the words longer than it are
+ * listed under their prefix one character longer (recursively while that one is also this
+ * crowded). The build records the cut prefixes where the worker reads them
+ * (Pointer.search_cut), so no list holds more than this many products at any catalogue size.
  */
 export const SEARCH_PREFIX_MAX = 10_000;
 

@@ -1,10 +1,10 @@
 // The name search index (worker/contract-readable.ts): every product under each 1..3
 // character prefix of each of its name's search words (the best SEARCH_SHORT_PREFIX_KEEP
 // only under a 1- or 2-character prefix), under longer prefixes of its words where a
-// 3-or-more-character prefix is cut (more than SEARCH_PREFIX_MAX products: that prefix too
-// lists only its best), and under its own id read as a query; prefixes hashed into
-// buckets, one KV value per bucket, so any query is answered from the one bucket of the
-// list its route names.
+// 3-or-more-character prefix is cut (it starts a word of more than SEARCH_PREFIX_MAX
+// products and lists only its best SEARCH_PREFIX_MAX), and under its own id read as a
+// query; prefixes hashed into buckets, one KV value per bucket, so any query is answered
+// from the one bucket of the list its route names.
 import {
   type IdType,
   keys,
@@ -148,7 +148,8 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
   const P = productIds.length;
   const buckets = searchBuckets(P);
   const catalogue = catalogueWords(names);
-  const cut = cutOf(catalogue, input.prefixMax ?? SEARCH_PREFIX_MAX);
+  const prefixMax = input.prefixMax ?? SEARCH_PREFIX_MAX;
+  const cut = cutOf(catalogue, prefixMax);
   // Answer order: most customers, then by id.
   const order = Array.from({ length: P }, (_, p) => p).sort(
     (a, b) => customers[b] - customers[a] || compareIds(productIds[a], productIds[b]),
@@ -164,7 +165,7 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
         bucket: searchBucketOf(text, buckets),
         list: [],
         lastRank: -1,
-        keep: short || cut.has(text) ? SEARCH_SHORT_PREFIX_KEEP : P,
+        keep: short ? SEARCH_SHORT_PREFIX_KEEP : cut.has(text) ? prefixMax : P,
       };
       prefixes.set(text, prefix);
     }

@@ -49,9 +49,9 @@ describe("crowded prefixes split by their next character", () => {
   it("lists every word under its prefix one character longer while the shorter one is cut", () => {
     const lists = listsByPrefix(indexOf({ ids, names }, 3));
     const idsOf = (prefix: string) => lists.get(prefix)?.ids;
-    // A cut prefix keeps its best 200: here all of them.
-    expect(idsOf("lyp")).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
-    expect(idsOf("lyps")).toEqual([8, 7, 6, 4, 2]);
+    // A cut prefix keeps its best prefixMax.
+    expect(idsOf("lyp")).toEqual([8, 7, 6]);
+    expect(idsOf("lyps")).toEqual([8, 7, 6]);
     expect(idsOf("lypsu")).toEqual([8, 4, 2]);
     expect(idsOf("lypsa")).toEqual([6]);
     expect(idsOf("lypo")).toEqual([5, 1]);

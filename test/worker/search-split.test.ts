@@ -1,6 +1,6 @@
 // Search over an index whose crowded prefix is split (products 1..260, as many customers as
 // their id; "Lypsum" for even ids, "Lypo" for the odd ones but 7, "Lypsum Blue"): with a
-// threshold of 150, "lyp" (260 products) is cut to its best 200 (260 down to 61) and its
+// threshold of 150, "lyp" (260 products) is cut to its best 150 (260 down to 111) and its
 // words are listed under "lyps" (131) and "lypo" (129). The worker routes by the pointer's
 // cut prefixes, so every answer equals the uncut index's, in one KV read once warm.
 import { env } from "cloudflare:workers";
