@@ -43,11 +43,13 @@ export function wordsMatch(queryWords: readonly string[], nameWords: readonly st
 
 /**
  * How many index buckets a build of `products` products has: a power of two near one
- * bucket per 64 products, so a bucket stays a few tens of KB at any catalogue size.
+ * bucket per 64 products, with no upper limit, so the lists hashed into one bucket stay as
+ * few at any catalogue size (with a cap, each bucket would gather more lists as the
+ * catalogue grows).
  */
 export function searchBuckets(products: number): number {
   let buckets = 1;
-  while (buckets * 64 < products && buckets < 4096) buckets *= 2;
+  while (buckets * 64 < products) buckets *= 2;
   return buckets;
 }
 
