@@ -38,9 +38,26 @@ interface CatalogueWords {
 function catalogueWords(names: readonly (string | null)[]): CatalogueWords {
   const words: string[] = [];
   const start = new Int32Array(names.length + 1);
+  // Names repeat their brand, model and variant words: each space-separated token is
+  // normalized once. The same words as searchWords(name): a space decomposes to itself and
+  // ends a word, so normalizing, dropping marks and lower-casing act on each token alone.
+  const tokenWords = new Map<string, string[]>();
+  const seen: string[] = [];
   for (let p = 0; p < names.length; p++) {
     start[p] = words.length;
-    for (const word of new Set(searchWords(names[p] ?? ""))) words.push(word);
+    seen.length = 0;
+    for (const token of (names[p] ?? "").split(" ")) {
+      let list = tokenWords.get(token);
+      if (list === undefined) {
+        list = searchWords(token);
+        tokenWords.set(token, list);
+      }
+      for (const word of list)
+        if (!seen.includes(word)) {
+          seen.push(word);
+          words.push(word);
+        }
+    }
   }
   start[names.length] = words.length;
   return { words, start };
@@ -61,27 +78,50 @@ function charsOf(word: string, k: number): string | undefined {
  */
 function cutOf({ words, start }: CatalogueWords, prefixMax: number): Set<string> {
   const cut = new Set<string>();
-  let parents: Set<string> | undefined;
-  for (let k = SEARCH_PREFIX_CHARS; parents === undefined || parents.size > 0; k++) {
-    // Per prefix: products counted, and the last one (a product counts once per prefix).
+  // The words (indices into words, in product order) counted at this level: every word at
+  // the first, then only those longer than a cut prefix of theirs.
+  let items = Int32Array.from(words, (_, i) => i);
+  const productOf = new Int32Array(words.length);
+  for (let p = 0; p + 1 < start.length; p++) productOf.fill(p, start[p], start[p + 1]);
+  const mine: string[] = [];
+  for (let k = SEARCH_PREFIX_CHARS; items.length > 0; k++) {
+    const prefixes: (string | undefined)[] = new Array(items.length);
     const count = new Map<string, number>();
-    const last = new Map<string, number>();
-    for (let p = 0; p + 1 < start.length; p++)
-      for (let i = start[p]; i < start[p + 1]; i++) {
-        const word = words[i];
-        const prefix = charsOf(word, k);
-        if (prefix === undefined) continue;
-        if (parents !== undefined && !parents.has(charsOf(word, k - 1)!)) continue;
-        if (last.get(prefix) === p) continue;
-        last.set(prefix, p);
-        count.set(prefix, (count.get(prefix) ?? 0) + 1);
+    // Names share their words: each distinct word's prefix is worked out once.
+    const prefixOfWord = new Map<string, string | undefined>();
+    let product = -1;
+    for (let j = 0; j < items.length; j++) {
+      const word = words[items[j]];
+      let prefix = prefixOfWord.get(word);
+      if (prefix === undefined && !prefixOfWord.has(word)) {
+        prefix = charsOf(word, k);
+        prefixOfWord.set(word, prefix);
       }
-    parents = new Set();
+      prefixes[j] = prefix;
+      if (prefix === undefined) continue;
+      // A product counts once per prefix, however many of its words start with it.
+      if (productOf[items[j]] !== product) {
+        product = productOf[items[j]];
+        mine.length = 0;
+      }
+      if (mine.includes(prefix)) continue;
+      mine.push(prefix);
+      count.set(prefix, (count.get(prefix) ?? 0) + 1);
+    }
+    let cutHere = false;
     for (const [prefix, n] of count)
       if (n > prefixMax) {
         cut.add(prefix);
-        parents.add(prefix);
+        cutHere = true;
       }
+    if (!cutHere) break;
+    const next: number[] = [];
+    for (let j = 0; j < items.length; j++) {
+      const prefix = prefixes[j];
+      if (prefix !== undefined && cut.has(prefix) && charsOf(words[items[j]], k + 1) !== undefined)
+        next.push(items[j]);
+    }
+    items = Int32Array.from(next);
   }
   return cut;
 }
