@@ -88,4 +88,14 @@ describe("search with a split crowded prefix", () => {
     await publish(150, undefined);
     expect(await found("lypsum blue")).toEqual([]);
   });
+
+  it("reads a pointer whose search_cut is not a list of strings as cutting nothing", async () => {
+    await publish(undefined, undefined);
+    await env.RECS.put(POINTER_KEY, JSON.stringify({ ...pointer, products: P, search_cut: { lyp: true } }));
+    resetStoreCache();
+    expect(await found("lypsum blue")).toEqual([7]);
+    await env.RECS.put(POINTER_KEY, JSON.stringify({ ...pointer, products: P, search_cut: [3] }));
+    resetStoreCache();
+    expect(await found("lypsum blue")).toEqual([7]);
+  });
 });
