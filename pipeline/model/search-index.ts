@@ -29,38 +29,46 @@ export interface SearchIndexInput {
   prefixMax?: number;
 }
 
-/** Each product's distinct search words, flat: product p's are words[start[p] .. start[p + 1]). */
+/**
+ * Each product's distinct search words as ids into `vocabulary`, flat: product p's are
+ * ids[start[p] .. start[p + 1]). Names share their words, so the work per word is done once.
+ */
 interface CatalogueWords {
-  words: string[];
+  vocabulary: string[];
+  ids: Int32Array;
   start: Int32Array;
 }
 
 function catalogueWords(names: readonly (string | null)[]): CatalogueWords {
-  const words: string[] = [];
+  const vocabulary: string[] = [];
+  const idOf = new Map<string, number>();
+  const ids: number[] = [];
   const start = new Int32Array(names.length + 1);
-  // Names repeat their brand, model and variant words: each space-separated token is
-  // normalized once. The same words as searchWords(name): a space decomposes to itself and
-  // ends a word, so normalizing, dropping marks and lower-casing act on each token alone.
-  const tokenWords = new Map<string, string[]>();
-  const seen: string[] = [];
+  // Each space-separated token is normalized once. The same words as searchWords(name): a
+  // space decomposes to itself and ends a word, so normalizing, dropping marks and
+  // lower-casing act on each token alone.
+  const tokenWords = new Map<string, number[]>();
   for (let p = 0; p < names.length; p++) {
-    start[p] = words.length;
-    seen.length = 0;
+    const first = ids.length;
+    start[p] = first;
     for (const token of (names[p] ?? "").split(" ")) {
       let list = tokenWords.get(token);
       if (list === undefined) {
-        list = searchWords(token);
+        list = searchWords(token).map((word) => {
+          let id = idOf.get(word);
+          if (id === undefined) {
+            id = vocabulary.push(word) - 1;
+            idOf.set(word, id);
+          }
+          return id;
+        });
         tokenWords.set(token, list);
       }
-      for (const word of list)
-        if (!seen.includes(word)) {
-          seen.push(word);
-          words.push(word);
-        }
+      for (const id of list) if (ids.indexOf(id, first) < 0) ids.push(id);
     }
   }
-  start[names.length] = words.length;
-  return { words, start };
+  start[names.length] = ids.length;
+  return { vocabulary, ids: Int32Array.from(ids), start };
 }
 
 /** The first k characters (code points) of a word, or undefined when it is shorter. */
@@ -76,51 +84,61 @@ function charsOf(word: string, k: number): string | undefined {
  * prefixMax products: the 3-character ones first, then, one character longer at a time,
  * the prefixes of the words under a cut one.
  */
-function cutOf({ words, start }: CatalogueWords, prefixMax: number): Set<string> {
+function cutOf({ vocabulary, ids, start }: CatalogueWords, prefixMax: number): Set<string> {
   const cut = new Set<string>();
-  // The words (indices into words, in product order) counted at this level: every word at
-  // the first, then only those longer than a cut prefix of theirs.
-  let items = Int32Array.from(words, (_, i) => i);
-  const productOf = new Int32Array(words.length);
+  // The word occurrences (indices into ids, in product order) counted at this level: all
+  // at the first, then only the words longer than a cut prefix of theirs.
+  let items = Int32Array.from(ids, (_, i) => i);
+  const productOf = new Int32Array(ids.length);
   for (let p = 0; p + 1 < start.length; p++) productOf.fill(p, start[p], start[p + 1]);
-  const mine: string[] = [];
+  const mine: number[] = [];
   for (let k = SEARCH_PREFIX_CHARS; items.length > 0; k++) {
-    const prefixes: (string | undefined)[] = new Array(items.length);
-    const count = new Map<string, number>();
-    // Names share their words: each distinct word's prefix is worked out once.
-    const prefixOfWord = new Map<string, string | undefined>();
+    // Per word of the vocabulary, the id of its prefix at this level (-1: too short).
+    const prefixIdOf = new Int32Array(vocabulary.length).fill(-2);
+    const prefixes: string[] = [];
+    const prefixIds = new Map<string, number>();
+    const count: number[] = [];
+    const itemPrefix = new Int32Array(items.length);
     let product = -1;
     for (let j = 0; j < items.length; j++) {
-      const word = words[items[j]];
-      let prefix = prefixOfWord.get(word);
-      if (prefix === undefined && !prefixOfWord.has(word)) {
-        prefix = charsOf(word, k);
-        prefixOfWord.set(word, prefix);
+      const word = ids[items[j]];
+      let prefixId = prefixIdOf[word];
+      if (prefixId === -2) {
+        const prefix = charsOf(vocabulary[word], k);
+        if (prefix === undefined) prefixId = -1;
+        else {
+          prefixId = prefixIds.get(prefix) ?? -1;
+          if (prefixId < 0) {
+            prefixId = prefixes.push(prefix) - 1;
+            prefixIds.set(prefix, prefixId);
+            count.push(0);
+          }
+        }
+        prefixIdOf[word] = prefixId;
       }
-      prefixes[j] = prefix;
-      if (prefix === undefined) continue;
+      itemPrefix[j] = prefixId;
+      if (prefixId < 0) continue;
       // A product counts once per prefix, however many of its words start with it.
       if (productOf[items[j]] !== product) {
         product = productOf[items[j]];
         mine.length = 0;
       }
-      if (mine.includes(prefix)) continue;
-      mine.push(prefix);
-      count.set(prefix, (count.get(prefix) ?? 0) + 1);
+      if (mine.includes(prefixId)) continue;
+      mine.push(prefixId);
+      count[prefixId]++;
     }
-    let cutHere = false;
-    for (const [prefix, n] of count)
-      if (n > prefixMax) {
-        cut.add(prefix);
-        cutHere = true;
-      }
-    if (!cutHere) break;
+    const cutHere = count.map((n) => n > prefixMax);
+    if (!cutHere.includes(true)) break;
+    for (let i = 0; i < prefixes.length; i++) if (cutHere[i]) cut.add(prefixes[i]);
     const next: number[] = [];
-    for (let j = 0; j < items.length; j++) {
-      const prefix = prefixes[j];
-      if (prefix !== undefined && cut.has(prefix) && charsOf(words[items[j]], k + 1) !== undefined)
+    for (let j = 0; j < items.length; j++)
+      // A word longer than its cut prefix (charsOf counts code points).
+      if (
+        itemPrefix[j] >= 0 &&
+        cutHere[itemPrefix[j]] &&
+        charsOf(vocabulary[ids[items[j]]], k + 1) !== undefined
+      )
         next.push(items[j]);
-    }
     items = Int32Array.from(next);
   }
   return cut;
@@ -196,7 +214,6 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
   );
   const byBucket: Bucket[] = Array.from({ length: buckets }, () => ({ ranks: [], prefixes: [], ids: [] }));
   const prefixes = new Map<string, Prefix>();
-  const wordPrefixes = new Map<string, Prefix[]>();
   const prefixNamed = (text: string, short: boolean): Prefix => {
     let prefix = prefixes.get(text);
     if (!prefix) {
@@ -213,30 +230,28 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
   };
   /** The prefixes a word is listed under: 1..3 characters, then longer while cut. */
   const prefixesOf = (word: string): Prefix[] => {
-    let list = wordPrefixes.get(word);
-    if (!list) {
-      list = [];
-      const chars = Array.from(word);
-      let text = "";
-      for (let k = 0; k < chars.length; k++) {
-        if (k >= SEARCH_PREFIX_CHARS && !cut.has(text)) break;
-        text += chars[k];
-        list.push(prefixNamed(text, k + 1 < SEARCH_PREFIX_CHARS));
-      }
-      wordPrefixes.set(word, list);
+    const list: Prefix[] = [];
+    const chars = Array.from(word);
+    let text = "";
+    for (let k = 0; k < chars.length; k++) {
+      if (k >= SEARCH_PREFIX_CHARS && !cut.has(text)) break;
+      text += chars[k];
+      list.push(prefixNamed(text, k + 1 < SEARCH_PREFIX_CHARS));
     }
     return list;
   };
+  // Per word of the vocabulary, once met.
+  const prefixesById: (Prefix[] | undefined)[] = new Array(catalogue.vocabulary.length);
   /** The product's position in bucket b, adding it (ranks come in ascending order). */
   const positionIn = (b: Bucket, rank: number) => {
     if (b.ranks.length === 0 || b.ranks[b.ranks.length - 1] !== rank) b.ranks.push(rank);
     return b.ranks.length - 1;
   };
-  const { words, start } = catalogue;
+  const { vocabulary, ids: wordIds, start } = catalogue;
   for (let rank = 0; rank < P; rank++) {
     const p = order[rank];
     for (let w = start[p]; w < start[p + 1]; w++)
-      for (const prefix of prefixesOf(words[w])) {
+      for (const prefix of (prefixesById[wordIds[w]] ??= prefixesOf(vocabulary[wordIds[w]]))) {
         // A prefix two words of the name share lists the product once.
         if (prefix.lastRank === rank) continue;
         prefix.lastRank = rank;
