@@ -63,10 +63,6 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-export function prefixOf(word: string): string {
-  return Array.from(word).slice(0, SEARCH_PREFIX_CHARS).join("");
-}
-
 /** The bucket (of `buckets`) that holds a prefix's list. */
 export function searchBucketOf(prefix: string, buckets: number): number {
   return fnv1a(prefix) % buckets;

@@ -93,7 +93,7 @@ function cutOf({ vocabulary, ids, start }: CatalogueWords, prefixMax: number): S
   for (let p = 0; p + 1 < start.length; p++) productOf.fill(p, start[p], start[p + 1]);
   const mine: number[] = [];
   for (let k = SEARCH_PREFIX_CHARS; items.length > 0; k++) {
-    // Per word of the vocabulary, the id of its prefix at this level (-1: too short).
+    // Per word of the vocabulary, the id of its prefix at this level (-1: too short, -2: not met yet).
     const prefixIdOf = new Int32Array(vocabulary.length).fill(-2);
     const prefixes: string[] = [];
     const prefixIds = new Map<string, number>();
