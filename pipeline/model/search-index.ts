@@ -27,6 +27,8 @@ export interface SearchIndexInput {
   customers: Int32Array;
   /** How many products a prefix of 3+ characters lists before it is cut (SEARCH_PREFIX_MAX). */
   prefixMax?: number;
+  /** Told the cut prefixes, sorted (what searchCut() returns), before the first pair. */
+  onCut?: (prefixes: string[]) => void;
 }
 
 /**
@@ -208,6 +210,7 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
   const catalogue = catalogueWords(names);
   const prefixMax = input.prefixMax ?? SEARCH_PREFIX_MAX;
   const cut = cutOf(catalogue, prefixMax);
+  input.onCut?.([...cut].sort());
   // Answer order: most customers, then by id.
   const order = Array.from({ length: P }, (_, p) => p).sort(
     (a, b) => customers[b] - customers[a] || compareIds(productIds[a], productIds[b]),

@@ -14,7 +14,6 @@ import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
 import { eachRetargetAudience } from "../model/retarget.js";
-import { searchCut } from "../model/search-index.js";
 import { RESTART } from "../model/types.js";
 import { BUILD_FORMAT, type KvPair, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
 import { eachRetargetPair } from "./retarget-values.js";
@@ -371,8 +370,8 @@ async function rankAndWrite(
   seconds["serialize.evidence"] = evidenceMs / 1000;
 
   // The worker routes search by the index's cut prefixes: the meta (for a rollback) and the
-  // pointer carry them. The serialize thread works out the same set from the same names.
-  const searchCutPrefixes = searchCut(data.latestNames);
+  // pointer carry them. The serialize thread worked them out with the index.
+  const searchCutPrefixes = await thread.searchCut;
   const meta: BuildMeta = {
     version,
     generated_at: generatedAt,

@@ -103,6 +103,8 @@ export class SerializeThread {
     resourceLimits: { maxYoungGenerationSizeMb: SERIALIZE_YOUNG_GENERATION_MB },
   });
   private readonly result: Promise<ThreadResult>;
+  /** The search index's cut prefixes, once the thread has built the index (search()). */
+  readonly searchCut: Promise<string[]>;
   private failure: Error | undefined;
   private inFlight = 0;
   private wake: (() => void) | undefined;
@@ -117,18 +119,27 @@ export class SerializeThread {
   private readonly spareRendered: ArrayBuffer[][] = [];
 
   constructor() {
+    let cutFound: (prefixes: string[]) => void = () => undefined;
+    let cutFailed: (err: Error) => void = () => undefined;
+    this.searchCut = new Promise<string[]>((resolve, reject) => {
+      cutFound = resolve;
+      cutFailed = reject;
+    });
+    this.searchCut.catch(() => undefined);
     this.result = new Promise<ThreadResult>((resolve, reject) => {
       const fail = (err: Error) => {
         this.failure ??= err;
         this.wake?.();
         reject(this.failure);
+        cutFailed(this.failure);
       };
       this.worker.on("message", (m: FromThread) => {
         if (m.type === "ack") {
           this.inFlight--;
           if (m.kind !== "pairs") (m.kind === "batch" ? this.spareRaw : this.spareRendered).push(m.buffers);
           this.wake?.();
-        } else if (m.type === "done") resolve(m);
+        } else if (m.type === "searchCut") cutFound(m.prefixes);
+        else if (m.type === "done") resolve(m);
         else fail(new Error(`serialize thread failed: ${m.message}`));
       });
       this.worker.on("error", fail);

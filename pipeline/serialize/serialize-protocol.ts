@@ -135,4 +135,14 @@ export interface AckMessage {
   buffers: ArrayBuffer[];
 }
 
-export type FromThread = AckMessage | ({ type: "done" } & ThreadResult) | { type: "error"; message: string };
+/** The search index's cut prefixes, sent as soon as the thread has worked them out (the meta carries them). */
+export interface SearchCutMessage {
+  type: "searchCut";
+  prefixes: string[];
+}
+
+export type FromThread =
+  | AckMessage
+  | SearchCutMessage
+  | ({ type: "done" } & ThreadResult)
+  | { type: "error"; message: string };

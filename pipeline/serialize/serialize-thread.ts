@@ -94,6 +94,7 @@ function search(m: SearchMessage): void {
     productIds,
     names: JSON.parse(m.productNames) as (string | null)[],
     customers: distinctCustomers(m.product, m.customer, m.count, productIds.length),
+    onCut: (prefixes) => post({ type: "searchCut", prefixes }),
   });
   for (const pair of pairs) searchSpool.add(pair);
 }

@@ -2,10 +2,15 @@
 // (prefixMax 3) on products 1..8, as many customers as their id (answer order 8, 7, …, 1).
 // "lyp" starts a word of all 8 products: cut. Of the longer words under it, "lyps…" starts
 // 5 (2, 4, 6, 7, 8): cut too; "lypo" 2, "lypsu" 3 and "lypsa" 1 are not, nor is "red" (3).
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../pipeline/config.js";
 import { searchCut, searchIndexPairs } from "../../pipeline/model/search-index.js";
 import { pointerFromMeta } from "../../pipeline/publish/versions.js";
+import { build } from "../../pipeline/serialize/build.js";
 import { type BuildMeta, SEARCH_PREFIX_MAX, searchBuckets, searchRoute } from "../../worker/contract.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const ids = ["1", "2", "3", "4", "5", "6", "7", "8"];
 const names = ["Lypo", "Lypsum Red", "Lyp", "Lypsum", "Lypo Red", "Lypsa", "Lyps", "Red Lypsum"];
@@ -114,4 +119,22 @@ describe("crowded prefixes split by their next character", () => {
     const { search_cut: _, ...uncut } = meta;
     expect("search_cut" in pointerFromMeta(uncut as BuildMeta)).toBe(false);
   });
+});
+
+describe("a build's cut prefixes", () => {
+  it("reach the meta and the pointer: 10,001 products named Zeta Widget <n>", async () => {
+    const root = tempDir("pa-search-cut-");
+    const log = join(root, "log.csv");
+    const rows = ["customer_id,product_id,event,event_date,product_name"];
+    for (let p = 1; p <= SEARCH_PREFIX_MAX + 1; p++)
+      rows.push(`${p % 97},${p},cart,2026-03-01,Zeta Widget ${p}`);
+    writeFileSync(log, `${rows.join("\n")}\n`);
+    const built = await build({ inputs: [log], outDir: join(root, "out"), config: defaultConfig() });
+    // "zet" and "wid" start a word of every product, and so do the longer prefixes of "zeta"
+    // and "widget"; the numbers' 3-digit starts ("100": 113 products) stay far below the limit.
+    const cut = ["wid", "widg", "widge", "widget", "zet", "zeta"];
+    const meta = JSON.parse(readFileSync(join(built.dir, "meta.json"), "utf8")) as BuildMeta;
+    expect(meta.search_cut).toEqual(cut);
+    expect(built.manifest.pointer.search_cut).toEqual(cut);
+  }, 60_000);
 });
