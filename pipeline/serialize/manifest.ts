@@ -51,6 +51,8 @@ export const manifestSchema = z.object({
     variants: z.array(z.number()),
     products: z.number(),
     id_type: z.enum(["number", "string"]),
+    /** The search index's cut prefixes (worker/contract-readable.ts), when any. */
+    search_cut: z.array(z.string()).optional(),
   }),
 });
 
