@@ -132,7 +132,7 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
         reject(f, start[i], end[i], "duplicate");
         continue;
       }
-      rowNames.set(row, name);
+      rowNames.set(row, p, name);
       if (p === productNames.length) productNames.push("");
       if (!productNames[p]) productNames[p] = name;
     }

@@ -3,13 +3,21 @@
 // latest row with a non-empty name wins, a later row on a tie.
 
 export class RowNames {
-  private readonly ids = new Map<string, number>();
+  /** The names products were renamed to, each once, so a product whose name flips keeps two strings, not one per row. */
+  private readonly renamed = new Map<string, number>();
+  /** Per name id its name; one string may have several ids (it is only ever read back). */
   readonly names: string[] = [];
   /** Per row: its name id, -1 without a name. */
   row = new Int32Array(1 << 16);
+  /** Per product: the name id of its last named row so far, -1 before its first. */
+  private lastOf = new Int32Array(1 << 14).fill(-1);
 
-  /** Records the name of row `r` (rows arrive in order; a popped row is simply overwritten). */
-  set(r: number, name: string | undefined): void {
+  /**
+   * Records the name of row `r` of product `p` (rows arrive in order; a popped row is simply
+   * overwritten). A product's rows nearly always repeat its previous name, and comparing with
+   * that one string is several times cheaper than hashing every name into a map.
+   */
+  set(r: number, p: number, name: string | undefined): void {
     if (r >= this.row.length) {
       const bigger = new Int32Array(Math.max(this.row.length * 2, r + 1));
       bigger.set(this.row);
@@ -19,12 +27,25 @@ export class RowNames {
       this.row[r] = -1;
       return;
     }
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
+    if (p >= this.lastOf.length) {
+      const bigger = new Int32Array(Math.max(this.lastOf.length * 2, p + 1)).fill(-1);
+      bigger.set(this.lastOf);
+      this.lastOf = bigger;
     }
+    const last = this.lastOf[p];
+    let id: number;
+    if (last < 0) {
+      id = this.names.push(name) - 1;
+    } else if (this.names[last] === name) {
+      id = last;
+    } else {
+      const known = this.renamed.get(name);
+      if (known === undefined) {
+        id = this.names.push(name) - 1;
+        this.renamed.set(name, id);
+      } else id = known;
+    }
+    this.lastOf[p] = id;
     this.row[r] = id;
   }
 
