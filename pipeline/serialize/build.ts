@@ -13,17 +13,16 @@ import { type Interactions, ingest } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
-import { eachRetargetAudience } from "../model/retarget.js";
+import { eachRetargetAudience, type RetargetOptions } from "../model/retarget.js";
 import { RESTART } from "../model/types.js";
-import { BUILD_FORMAT, type KvPair, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
-import { eachRetargetPair } from "./retarget-values.js";
+import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
 import { decideIdType, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
 
-// Small enough that the batches in flight (the client allows 16) stay a few megabytes; large
-// enough that a message per batch costs little against writing its values.
-const RETARGET_PAIRS_PER_MESSAGE = 1_000;
+// Small enough that the messages in flight (the client allows 16) stay a few megabytes; large
+// enough that a message costs little against rendering and writing its values.
+const RETARGET_PER_MESSAGE = 20_000;
 
 /** Each build's rejected rows, in its folder (and in OUT/ when a build keeps no row). */
 export const REJECTED_CSV = "rejected.csv";
@@ -318,7 +317,16 @@ async function rankAndWrite(
   );
   // Reasons are found on the serialize thread, from what each ranking round leaves (reasons.ts).
   thread.reasons(ranking.reasonsInput(idType));
+  // Retarget audiences first: made here while the thread still builds the search index, and
+  // rendered there among the ranked audiences, so neither thread ends the build alone.
+  const sendRetarget = () =>
+    sendRetargetAudiences(thread, data, ranking.customerOf, {
+      maxN: Math.max(...ctx.variants),
+      recencyDecayDays: config.recencyDecayDays,
+      suppress,
+    });
   await timed("serialize", async () => {
+    retargetProducts = await sendRetarget();
     const audiences = ranking.restartableAudiences();
     for (;;) {
       const t0 = performance.now();
@@ -330,6 +338,7 @@ async function rankAndWrite(
         await thread.restart();
         written = 0;
         restarted = true;
+        retargetProducts = await sendRetarget();
         continue;
       }
       const [p, audience] = step.value;
@@ -341,22 +350,6 @@ async function rankAndWrite(
     }
     options.onProgress?.("serialize", ranking.productCount, ranking.productCount);
     await thread.fallback(ranking.fallback);
-    const retarget = eachRetargetAudience(data, {
-      maxN: Math.max(...ctx.variants),
-      recencyDecayDays: config.recencyDecayDays,
-      suppress,
-    });
-    // In bounded batches, so no more than one batch of values is alive on either thread.
-    let pairs: KvPair[] = [];
-    for (const pair of eachRetargetPair(ctx, data.products, data.customers, retarget, data.latestNames)) {
-      pairs.push(pair);
-      retargetProducts++;
-      if (pairs.length === RETARGET_PAIRS_PER_MESSAGE) {
-        await thread.pairs(pairs);
-        pairs = [];
-      }
-    }
-    if (pairs.length > 0) await thread.pairs(pairs);
     const sampled = sampleProducts(data);
     const sample = samplePair(ctx, sampled);
     await thread.pair(sample.key, sample.value);
@@ -400,6 +393,50 @@ async function rankAndWrite(
   };
   await thread.pair(keys.meta(version), JSON.stringify(meta));
   return { meta, accounting: data.accounting, restarted };
+}
+
+/**
+ * Every product's retarget audience, to the thread in bounded messages, customers renumbered
+ * as the ranking numbers them (the thread's renderer knows their ids in that order).
+ * Returns how many products have one.
+ */
+async function sendRetargetAudiences(
+  thread: SerializeThread,
+  data: Interactions,
+  customerOf: Int32Array,
+  options: RetargetOptions,
+): Promise<number> {
+  const rankingIndex = new Int32Array(customerOf.length);
+  for (let k = 0; k < customerOf.length; k++) rankingIndex[customerOf[k]] = k;
+  let products: number[] = [];
+  let offsets: number[] = [0];
+  let customers: number[] = [];
+  let scores: number[] = [];
+  let total = 0;
+  const send = async () => {
+    await thread.retarget({
+      products: Int32Array.from(products),
+      offsets: Int32Array.from(offsets),
+      customers: Int32Array.from(customers),
+      scores: Float64Array.from(scores),
+    });
+    products = [];
+    offsets = [0];
+    customers = [];
+    scores = [];
+  };
+  for (const a of eachRetargetAudience(data, options)) {
+    products.push(a.product);
+    for (let i = 0; i < a.customers.length; i++) {
+      customers.push(rankingIndex[a.customers[i]]);
+      scores.push(a.scores[i]);
+    }
+    offsets.push(customers.length);
+    total++;
+    if (products.length === RETARGET_PER_MESSAGE) await send();
+  }
+  if (products.length > 0) await send();
+  return total;
 }
 
 /** The products worth showing first in a demo: the most interacted with, ties by id. */

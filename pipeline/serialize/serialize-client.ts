@@ -9,13 +9,13 @@
 import { Worker } from "node:worker_threads";
 import { type Evidence, Explainer, type ReasonsInput } from "../model/reasons.js";
 import type { Audience } from "../model/types.js";
-import type { KvPair } from "./manifest.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
 import {
   type EvidenceParts,
   evidenceBuffers,
   type FromThread,
   type InitMessage,
+  type RetargetMessage,
   type SearchMessage,
   type ThreadResult,
   type ToThread,
@@ -136,7 +136,8 @@ export class SerializeThread {
       this.worker.on("message", (m: FromThread) => {
         if (m.type === "ack") {
           this.inFlight--;
-          if (m.kind !== "pairs") (m.kind === "batch" ? this.spareRaw : this.spareRendered).push(m.buffers);
+          if (m.kind === "batch" || m.kind === "rendered")
+            (m.kind === "batch" ? this.spareRaw : this.spareRendered).push(m.buffers);
           this.wake?.();
         } else if (m.type === "searchCut") cutFound(m.prefixes);
         else if (m.type === "done") resolve(m);
@@ -237,29 +238,22 @@ export class SerializeThread {
     });
   }
 
+  /**
+   * Retarget audiences to render and write (customers in the ranking's numbering). Counted
+   * in flight like a batch, so a caller sending many waits for the thread to catch up.
+   */
+  async retarget(message: Omit<RetargetMessage, "type">): Promise<void> {
+    await this.flush();
+    const { products, offsets, customers, scores } = message;
+    const buffers = [products.buffer, offsets.buffer, customers.buffer, scores.buffer] as ArrayBuffer[];
+    this.send({ type: "retarget", ...message }, buffers);
+    this.inFlight++;
+    await this.backlog();
+  }
+
   async pair(key: string, value: string): Promise<void> {
     await this.flush();
     this.send({ type: "pair", pair: { key, value } });
-  }
-
-  /**
-   * Many pairs in one message (a message per pair costs more than writing it), as two long
-   * strings and their lengths: cloning one string is far cheaper than thousands of objects.
-   */
-  async pairs(pairs: KvPair[]): Promise<void> {
-    await this.flush();
-    const lengths = new Int32Array(2 * pairs.length);
-    pairs.forEach((pair, i) => {
-      lengths[2 * i] = pair.key.length;
-      lengths[2 * i + 1] = pair.value.length;
-    });
-    this.send({ type: "pairs", text: pairs.map((pair) => pair.key + pair.value).join(""), lengths }, [
-      lengths.buffer,
-    ]);
-    // Counted in flight like a batch: a caller that makes pairs faster than the thread
-    // writes them waits here instead of queueing every value on the thread.
-    this.inFlight++;
-    await this.backlog();
   }
 
   /**

@@ -101,16 +101,28 @@ export interface RenderedMessage {
   why: string;
 }
 
+/**
+ * Retarget audiences (model/retarget.ts) to render and write: audience k is product
+ * products[k] with customers (in the ranking's numbering, as the renderer's ids) and scores
+ * [offsets[k] .. offsets[k + 1]). Its buffers are transferred.
+ */
+export interface RetargetMessage {
+  type: "retarget";
+  products: Int32Array;
+  offsets: Int32Array;
+  customers: Int32Array;
+  scores: Float64Array;
+}
+
 export type ToThread =
   | InitMessage
+  | RetargetMessage
   | SearchMessage
   | ReasonsMessage
   | BatchMessage
   | RenderedMessage
   | { type: "fallback"; customers: Int32Array; scores: Float64Array }
   | { type: "pair"; pair: KvPair }
-  /** Pair k is text's next lengths[2k] characters (key), then lengths[2k + 1] (value). */
-  | { type: "pairs"; text: string; lengths: Int32Array }
   /** Every value written so far is void: delete the bulk files and start again (rank.ts, RESTART). */
   | { type: "restart" }
   | { type: "finish" };
@@ -130,8 +142,8 @@ export interface ThreadResult {
 /** A batch is done: its buffers come back for the next batch of the same kind. */
 export interface AckMessage {
   type: "ack";
-  /** "pairs" carries no buffers: it only tells the build that many pairs are written. */
-  kind: "batch" | "rendered" | "pairs";
+  /** "retarget" carries no buffers: it only tells the build that those audiences are written. */
+  kind: "batch" | "rendered" | "retarget";
   buffers: ArrayBuffer[];
 }
 

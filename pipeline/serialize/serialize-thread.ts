@@ -11,11 +11,13 @@ import { distinctCustomers, eachSearchIndexPair } from "../model/search-index.js
 import { PartWriter } from "./parts.js";
 import { productJsonOf, type Rendered, Renderer, type ResponseContext } from "./serialize.js";
 import {
+  type AckMessage,
   type EvidenceParts,
   evidenceBuffers,
   type FromThread,
   type InitMessage,
   type ReasonsMessage,
+  type RetargetMessage,
   type SearchMessage,
   type ToThread,
 } from "./serialize-protocol.js";
@@ -135,6 +137,32 @@ function explain(s: State, m: EvidenceParts, k: number): Buffer {
   });
 }
 
+/** Each retarget audience as one value, the largest variant's body (docs/contract.md). */
+async function writeRetarget(s: State, m: RetargetMessage): Promise<void> {
+  const last = s.ctx.variants.length - 1;
+  for (let k = 0; k < m.products.length; k++) {
+    const productId = s.productIds[m.products[k]];
+    const rendered = s.renderer.render(
+      productJsonOf(productId, s.ctx.idType, '\\"'),
+      {
+        customers: m.customers.subarray(m.offsets[k], m.offsets[k + 1]),
+        scores: m.scores.subarray(m.offsets[k], m.offsets[k + 1]),
+      },
+      "retarget",
+      s.productNames[m.products[k]],
+    );
+    const wait = s.writer.writeEscaped(
+      [Buffer.from(keys.retarget(s.ctx.version, productId))],
+      Buffer.from(rendered.head),
+      rendered.list,
+      rendered.ends[last],
+      rendered.closes[last],
+      rendered.bytes[last],
+    );
+    if (wait) await wait;
+  }
+}
+
 async function handle(state: State | undefined, m: ToThread): Promise<State | undefined> {
   if (m.type === "init") return init(m);
   if (m.type === "search") {
@@ -157,7 +185,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
         const rendered = renderer.render(
           productJsonOf(productId, ctx.idType, '\\"'),
           audience,
-          false,
+          "ranked",
           s.productNames[m.products[k]],
         );
         const t12 = performance.now();
@@ -188,7 +216,7 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
           list,
           m.variantEnds,
           k * V,
-          false,
+          "ranked",
           s.productNames[m.products[k]],
         );
         await writeVariants(s, productId, rendered, why[k], 0);
@@ -203,8 +231,12 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       ]);
       return s;
     }
+    case "retarget":
+      await writeRetarget(s, m);
+      giveBack("retarget", []);
+      return s;
     case "fallback": {
-      const fallback = renderer.render("null", { customers: m.customers, scores: m.scores }, true);
+      const fallback = renderer.render("null", { customers: m.customers, scores: m.scores }, "fallback");
       for (let i = 0; i < ctx.variants.length; i++) {
         await writer.writeEscaped(
           [Buffer.from(keys.fallback(ctx.version, ctx.variants[i]))],
@@ -222,14 +254,6 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
       return { ...s, writer: new PartWriter(s.dir) };
     case "pair":
       await writer.write(m.pair);
-      return s;
-    case "pairs":
-      for (let k = 0, at = 0; k < m.lengths.length; k += 2) {
-        const key = m.text.slice(at, (at += m.lengths[k]));
-        const value = m.text.slice(at, (at += m.lengths[k + 1]));
-        await writer.write({ key, value });
-      }
-      giveBack("pairs", []);
       return s;
     case "finish": {
       for (const pair of searchSpool?.drain() ?? []) {
@@ -298,7 +322,7 @@ function post(m: FromThread): void {
   port.postMessage(m);
 }
 
-function giveBack(kind: "batch" | "rendered" | "pairs", buffers: ArrayBufferLike[]): void {
+function giveBack(kind: AckMessage["kind"], buffers: ArrayBufferLike[]): void {
   const message: FromThread = { type: "ack", kind, buffers: buffers as ArrayBuffer[] };
   port.postMessage(message, message.buffers);
 }

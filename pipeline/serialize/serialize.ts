@@ -39,15 +39,21 @@ export interface ResponseContext {
   customerIds: string[];
 }
 
+/**
+ * What a body answers, which sets its closing fields: a product's ranked audience, the
+ * fallback audience of a product the build never saw, or a product's retarget audience.
+ */
+export type BodyKind = "ranked" | "fallback" | "retarget";
+
 /** The bodies of every variant of one audience, smallest first (plain JSON). */
 export function renderVariants(
   ctx: ResponseContext,
   productJson: string,
   audience: Audience,
-  fallback: boolean,
+  kind: BodyKind,
   name: string | null = null,
 ): string[] {
-  const rendered = new Renderer(ctx, '"').render(productJson, audience, fallback, name);
+  const rendered = new Renderer(ctx, '"').render(productJson, audience, kind, name);
   return rendered.ends.map((_, i) => valueOf(rendered, i));
 }
 
@@ -170,14 +176,13 @@ export class Renderer {
   private readonly variantEnds: Int32Array;
   /** Bytes to allow per item when sizing a list buffer (see renderList). */
   readonly maxItemBytes: number;
-  private readonly tails: Record<"ranked" | "fallback", string>;
   /** `],"count":n` + tail for every n, per kind, encoded once. */
-  private readonly closeBytes: Record<"ranked" | "fallback", Buffer[]>;
+  private readonly closeBytes: Record<BodyKind, Buffer[]>;
   private readonly maxN: number;
   /** Extra characters escaping adds per item, to turn escaped lengths into served bytes. */
   private readonly itemEscapes: number;
   /** Served bytes of everything but the product id, the list and the count digits. */
-  private readonly frameBytes: Record<"ranked" | "fallback", number>;
+  private readonly frameBytes: Record<BodyKind, number>;
 
   /** The context without its customer ids: copied into `ids`, the strings need not stay alive. */
   private readonly ctx: Omit<ResponseContext, "customerIds">;
@@ -210,17 +215,20 @@ export class Renderer {
     // A JSON string literal in this renderer's output, whatever its characters.
     const literal = (text: string, quote: string) =>
       quote === '"' ? JSON.stringify(text) : JSON.stringify(JSON.stringify(text)).slice(1, -1);
-    const tail = (fallback: boolean, quote: string) =>
+    const tail = (kind: BodyKind, quote: string) =>
       `,${quote}model_version${quote}:${literal(ctx.version, quote)},${quote}generated_at${quote}:${literal(ctx.generatedAt, quote)},` +
-      `${quote}fallback${quote}:${fallback},${quote}note${quote}:${literal(fallback ? NOTES.fallback : NOTES.ranked, quote)}}`;
-    this.tails = { ranked: tail(false, q), fallback: tail(true, q) };
-    const closes = (t: string) =>
-      Array.from({ length: this.maxN + 1 }, (_, n) => Buffer.from(`],${q}count${q}:${n}${t}`));
-    this.closeBytes = { ranked: closes(this.tails.ranked), fallback: closes(this.tails.fallback) };
+      `${quote}fallback${quote}:${kind === "fallback"},${quote}note${quote}:${literal(NOTES[kind], quote)}}`;
+    const closes = (kind: BodyKind) =>
+      Array.from({ length: this.maxN + 1 }, (_, n) => Buffer.from(`],${q}count${q}:${n}${tail(kind, q)}`));
+    const frame = (kind: BodyKind) =>
+      Buffer.byteLength(`{"product_id":,"product_name":,"recommendations":[],"count":${tail(kind, '"')}`);
+    this.closeBytes = {
+      ranked: closes("ranked"),
+      fallback: closes("fallback"),
+      retarget: closes("retarget"),
+    };
+    this.frameBytes = { ranked: frame("ranked"), fallback: frame("fallback"), retarget: frame("retarget") };
     this.itemEscapes = (q.length - 1) * (ctx.idType === "string" ? 8 : 6);
-    const frame = (fallback: boolean) =>
-      Buffer.byteLength(`{"product_id":,"product_name":,"recommendations":[],"count":${tail(fallback, '"')}`);
-    this.frameBytes = { ranked: frame(false), fallback: frame(true) };
   }
 
   /**
@@ -228,7 +236,7 @@ export class Renderer {
    * this renderer's `q`; `name` the product's served name. Scores are clamped to 0..1
    * (they are by construction).
    */
-  render(productJson: string, audience: Audience, fallback: boolean, name: string | null = null): Rendered {
+  render(productJson: string, audience: Audience, kind: BodyKind, name: string | null = null): Rendered {
     const variantEnds = this.variantEnds;
     const o = this.renderList(audience, this.scratch, 0, variantEnds, 0);
     return this.assemble(
@@ -237,7 +245,7 @@ export class Renderer {
       this.scratch.subarray(0, o),
       variantEnds,
       0,
-      fallback,
+      kind,
       name,
     );
   }
@@ -300,11 +308,10 @@ export class Renderer {
     list: Buffer,
     variantEnds: Int32Array,
     endsAt: number,
-    fallback: boolean,
+    kind: BodyKind,
     name: string | null = null,
   ): Rendered {
     const { ctx, q } = this;
-    const kind = fallback ? "fallback" : "ranked";
     // Names are the one free text in a value: escaped as JSON, then again for the bulk file.
     const nameJson = name === null ? "null" : JSON.stringify(name);
     const nameText = q === '"' ? nameJson : JSON.stringify(nameJson).slice(1, -1);

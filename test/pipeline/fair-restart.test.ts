@@ -49,6 +49,9 @@ describe("a build whose single pass is undone", () => {
         pairs.set(key, value);
       }
     expect(pairs.size).toBe(result.manifest.counts.keys);
+    // The retarget audiences written before the restart are written again after it: one per carted product.
+    const retarget = [...pairs.keys()].filter((key) => key.startsWith(`v/${result.version}/retarget/`));
+    expect(retarget).toHaveLength(60);
 
     const top10 = (product: number) =>
       (

@@ -14,7 +14,6 @@ import { retargetAudiences } from "../../pipeline/model/retarget.js";
 import type { Audience } from "../../pipeline/model/types.js";
 import { build } from "../../pipeline/serialize/build.js";
 import type { KvPair } from "../../pipeline/serialize/manifest.js";
-import { retargetPairs } from "../../pipeline/serialize/retarget-values.js";
 import {
   decideIdType,
   productJsonOf,
@@ -22,7 +21,7 @@ import {
   valueOf as valueAt,
 } from "../../pipeline/serialize/serialize.js";
 import { SerializeThread } from "../../pipeline/serialize/serialize-client.js";
-import { keys, searchBuckets } from "../../worker/contract.js";
+import { keys, NOTES, searchBuckets } from "../../worker/contract.js";
 import { tempDir } from "../helpers/tmp.js";
 
 describe("serialize thread", () => {
@@ -52,17 +51,44 @@ describe("serialize thread", () => {
     const render = (
       productJson: string,
       audience: Audience,
-      fallback: boolean,
+      kind: "ranked" | "fallback",
       name: string | null = null,
     ) => {
-      const rendered = renderer.render(productJson, audience, fallback, name);
+      const rendered = renderer.render(productJson, audience, kind, name);
       return rendered.ends.map((_, i) => valueAt(rendered, i));
     };
     const explainer = new Explainer(ranking.reasonsInput(ctx.idType));
     const expected: KvPair[] = [];
+
+    // First each retarget audience: the largest variant's body, written out here field by field.
+    const retarget = retargetAudiences(data, {
+      maxN: Math.max(...ctx.variants),
+      recencyDecayDays: config.recencyDecayDays,
+    });
+    expect(retarget.length).toBeGreaterThan(0);
+    for (const a of retarget) {
+      const productId = data.products[a.product];
+      const id = (text: string) => (ctx.idType === "number" ? text : JSON.stringify(text));
+      const items = [...a.customers].map(
+        (c, i) =>
+          `{"customer_id":${id(data.customers[c])},"score":${Math.round(a.scores[i] * 1e4) / 1e4},"rank":${i + 1}}`,
+      );
+      const value =
+        `{"product_id":${id(productId)},"product_name":${JSON.stringify(data.latestNames[a.product] ?? null)},` +
+        `"recommendations":[${items.join(",")}],"count":${items.length},` +
+        `"model_version":"${ctx.version}","generated_at":"${ctx.generatedAt}","fallback":false,` +
+        `"note":${JSON.stringify(NOTES.retarget)}}`;
+      expected.push({ key: keys.retarget(ctx.version, productId), value });
+    }
+
     for (const [p, audience] of ranking.audiences()) {
       const productId = data.products[p];
-      const values = render(productJsonOf(productId, ctx.idType, '"'), audience, false, data.latestNames[p]);
+      const values = render(
+        productJsonOf(productId, ctx.idType, '"'),
+        audience,
+        "ranked",
+        data.latestNames[p],
+      );
       values.forEach((value, i) => {
         expected.push({ key: keys.rec(ctx.version, productId, ctx.variants[i]), value });
       });
@@ -72,19 +98,11 @@ describe("serialize thread", () => {
         value: explainer.explain(p, audience.customers, ranking.evidence(p, audience)),
       });
     }
-    render("null", ranking.fallback, true).forEach((value, i) => {
+    render("null", ranking.fallback, "fallback").forEach((value, i) => {
       expected.push({ key: keys.fallback(ctx.version, ctx.variants[i]), value });
     });
 
-    // Then each retarget audience, as its own one-thread render gives it.
-    const retarget = retargetAudiences(data, {
-      maxN: Math.max(...ctx.variants),
-      recencyDecayDays: config.recencyDecayDays,
-    });
-    expect(retarget.length).toBeGreaterThan(0);
-    expected.push(...retargetPairs(ctx, data.products, data.customers, retarget, data.latestNames));
-
-    // The product values and reasons, the fallback and the retarget audiences come first, in
+    // The retarget audiences, the product values and reasons and the fallback come first, in
     // this order; sample, its names and meta follow, then the search index's buckets.
     expect(expected.length).toBeGreaterThan(1000);
     const head = written.slice(0, expected.length);

@@ -24,7 +24,7 @@ describe("serialization", () => {
       customers: Int32Array.from([3, 1, 0, 2]),
       scores: Float64Array.from([0.9, 0.8, 0.5, 0.123456]),
     };
-    const bodies = renderVariants(ctx("number"), "7", audience, false).map(
+    const bodies = renderVariants(ctx("number"), "7", audience, "ranked").map(
       (b) => JSON.parse(b) as RecommendationResponse,
     );
     expect(bodies.map((b) => b.count)).toEqual([2, 3, 4]);
@@ -42,7 +42,7 @@ describe("serialization", () => {
 
   it("string ids stay strings", () => {
     const audience = { customers: Int32Array.from([0]), scores: Float64Array.from([1]) };
-    const [body] = renderVariants(ctx("string"), JSON.stringify("abc"), audience, true);
+    const [body] = renderVariants(ctx("string"), JSON.stringify("abc"), audience, "fallback");
     const parsed = JSON.parse(body) as RecommendationResponse;
     expect(parsed.product_id).toBe("abc");
     expect(parsed.recommendations[0].customer_id).toBe("10");
@@ -67,20 +67,21 @@ describe("serialization", () => {
       scores: Float64Array.from([0.98765, 0.5, 0.25, 0]),
     };
     for (const idType of ["number", "string"] as const) {
-      for (const [productId, fallback] of [
-        ["77", false],
-        [null, true],
+      for (const [productId, kind] of [
+        ["77", "ranked"],
+        [null, "fallback"],
+        ["78", "retarget"],
       ] as const) {
         const c = ctx(idType);
         const plain = new Renderer(c, '"').render(
           productId === null ? "null" : productJsonOf(productId, idType, '"'),
           audience,
-          fallback,
+          kind,
         );
         const escaped = new Renderer(c, '\\"').render(
           productId === null ? "null" : productJsonOf(productId, idType, '\\"'),
           audience,
-          fallback,
+          kind,
         );
         c.variants.forEach((_, i) => {
           const value = valueAt(plain, i);
@@ -121,7 +122,7 @@ describe("serialization", () => {
       ctx("number"),
       "7",
       { customers: new Int32Array(0), scores: new Float64Array(0) },
-      false,
+      "ranked",
     );
     expect(bodies.map((b) => (JSON.parse(b) as RecommendationResponse).count)).toEqual([0, 0, 0]);
   });
