@@ -71,6 +71,10 @@ export function logLikelihood(params: BgnbdParams, x: number, tx: number, T: num
 }
 
 function logAddExp(u: number, v: number): number {
+  // With the larger term finite, exp(larger − larger) is exactly 1: one exp instead of two,
+  // the same bits (the fit calls this for every repeat customer's triple at every step).
+  if (u >= v && u - u === 0) return u + Math.log(1 + Math.exp(v - u));
+  if (v > u && v - v === 0) return v + Math.log(Math.exp(u - v) + 1);
   const m = Math.max(u, v);
   return m + Math.log(Math.exp(u - m) + Math.exp(v - m));
 }
