@@ -4,6 +4,7 @@
 import { open, stat } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
+import { threadUrl } from "../thread-bundle.js";
 import type { DateWindow } from "./dates.js";
 import { CONSUMED, type FromTailThread, STOP, type TailThreadData } from "./parse-protocol.js";
 import type { RecordBatch } from "./record-batch.js";
@@ -11,7 +12,7 @@ import { isGzip } from "./sources.js";
 
 /** The thread takes at most this much of a file: what it parses waits in memory (~150 MB per 64 MiB of CSV) until the ingest gets there. */
 const MAX_TAIL_BYTES = 64 << 20;
-/** Below this, starting a thread (~0.5 s to load its modules) costs more than it saves. */
+/** Below this, a second thread saves less than starting it costs (tens of milliseconds, more on a busy machine). */
 const MIN_TAIL_BYTES = 6 << 20;
 /** Sized to hold the largest tail even at 40 bytes a row (the usual export has ~56), 8,192 rows a batch. */
 const MAX_IN_FLIGHT = Math.ceil(MAX_TAIL_BYTES / 40 / 8192);
@@ -61,7 +62,7 @@ export class TailThread {
       maxInFlight: MAX_IN_FLIGHT,
       window,
     };
-    this.worker = new Worker(new URL("./parse-worker.mjs", import.meta.url), { workerData: data });
+    this.worker = new Worker(threadUrl(new URL("./parse-thread.ts", import.meta.url)), { workerData: data });
     this.worker.on("message", (m: FromTailThread) => this.push(m));
     this.worker.on("error", (err) => this.push({ type: "error", message: err.message, usage: false }));
     this.worker.on("exit", (code) =>

@@ -9,6 +9,7 @@
 import { Worker } from "node:worker_threads";
 import { type Evidence, Explainer, type ReasonsInput } from "../model/reasons.js";
 import type { Audience } from "../model/types.js";
+import { threadUrl } from "../thread-bundle.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
 import {
   type EvidenceParts,
@@ -99,7 +100,7 @@ function evidenceParts(e: EvidenceParts, n: number): EvidenceParts {
 const SERIALIZE_YOUNG_GENERATION_MB = 96;
 
 export class SerializeThread {
-  private readonly worker = new Worker(new URL("./serialize-worker.mjs", import.meta.url), {
+  private readonly worker = new Worker(threadUrl(new URL("./serialize-thread.ts", import.meta.url)), {
     resourceLimits: { maxYoungGenerationSizeMb: SERIALIZE_YOUNG_GENERATION_MB },
   });
   private readonly result: Promise<ThreadResult>;
