@@ -94,9 +94,13 @@ export function* eachRetargetAudience(
       takenTime.push(time[r]);
     }
     if (taken.length === 0) continue;
-    // Newest first already; equal times go by customer id.
+    // Newest first already; equal times go by customer id (sorted only when two are equal:
+    // most products have one or two such customers, and a sort per product cost more than
+    // finding them).
+    let tied = false;
+    for (let k = 1; k < taken.length && !tied; k++) tied = takenTime[k] === takenTime[k - 1];
     const order = taken.map((_, k) => k);
-    order.sort((a, b) => takenTime[b] - takenTime[a] || compareIds(ids[taken[a]], ids[taken[b]]));
+    if (tied) order.sort((a, b) => takenTime[b] - takenTime[a] || compareIds(ids[taken[a]], ids[taken[b]]));
     const n = Math.min(options.maxN, order.length);
     const customers = new Int32Array(n);
     const times = new Float64Array(n);

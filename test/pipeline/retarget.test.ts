@@ -22,6 +22,8 @@ const rows: Row[] = [
   ["C", "p2", "cart", "2022-10-31T00:00:00Z"],
   ["C", "p2", "purchased", "2022-10-31T00:00:00Z"], // p2: only a buyer, nobody to retarget
   ["B", "p3", "cart", "2022-10-31T00:00:00Z"],
+  ["G", "p4", "cart", "2022-10-20T00:00:00Z"], // the log has G first,
+  ["F", "p4", "wishlist", "2022-10-20T00:00:00Z"], // but at the same time F comes first by id
 ];
 
 describe("retarget audiences", () => {
@@ -31,7 +33,7 @@ describe("retarget audiences", () => {
     const byProduct = Object.fromEntries(
       out.map((a) => [data.products[a.product], [...a.customers].map((c) => data.customers[c])]),
     );
-    expect(byProduct).toEqual({ p1: ["A", "D"], p3: ["B"] });
+    expect(byProduct).toEqual({ p1: ["A", "D"], p3: ["B"], p4: ["F", "G"] });
     const p1 = out.find((a) => data.products[a.product] === "p1")!;
     expect(p1.scores[0]).toBeCloseTo(Math.exp(-10 / 90), 12);
     expect(p1.scores[1]).toBe(p1.scores[0]);
@@ -41,9 +43,13 @@ describe("retarget audiences", () => {
   it("cuts at maxN and leaves out suppressed customers", () => {
     const data = interactions(rows);
     const cut = retargetAudiences(data, { maxN: 1, recencyDecayDays: 90 });
-    expect(cut.map((a) => a.customers.length)).toEqual([1, 1]);
+    expect(cut.map((a) => a.customers.length)).toEqual([1, 1, 1]);
     const suppressed = retargetAudiences(data, { maxN: 100, recencyDecayDays: 90, suppress: new Set(["A"]) });
-    expect(suppressed.map((a) => [...a.customers].map((c) => data.customers[c]))).toEqual([["D"], ["B"]]);
+    expect(suppressed.map((a) => [...a.customers].map((c) => data.customers[c]))).toEqual([
+      ["D"],
+      ["B"],
+      ["F", "G"],
+    ]);
   });
 
   it("buy rate: slots whose customer bought the product in the test period, over all slots", () => {
@@ -103,7 +109,7 @@ describe("retarget audiences", () => {
       (JSON.parse(text) as { key: string; value: string }[]).map((p) => [p.key, p.value]),
     );
     const retarget = [...pairs.keys()].filter((k) => k.includes("/retarget/")).sort();
-    expect(retarget).toEqual([`v/${v}/retarget/1`, `v/${v}/retarget/3`]);
+    expect(retarget).toEqual([`v/${v}/retarget/1`, `v/${v}/retarget/3`, `v/${v}/retarget/4`]);
     const p1 = JSON.parse(pairs.get(`v/${v}/retarget/1`)!) as RecommendationResponse;
     // A = 65, D = 68; 4-decimal scores like every stored audience.
     expect(p1).toEqual({
@@ -119,6 +125,6 @@ describe("retarget audiences", () => {
       fallback: false,
       note: NOTES.retarget,
     });
-    expect(result.manifest.counts.retarget_products).toBe(2);
+    expect(result.manifest.counts.retarget_products).toBe(3);
   });
 });
