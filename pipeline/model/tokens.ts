@@ -26,6 +26,11 @@ export function nameTokens(name: string): string[] {
   return [...out];
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
 /**
  * Tokens of every product, numbered in order of first appearance (product by product, in
  * nameTokens order, so the same numbering as tokenizing each name with nameTokens). Works
@@ -42,17 +47,33 @@ export function tokenizeProducts(names: string[]): ProductTokens {
   const start = new Int32Array(names.length + 1);
   const flat: number[] = [];
   const words: number[] = [];
+  const wordId = (w: string) => {
+    let id = wordIds.get(w);
+    if (id === undefined) {
+      id = wordIds.size;
+      wordIds.set(w, id);
+      wordToken.push(-1);
+    }
+    return id;
+  };
   for (let p = 0; p < names.length; p++) {
     words.length = 0;
-    for (const w of (names[p] ?? "").toLowerCase().split(SPLIT)) {
-      if (w.length === 0) continue;
-      let id = wordIds.get(w);
-      if (id === undefined) {
-        id = wordIds.size;
-        wordIds.set(w, id);
-        wordToken.push(-1);
+    const name = (names[p] ?? "").toLowerCase();
+    if (isAscii(name)) {
+      // The same words SPLIT finds, without the regular expression (a third of the time
+      // here): in ASCII, letters and digits are exactly a-z (lower-cased) and 0-9.
+      let from = -1;
+      for (let i = 0; i <= name.length; i++) {
+        const ch = i < name.length ? name.charCodeAt(i) : 0;
+        const inWord = (ch >= 97 && ch <= 122) || (ch >= 48 && ch <= 57);
+        if (inWord && from < 0) from = i;
+        else if (!inWord && from >= 0) {
+          words.push(wordId(name.slice(from, i)));
+          from = -1;
+        }
       }
-      words.push(id);
+    } else {
+      for (const w of name.split(SPLIT)) if (w.length > 0) words.push(wordId(w));
     }
     // A repeated word or pair is listed once, as nameTokens does.
     for (let i = 0; i < words.length; i++) {

@@ -52,6 +52,10 @@ describe("tokenizeProducts", () => {
       "  ",
       "a.b",
       "ÉTÉ",
+      // Lower-cases to ASCII ("kelvin"); underscore, tab and other ASCII punctuation split words.
+      "\u212Aelvin",
+      "x_y\tz~9",
+      "[A]{b}",
     ];
     let seed = 7;
     const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
