@@ -27,6 +27,9 @@ const MAX_BATCHES_IN_FLIGHT = 16;
 /** With this many batches waiting on the thread, the next batch is rendered here. */
 const RENDER_HERE_AT = 8;
 
+/** Reason bytes per product a rendered batch starts with: it grows when its products need more. */
+const WHY_BYTES_AT_FIRST = 512;
+
 /** Neighbours per batch to start with: a batch's arrays grow when its products need more. */
 const NEIGHBOURS_AT_FIRST = BATCH_PRODUCTS * 64;
 
@@ -43,8 +46,14 @@ interface RenderedBatch {
   listStarts: Int32Array;
   lists: Uint8Array;
   variantEnds: Int32Array;
-  /** Each product's reasons, found here too. */
-  why: string[];
+  /**
+   * Each product's reasons, found here too: product k's are whyBytes[whyStarts[k] ..
+   * whyStarts[k + 1]), escaped for the bulk file as the thread writes them, served in
+   * whyServed[k] bytes.
+   */
+  whyBytes: Uint8Array;
+  whyStarts: Int32Array;
+  whyServed: Int32Array;
   count: number;
 }
 
@@ -198,7 +207,16 @@ export class SerializeThread {
       b.listStarts[k + 1] =
         listAt +
         this.renderer!.renderList(audience, b.lists, listAt, b.variantEnds, k * this.ctx!.variants.length);
-      b.why.push(this.explainer!.explain(product, audience.customers, evidence));
+      const why = this.explainer!.explainInto(product, audience.customers, evidence);
+      const whyAt = b.whyStarts[k];
+      if (whyAt + why.length > b.whyBytes.length) {
+        const bytes = new Uint8Array(Math.max(whyAt + why.length, 2 * b.whyBytes.length));
+        bytes.set(b.whyBytes.subarray(0, whyAt));
+        b.whyBytes = bytes;
+      }
+      b.whyBytes.set(why, whyAt);
+      b.whyStarts[k + 1] = whyAt + why.length;
+      b.whyServed[k] = this.explainer!.servedBytes;
       b.products[k] = product;
       b.count = k + 1;
       if (b.count === BATCH_PRODUCTS) await this.flush();
@@ -292,10 +310,11 @@ export class SerializeThread {
   private renderedBatch(): RenderedBatch {
     // Built on first use: a build whose thread keeps up never pays for them.
     const renderer = (this.renderer ??= new Renderer(this.ctx!, '\\"'));
-    this.explainer ??= new Explainer(this.reasonsInput!);
+    // Escaped for the bulk file, as the thread's own Explainer writes (docs/threads.md).
+    this.explainer ??= new Explainer(this.reasonsInput!, '\\"');
     const spare = this.spareRendered.pop();
     if (spare) {
-      const [products, lengths, listStarts, lists, variantEnds] = spare;
+      const [products, lengths, listStarts, lists, variantEnds, whyBytes, whyStarts, whyServed] = spare;
       return {
         rendered: true,
         products: new Int32Array(products),
@@ -303,7 +322,9 @@ export class SerializeThread {
         listStarts: new Int32Array(listStarts),
         lists: new Uint8Array(lists),
         variantEnds: new Int32Array(variantEnds),
-        why: [],
+        whyBytes: new Uint8Array(whyBytes),
+        whyStarts: new Int32Array(whyStarts),
+        whyServed: new Int32Array(whyServed),
         count: 0,
       };
     }
@@ -314,7 +335,9 @@ export class SerializeThread {
       listStarts: new Int32Array(BATCH_PRODUCTS + 1),
       lists: new Uint8Array(BATCH_PRODUCTS * this.maxN * renderer.maxItemBytes + LIST_SLACK),
       variantEnds: new Int32Array(BATCH_PRODUCTS * this.ctx!.variants.length),
-      why: [],
+      whyBytes: new Uint8Array(BATCH_PRODUCTS * WHY_BYTES_AT_FIRST),
+      whyStarts: new Int32Array(BATCH_PRODUCTS + 1),
+      whyServed: new Int32Array(BATCH_PRODUCTS),
       count: 0,
     };
   }
@@ -334,7 +357,9 @@ export class SerializeThread {
         listStarts: b.listStarts.subarray(0, n + 1),
         lists: b.lists.subarray(0, b.listStarts[n]),
         variantEnds: b.variantEnds.subarray(0, n * this.ctx!.variants.length),
-        why: b.why.join("\n"),
+        whyBytes: b.whyBytes.subarray(0, b.whyStarts[n]),
+        whyStarts: b.whyStarts.subarray(0, n + 1),
+        whyServed: b.whyServed.subarray(0, n),
       };
       transfer = [
         b.products.buffer,
@@ -342,6 +367,9 @@ export class SerializeThread {
         b.listStarts.buffer,
         b.lists.buffer,
         b.variantEnds.buffer,
+        b.whyBytes.buffer,
+        b.whyStarts.buffer,
+        b.whyServed.buffer,
       ];
     } else {
       message = { type: "batch", ...evidenceParts(b, n), scores: b.scores.subarray(0, b.offsets[n]) };

@@ -97,8 +97,13 @@ export interface RenderedMessage {
   listStarts: Int32Array;
   lists: Uint8Array;
   variantEnds: Int32Array;
-  /** Product k's stored reasons (StoredReasons as JSON, found there too), joined by "\n" (JSON text has none). */
-  why: string;
+  /**
+   * Product k's stored reasons (StoredReasons as JSON, found there too), already escaped for
+   * the bulk file: whyBytes[whyStarts[k] .. whyStarts[k + 1]), served in whyServed[k] bytes.
+   */
+  whyBytes: Uint8Array;
+  whyStarts: Int32Array;
+  whyServed: Int32Array;
 }
 
 /**

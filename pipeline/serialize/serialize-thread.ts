@@ -201,7 +201,6 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
     }
     case "rendered": {
       const V = ctx.variants.length;
-      const why = m.why.split("\n");
       for (let k = 0; k < m.products.length; k++) {
         const t2 = performance.now();
         const productId = s.productIds[m.products[k]];
@@ -219,7 +218,12 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
           "ranked",
           s.productNames[m.products[k]],
         );
-        await writeVariants(s, productId, rendered, why[k], 0);
+        const why = Buffer.from(
+          m.whyBytes.buffer,
+          m.whyBytes.byteOffset + m.whyStarts[k],
+          m.whyStarts[k + 1] - m.whyStarts[k],
+        );
+        await writeVariants(s, productId, rendered, why, m.whyServed[k]);
         s.writeMs += performance.now() - t2;
       }
       giveBack("rendered", [
@@ -228,6 +232,9 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
         m.listStarts.buffer,
         m.lists.buffer,
         m.variantEnds.buffer,
+        m.whyBytes.buffer,
+        m.whyStarts.buffer,
+        m.whyServed.buffer,
       ]);
       return s;
     }
@@ -284,15 +291,15 @@ async function handle(state: State | undefined, m: ToThread): Promise<State | un
 }
 
 /**
- * One product's values, one per variant, then its reasons: plain JSON text, or already
- * escaped bytes of `whyBytes` served bytes. Ids are ASCII (the id rule), so latin1 encodes
- * them; heads carry the product's name, so they are UTF-8.
+ * One product's values, one per variant, then its reasons: bytes already escaped for the
+ * bulk file, of `whyBytes` served bytes (whichever thread found them). Ids are ASCII (the
+ * id rule), so latin1 encodes them; heads carry the product's name, so they are UTF-8.
  */
 async function writeVariants(
   s: State,
   productId: string,
   rendered: Rendered,
-  why: string | Buffer,
+  why: Buffer,
   whyBytes: number,
 ): Promise<void> {
   const id = Buffer.from(productId, "latin1");
@@ -310,12 +317,9 @@ async function writeVariants(
     );
     if (wait) await wait;
   }
-  if (typeof why === "string") await s.writer.write({ key: keys.why(s.ctx.version, productId), value: why });
-  else {
-    s.whyParts[1] = id;
-    const wait = s.writer.writeEscaped(s.whyParts, EMPTY, why, why.length, EMPTY, whyBytes);
-    if (wait) await wait;
-  }
+  s.whyParts[1] = id;
+  const wait = s.writer.writeEscaped(s.whyParts, EMPTY, why, why.length, EMPTY, whyBytes);
+  if (wait) await wait;
 }
 
 function post(m: FromThread): void {
