@@ -15,7 +15,9 @@ import {
   searchBuckets,
   searchRoute,
   searchWords,
+  wordRoute,
 } from "../../worker/contract.js";
+import { ByteWriter } from "./byte-writer.js";
 import { compareIds } from "./ids.js";
 
 export interface SearchIndexInput {
@@ -81,6 +83,11 @@ function charsOf(word: string, k: number): string | undefined {
   return chars.length < k ? undefined : chars.slice(0, k).join("");
 }
 
+/** A word's length in characters (code points). */
+function charCount(word: string): number {
+  return /[\uD800-\uDFFF]/.test(word) ? Array.from(word).length : word.length;
+}
+
 /**
  * The prefixes of SEARCH_PREFIX_CHARS or more characters that start a word of more than
  * prefixMax products: the 3-character ones first, then, one character longer at a time,
@@ -88,60 +95,43 @@ function charsOf(word: string, k: number): string | undefined {
  */
 function cutOf({ vocabulary, ids, start }: CatalogueWords, prefixMax: number): Set<string> {
   const cut = new Set<string>();
-  // The word occurrences (indices into ids, in product order) counted at this level: all
-  // at the first, then only the words longer than a cut prefix of theirs.
-  let items = Int32Array.from(ids, (_, i) => i);
-  const productOf = new Int32Array(ids.length);
-  for (let p = 0; p + 1 < start.length; p++) productOf.fill(p, start[p], start[p + 1]);
-  const mine: number[] = [];
-  for (let k = SEARCH_PREFIX_CHARS; items.length > 0; k++) {
-    // Per word of the vocabulary, the id of its prefix at this level (-1: too short, -2: not met yet).
-    const prefixIdOf = new Int32Array(vocabulary.length).fill(-2);
+  const lengths = Int32Array.from(vocabulary, charCount);
+  // The words counted at this level: all at the first, then those longer than a cut prefix of theirs.
+  const counted = new Uint8Array(vocabulary.length).fill(1);
+  for (let k = SEARCH_PREFIX_CHARS; ; k++) {
+    // Per word of the vocabulary, the id of its prefix at this level (-1: not counted, or too short).
+    const prefixIdOf = new Int32Array(vocabulary.length).fill(-1);
     const prefixes: string[] = [];
     const prefixIds = new Map<string, number>();
-    const count: number[] = [];
-    const itemPrefix = new Int32Array(items.length);
-    let product = -1;
-    for (let j = 0; j < items.length; j++) {
-      const word = ids[items[j]];
-      let prefixId = prefixIdOf[word];
-      if (prefixId === -2) {
-        const prefix = charsOf(vocabulary[word], k);
-        if (prefix === undefined) prefixId = -1;
-        else {
-          prefixId = prefixIds.get(prefix) ?? -1;
-          if (prefixId < 0) {
-            prefixId = prefixes.push(prefix) - 1;
-            prefixIds.set(prefix, prefixId);
-            count.push(0);
-          }
-        }
-        prefixIdOf[word] = prefixId;
+    for (let w = 0; w < vocabulary.length; w++) {
+      if (counted[w] === 0 || lengths[w] < k) continue;
+      const prefix = charsOf(vocabulary[w], k) as string;
+      let prefixId = prefixIds.get(prefix);
+      if (prefixId === undefined) {
+        prefixId = prefixes.push(prefix) - 1;
+        prefixIds.set(prefix, prefixId);
       }
-      itemPrefix[j] = prefixId;
-      if (prefixId < 0) continue;
-      // A product counts once per prefix, however many of its words start with it.
-      if (productOf[items[j]] !== product) {
-        product = productOf[items[j]];
-        mine.length = 0;
-      }
-      if (mine.includes(prefixId)) continue;
-      mine.push(prefixId);
-      count[prefixId]++;
+      prefixIdOf[w] = prefixId;
     }
-    const cutHere = count.map((n) => n > prefixMax);
-    if (!cutHere.includes(true)) break;
-    for (let i = 0; i < prefixes.length; i++) if (cutHere[i]) cut.add(prefixes[i]);
-    const next: number[] = [];
-    for (let j = 0; j < items.length; j++)
-      // A word longer than its cut prefix (charsOf counts code points).
-      if (
-        itemPrefix[j] >= 0 &&
-        cutHere[itemPrefix[j]] &&
-        charsOf(vocabulary[ids[items[j]]], k + 1) !== undefined
-      )
-        next.push(items[j]);
-    items = Int32Array.from(next);
+    // A product counts once per prefix, however many of its words start with it.
+    const count = new Int32Array(prefixes.length);
+    const lastProduct = new Int32Array(prefixes.length).fill(-1);
+    for (let p = 0; p + 1 < start.length; p++)
+      for (let j = start[p]; j < start[p + 1]; j++) {
+        const prefixId = prefixIdOf[ids[j]];
+        if (prefixId < 0 || lastProduct[prefixId] === p) continue;
+        lastProduct[prefixId] = p;
+        count[prefixId]++;
+      }
+    let anyCut = false;
+    for (let i = 0; i < prefixes.length; i++)
+      if (count[i] > prefixMax) {
+        cut.add(prefixes[i]);
+        anyCut = true;
+      }
+    if (!anyCut) break;
+    for (let w = 0; w < vocabulary.length; w++)
+      counted[w] = prefixIdOf[w] >= 0 && count[prefixIdOf[w]] > prefixMax && lengths[w] > k ? 1 : 0;
   }
   return cut;
 }
@@ -173,25 +163,6 @@ export function distinctCustomers(
   return out;
 }
 
-/** A prefix (1..SEARCH_PREFIX_CHARS characters of a search word) and the bucket it routes to. */
-interface Prefix {
-  text: string;
-  bucket: number;
-  /** Positions in its bucket of the products with a word starting with it, in answer order. */
-  list: number[];
-  /** The last product (by rank) added to the list. */
-  lastRank: number;
-  /** How many products the list may hold: short prefixes keep only their best. */
-  keep: number;
-}
-
-/** One bucket's products (by rank, in answer order) and its prefixes in the order first met. */
-interface Bucket {
-  ranks: number[];
-  prefixes: Prefix[];
-  ids: [id: string, position: number][];
-}
-
 /**
  * The index's KV pairs: one per bucket, searchBuckets(products) of them (a bucket may be empty).
  * Values are the JSON.stringify of a SearchBucket, written out directly: names share words
@@ -211,109 +182,335 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
   const prefixMax = input.prefixMax ?? SEARCH_PREFIX_MAX;
   const cut = cutOf(catalogue, prefixMax);
   input.onCut?.([...cut].sort());
-  // Answer order: most customers, then by id.
-  const order = Array.from({ length: P }, (_, p) => p).sort(
-    (a, b) => customers[b] - customers[a] || compareIds(productIds[a], productIds[b]),
+  const order = answerOrder(productIds, customers);
+  const prefixes = wordPrefixes(catalogue.vocabulary, cut, buckets, prefixMax, P);
+  const listing = listProducts(catalogue, prefixes, order, buckets, (p) =>
+    idBucket(productIds[p], buckets, cut),
   );
-  const byBucket: Bucket[] = Array.from({ length: buckets }, () => ({ ranks: [], prefixes: [], ids: [] }));
-  const prefixes = new Map<string, Prefix>();
-  const prefixNamed = (text: string, short: boolean): Prefix => {
-    let prefix = prefixes.get(text);
-    if (!prefix) {
-      prefix = {
-        text,
-        bucket: searchBucketOf(text, buckets),
-        list: [],
-        lastRank: -1,
-        keep: short ? SEARCH_SHORT_PREFIX_KEEP : cut.has(text) ? prefixMax : P,
-      };
-      prefixes.set(text, prefix);
+
+  // A product is in the bucket of every prefix of its name (about twenty): its entry is
+  // written once, in answer order, and copied into each bucket's value.
+  const entries = new ByteWriter(1 << 20);
+  const entryStart = new Int32Array(P + 1);
+  for (let r = 0; r < P; r++) {
+    entryStart[r] = entries.length;
+    const p = order[r];
+    entries.byte(0x5b);
+    if (idType === "number") entries.ascii(String(Number(productIds[p])));
+    else entries.jsonString(productIds[p]);
+    entries.byte(0x2c);
+    const name = names[p] ?? null;
+    if (name === null) entries.ascii("null");
+    else entries.jsonString(name);
+    entries.byte(0x2c);
+    entries.int(customers[p]);
+    entries.byte(0x5d);
+  }
+  entryStart[P] = entries.length;
+
+  const { ranks, rankStart, firstMet, firstMetStart, lists, listStart, idRanks, idPositions, idStart } =
+    listing;
+  const out = new ByteWriter();
+  for (let b = 0; b < buckets; b++) {
+    out.ascii('{"products":[');
+    for (let i = rankStart[b]; i < rankStart[b + 1]; i++) {
+      if (i > rankStart[b]) out.byte(0x2c);
+      out.copy(entries, entryStart[ranks[i]], entryStart[ranks[i] + 1]);
     }
-    return prefix;
-  };
-  /** The prefixes a word is listed under: 1..3 characters, then longer while cut. */
-  const prefixesOf = (word: string): Prefix[] => {
-    const list: Prefix[] = [];
-    const chars = Array.from(word);
-    let text = "";
+    out.ascii('],"prefixes":{');
+    const bucketPrefixes = firstMet.subarray(firstMetStart[b], firstMetStart[b + 1]);
+    let first = true;
+    for (const q of objectOrder(bucketPrefixes, (q) => prefixes.text[q])) {
+      if (!first) out.byte(0x2c);
+      first = false;
+      out.jsonString(prefixes.text[q]);
+      out.ascii(":[");
+      for (let i = listStart[q]; i < listStart[q + 1]; i++) {
+        if (i > listStart[q]) out.byte(0x2c);
+        out.int(lists[i]);
+      }
+      out.byte(0x5d);
+    }
+    out.ascii('},"ids":{');
+    const at = Int32Array.from({ length: idStart[b + 1] - idStart[b] }, (_, i) => idStart[b] + i);
+    first = true;
+    for (const i of objectOrder(at, (i) => productIds[order[idRanks[i]]])) {
+      if (!first) out.byte(0x2c);
+      first = false;
+      out.jsonString(productIds[order[idRanks[i]]]);
+      out.byte(0x3a);
+      out.int(idPositions[i]);
+    }
+    out.ascii("}}");
+    yield { key: keys.search(input.version, b), value: out.take() };
+  }
+}
+
+/**
+ * Products (0..P-1) in answer order: most customers first, then by id (compareIds). Ids that
+ * are all canonical integers order as numbers, so both keys pack into one double and a
+ * numeric sort does the work of a comparator sort's n·log n calls.
+ */
+function answerOrder(productIds: readonly string[], customers: Int32Array): Int32Array {
+  const P = productIds.length;
+  let most = 0;
+  for (let p = 0; p < P; p++) most = Math.max(most, customers[p]);
+  const idRank = numericIdRanks(productIds);
+  if (idRank === undefined || (most + 1) * P > Number.MAX_SAFE_INTEGER)
+    return Int32Array.from(
+      Array.from({ length: P }, (_, p) => p).sort(
+        (a, b) => customers[b] - customers[a] || compareIds(productIds[a], productIds[b]),
+      ),
+    );
+  const byIdRank = new Int32Array(P);
+  const key = new Float64Array(P);
+  for (let p = 0; p < P; p++) {
+    byIdRank[idRank[p]] = p;
+    key[p] = (most - customers[p]) * P + idRank[p];
+  }
+  key.sort();
+  const order = new Int32Array(P);
+  for (let r = 0; r < P; r++) order[r] = byIdRank[key[r] % P];
+  return order;
+}
+
+const CANONICAL_INTEGER = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * Each id's place among the ids ordered by compareIds, when every id is a canonical integer
+ * (compareIds orders those as numbers) and value·P + p stays exact; undefined otherwise.
+ */
+function numericIdRanks(productIds: readonly string[]): Int32Array | undefined {
+  const P = productIds.length;
+  const key = new Float64Array(P);
+  for (let p = 0; p < P; p++) {
+    const id = productIds[p];
+    if (!CANONICAL_INTEGER.test(id)) return undefined;
+    const value = Number(id);
+    if ((value + 1) * P > Number.MAX_SAFE_INTEGER) return undefined;
+    key[p] = value * P + p;
+  }
+  key.sort();
+  const rank = new Int32Array(P);
+  for (let i = 0; i < P; i++) rank[key[i] % P] = i;
+  return rank;
+}
+
+/**
+ * The prefixes products are listed under, by id, and each vocabulary word's prefixes
+ * (1..SEARCH_PREFIX_CHARS characters, then longer while cut) as ids, flat: word w's are
+ * ids[start[w] .. start[w + 1]).
+ */
+interface Prefixes {
+  text: string[];
+  bucket: Int32Array;
+  /** How many products the list may hold: short prefixes keep only their best, cut ones prefixMax. */
+  keep: Int32Array;
+  ids: Int32Array;
+  start: Int32Array;
+}
+
+function wordPrefixes(
+  vocabulary: readonly string[],
+  cut: ReadonlySet<string>,
+  buckets: number,
+  prefixMax: number,
+  products: number,
+): Prefixes {
+  const text: string[] = [];
+  const bucket: number[] = [];
+  const keep: number[] = [];
+  const idOf = new Map<string, number>();
+  const ids: number[] = [];
+  const start = new Int32Array(vocabulary.length + 1);
+  for (let w = 0; w < vocabulary.length; w++) {
+    start[w] = ids.length;
+    const chars = Array.from(vocabulary[w]);
+    let prefix = "";
     for (let k = 0; k < chars.length; k++) {
-      if (k >= SEARCH_PREFIX_CHARS && !cut.has(text)) break;
-      text += chars[k];
-      list.push(prefixNamed(text, k + 1 < SEARCH_PREFIX_CHARS));
+      if (k >= SEARCH_PREFIX_CHARS && !cut.has(prefix)) break;
+      prefix += chars[k];
+      let id = idOf.get(prefix);
+      if (id === undefined) {
+        id = text.push(prefix) - 1;
+        idOf.set(prefix, id);
+        bucket.push(searchBucketOf(prefix, buckets));
+        keep.push(
+          k + 1 < SEARCH_PREFIX_CHARS ? SEARCH_SHORT_PREFIX_KEEP : cut.has(prefix) ? prefixMax : products,
+        );
+      }
+      ids.push(id);
     }
-    return list;
+  }
+  start[vocabulary.length] = ids.length;
+  return {
+    text,
+    bucket: Int32Array.from(bucket),
+    keep: Int32Array.from(keep),
+    ids: Int32Array.from(ids),
+    start,
   };
-  // Per word of the vocabulary, once met.
-  const prefixesById: (Prefix[] | undefined)[] = new Array(catalogue.vocabulary.length);
+}
+
+const SIMPLE_ID = /^[A-Za-z0-9]+$/;
+
+/** The bucket an id read as a query routes to (searchRoute), or -1 when it has no search word. */
+function idBucket(id: string, buckets: number, cut: ReadonlySet<string>): number {
+  // An id of ASCII letters and digits is one search word, itself in lower case: no
+  // normalizing or splitting needed.
+  if (SIMPLE_ID.test(id)) return searchBucketOf(wordRoute(id.toLowerCase(), cut).prefix, buckets);
+  return searchRoute(searchWords(id), buckets, cut)?.bucket ?? -1;
+}
+
+/**
+ * What each bucket holds, as flat lists: bucket b's products by rank (ascending, so in
+ * answer order) are ranks[rankStart[b] .. rankStart[b + 1]), its prefixes in the order
+ * first met firstMet[firstMetStart[b] ..), prefix q's positions in its bucket
+ * lists[listStart[q] ..), and the products whose id routes to it (by rank) with their
+ * positions idRanks/idPositions[idStart[b] ..).
+ */
+interface Listing {
+  ranks: Int32Array;
+  rankStart: Int32Array;
+  firstMet: Int32Array;
+  firstMetStart: Int32Array;
+  lists: Int32Array;
+  listStart: Int32Array;
+  idRanks: Int32Array;
+  idPositions: Int32Array;
+  idStart: Int32Array;
+}
+
+function listProducts(
+  { ids: wordIds, start }: CatalogueWords,
+  prefixes: Prefixes,
+  order: Int32Array,
+  buckets: number,
+  idBucketOf: (product: number) => number,
+): Listing {
+  const Q = prefixes.text.length;
+  const P = order.length;
+  const lastRank = new Int32Array(Q).fill(-1);
+  const listed = new Int32Array(Q);
+  const bucketLast = new Int32Array(buckets).fill(-1);
+  const bucketSize = new Int32Array(buckets);
+  const ranks = new IntList(); // (bucket, rank) as met
+  const ranksBucket = new IntList();
+  const firstMet = new IntList(); // prefixes as first listed; their bucket is prefixes.bucket
+  const lists = new IntList(); // (prefix, position) as listed
+  const listsPrefix = new IntList();
+  const idRanks = new IntList();
+  const idPositions = new IntList();
+  const idBuckets = new IntList();
   /** The product's position in bucket b, adding it (ranks come in ascending order). */
-  const positionIn = (b: Bucket, rank: number) => {
-    if (b.ranks.length === 0 || b.ranks[b.ranks.length - 1] !== rank) b.ranks.push(rank);
-    return b.ranks.length - 1;
+  const positionIn = (b: number, rank: number) => {
+    if (bucketLast[b] !== rank) {
+      bucketLast[b] = rank;
+      bucketSize[b]++;
+      ranks.push(rank);
+      ranksBucket.push(b);
+    }
+    return bucketSize[b] - 1;
   };
-  const { vocabulary, ids: wordIds, start } = catalogue;
   for (let rank = 0; rank < P; rank++) {
     const p = order[rank];
-    for (let w = start[p]; w < start[p + 1]; w++)
-      for (const prefix of (prefixesById[wordIds[w]] ??= prefixesOf(vocabulary[wordIds[w]]))) {
+    for (let w = start[p]; w < start[p + 1]; w++) {
+      const word = wordIds[w];
+      for (let i = prefixes.start[word]; i < prefixes.start[word + 1]; i++) {
+        const q = prefixes.ids[i];
         // A prefix two words of the name share lists the product once.
-        if (prefix.lastRank === rank) continue;
-        prefix.lastRank = rank;
+        if (lastRank[q] === rank) continue;
+        lastRank[q] = rank;
         // Ranks come in answer order, so a full list already holds the prefix's best.
-        if (prefix.list.length >= prefix.keep) continue;
-        const bucket = byBucket[prefix.bucket];
-        if (prefix.list.length === 0) bucket.prefixes.push(prefix);
-        prefix.list.push(positionIn(bucket, rank));
+        if (listed[q] >= prefixes.keep[q]) continue;
+        if (listed[q] === 0) firstMet.push(q);
+        listed[q]++;
+        lists.push(positionIn(prefixes.bucket[q], rank));
+        listsPrefix.push(q);
       }
-    const idRoute = searchRoute(searchWords(productIds[p]), buckets, cut);
-    if (idRoute) {
-      const bucket = byBucket[idRoute.bucket];
-      bucket.ids.push([productIds[p], positionIn(bucket, rank)]);
+    }
+    const b = idBucketOf(p);
+    if (b >= 0) {
+      idPositions.push(positionIn(b, rank));
+      idRanks.push(rank);
+      idBuckets.push(b);
     }
   }
-  // A product is in the bucket of every prefix of its name (about twenty): its entry is
-  // written once and shared.
-  const entries: (string | undefined)[] = new Array(P);
-  const entryOf = (r: number) => {
-    let entry = entries[r];
-    if (entry === undefined) {
-      const p = order[r];
-      const id = idType === "number" ? String(Number(productIds[p])) : JSON.stringify(productIds[p]);
-      entry = entries[r] = `[${id},${JSON.stringify(names[p] ?? null)},${customers[p]}]`;
-    }
-    return entry;
+  const byBucket = groupBy(ranksBucket.view(), buckets);
+  const firstMetBuckets = Int32Array.from(firstMet.view(), (q) => prefixes.bucket[q]);
+  const firstMetByBucket = groupBy(firstMetBuckets, buckets);
+  const byPrefix = groupBy(listsPrefix.view(), Q);
+  const idsByBucket = groupBy(idBuckets.view(), buckets);
+  return {
+    ranks: gather(ranks.view(), byBucket.index),
+    rankStart: byBucket.start,
+    firstMet: gather(firstMet.view(), firstMetByBucket.index),
+    firstMetStart: firstMetByBucket.start,
+    lists: gather(lists.view(), byPrefix.index),
+    listStart: byPrefix.start,
+    idRanks: gather(idRanks.view(), idsByBucket.index),
+    idPositions: gather(idPositions.view(), idsByBucket.index),
+    idStart: idsByBucket.start,
   };
-  for (let b = 0; b < buckets; b++) {
-    const { ranks, prefixes: bucketPrefixes, ids } = byBucket[b];
-    const products = ranks.map(entryOf);
-    const prefixEntries = objectOrder(bucketPrefixes.map((x) => [x.text, `[${x.list.join(",")}]`]));
-    const idEntries = objectOrder(ids.map(([id, at]) => [id, String(at)]));
-    const value =
-      `{"products":[${products.join(",")}],` +
-      `"prefixes":{${prefixEntries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}},` +
-      `"ids":{${idEntries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}}`;
-    yield { key: keys.search(input.version, b), value };
+}
+
+/** A growing list of int32s. */
+class IntList {
+  private items = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.items.length) {
+      const next = new Int32Array(this.items.length * 2);
+      next.set(this.items);
+      this.items = next;
+    }
+    this.items[this.length++] = value;
   }
+
+  view(): Int32Array {
+    return this.items.subarray(0, this.length);
+  }
+}
+
+/**
+ * A stable counting sort of items by group (0..groups-1): index lists the items of group g,
+ * in their original order, at index[start[g] .. start[g + 1]).
+ */
+function groupBy(groupOf: Int32Array, groups: number): { start: Int32Array; index: Int32Array } {
+  const start = new Int32Array(groups + 1);
+  for (let i = 0; i < groupOf.length; i++) start[groupOf[i] + 1]++;
+  for (let g = 0; g < groups; g++) start[g + 1] += start[g];
+  const next = start.slice(0, groups);
+  const index = new Int32Array(groupOf.length);
+  for (let i = 0; i < groupOf.length; i++) index[next[groupOf[i]]++] = i;
+  return { start, index };
+}
+
+function gather(values: Int32Array, index: Int32Array): Int32Array {
+  const out = new Int32Array(index.length);
+  for (let i = 0; i < index.length; i++) out[i] = values[index[i]];
+  return out;
 }
 
 /** Keys JavaScript orders numerically in an object (array indices: 0 .. 2^32 - 2, no leading zero). */
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
 
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(key) && Number(key) <= 2 ** 32 - 2;
+}
+
 /**
- * Entries in the order JSON.stringify lists an object built from them in this order: array
- * index keys first, ascending, then the other keys as inserted (later duplicates keep the
- * first place and take the last value, as Object.fromEntries does).
+ * Items in the order JSON.stringify lists the keys of an object built from them in this
+ * order: array index keys first, ascending, then the other keys as inserted. The keys are
+ * distinct (a bucket's prefixes; product ids).
  */
-function objectOrder(entries: [string, string][]): [string, string][] {
-  const at = new Map<string, number>();
-  const unique: [string, string][] = [];
-  for (const [k, v] of entries) {
-    const i = at.get(k);
-    if (i === undefined) {
-      at.set(k, unique.length);
-      unique.push([k, v]);
-    } else unique[i][1] = v;
-  }
-  const isIndex = (k: string) => ARRAY_INDEX.test(k) && Number(k) <= 2 ** 32 - 2;
-  const indices = unique.filter(([k]) => isIndex(k)).sort((a, b) => Number(a[0]) - Number(b[0]));
-  return [...indices, ...unique.filter(([k]) => !isIndex(k))];
+function objectOrder(items: Int32Array, keyOf: (item: number) => string): Int32Array {
+  const indices: number[] = [];
+  const others: number[] = [];
+  for (const item of items) (isArrayIndex(keyOf(item)) ? indices : others).push(item);
+  if (indices.length === 0) return items;
+  indices.sort((a, b) => Number(keyOf(a)) - Number(keyOf(b)));
+  return Int32Array.from([...indices, ...others]);
 }

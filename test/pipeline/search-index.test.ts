@@ -21,4 +21,21 @@ describe("search index values", () => {
         '"ids":{"2":0,"3":1,"10":2}}',
     );
   });
+
+  it("orders ids that are not all canonical integers by compareIds, and writes names and ids exactly", () => {
+    const pairs = searchIndexPairs({
+      version: "v1",
+      idType: "string",
+      productIds: ["b-2", "A1", "01", "7"],
+      names: ['Café "x"', "ab", "😀 ok", null],
+      customers: Int32Array.from([1, 1, 2, 0]),
+    });
+    // Answer order: "01" (2 customers), "A1" before "b-2" (tied, as strings), then "7" (none).
+    // The accent and the emoji are not search words; "7" is an array index key, listed first.
+    expect(pairs[0].value).toBe(
+      '{"products":[["01","😀 ok",2],["A1","ab",1],["b-2","Café \\"x\\"",1],["7",null,0]],' +
+        '"prefixes":{"o":[0],"ok":[0],"a":[1],"ab":[1],"c":[2],"ca":[2],"caf":[2],"x":[2]},' +
+        '"ids":{"7":3,"01":0,"A1":1,"b-2":2}}',
+    );
+  });
 });
