@@ -182,7 +182,9 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
   const prefixMax = input.prefixMax ?? SEARCH_PREFIX_MAX;
   const cut = cutOf(catalogue, prefixMax);
   input.onCut?.([...cut].sort());
-  const order = answerOrder(productIds, customers);
+  // Undefined unless every id is a canonical safe integer (String(Number(id)) is the id itself).
+  const idRank = numericIdRanks(productIds);
+  const order = answerOrder(productIds, customers, idRank);
   const prefixes = wordPrefixes(catalogue.vocabulary, cut, buckets, prefixMax, P);
   const listing = listProducts(catalogue, prefixes, order, buckets, (p) =>
     idBucket(productIds[p], buckets, cut),
@@ -196,7 +198,7 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
     entryStart[r] = entries.length;
     const p = order[r];
     entries.byte(0x5b);
-    if (idType === "number") entries.ascii(String(Number(productIds[p])));
+    if (idType === "number") entries.ascii(idRank ? productIds[p] : String(Number(productIds[p])));
     else entries.jsonString(productIds[p]);
     entries.byte(0x2c);
     const name = names[p] ?? null;
@@ -210,6 +212,10 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
 
   const { ranks, rankStart, firstMet, firstMetStart, lists, listStart, idRanks, idPositions, idStart } =
     listing;
+  // Each key's place in object key order: its value when it is an array index, else -1.
+  const prefixIndex = Float64Array.from(prefixes.text, arrayIndexOf);
+  const idIndex = new Float64Array(P);
+  for (let r = 0; r < P; r++) idIndex[r] = arrayIndexOf(productIds[order[r]]);
   const out = new ByteWriter();
   for (let b = 0; b < buckets; b++) {
     out.ascii('{"products":[');
@@ -220,7 +226,8 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
     out.ascii('],"prefixes":{');
     const bucketPrefixes = firstMet.subarray(firstMetStart[b], firstMetStart[b + 1]);
     let first = true;
-    for (const q of objectOrder(bucketPrefixes, (q) => prefixes.text[q])) {
+    for (const j of objectOrder(bucketPrefixes.length, (j) => prefixIndex[bucketPrefixes[j]])) {
+      const q = bucketPrefixes[j];
       if (!first) out.byte(0x2c);
       first = false;
       out.jsonString(prefixes.text[q]);
@@ -232,9 +239,10 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
       out.byte(0x5d);
     }
     out.ascii('},"ids":{');
-    const at = Int32Array.from({ length: idStart[b + 1] - idStart[b] }, (_, i) => idStart[b] + i);
+    const at = idStart[b];
     first = true;
-    for (const i of objectOrder(at, (i) => productIds[order[idRanks[i]]])) {
+    for (const j of objectOrder(idStart[b + 1] - at, (j) => idIndex[idRanks[at + j]])) {
+      const i = at + j;
       if (!first) out.byte(0x2c);
       first = false;
       out.jsonString(productIds[order[idRanks[i]]]);
@@ -251,11 +259,14 @@ export function* eachSearchIndexPair(input: SearchIndexInput): Generator<{ key: 
  * are all canonical integers order as numbers, so both keys pack into one double and a
  * numeric sort does the work of a comparator sort's n·log n calls.
  */
-function answerOrder(productIds: readonly string[], customers: Int32Array): Int32Array {
+function answerOrder(
+  productIds: readonly string[],
+  customers: Int32Array,
+  idRank: Int32Array | undefined,
+): Int32Array {
   const P = productIds.length;
   let most = 0;
   for (let p = 0; p < P; p++) most = Math.max(most, customers[p]);
-  const idRank = numericIdRanks(productIds);
   if (idRank === undefined || (most + 1) * P > Number.MAX_SAFE_INTEGER)
     return Int32Array.from(
       Array.from({ length: P }, (_, p) => p).sort(
@@ -357,8 +368,13 @@ const SIMPLE_ID = /^[A-Za-z0-9]+$/;
 /** The bucket an id read as a query routes to (searchRoute), or -1 when it has no search word. */
 function idBucket(id: string, buckets: number, cut: ReadonlySet<string>): number {
   // An id of ASCII letters and digits is one search word, itself in lower case: no
-  // normalizing or splitting needed.
-  if (SIMPLE_ID.test(id)) return searchBucketOf(wordRoute(id.toLowerCase(), cut).prefix, buckets);
+  // normalizing or splitting needed, and its first characters are its first code units.
+  if (SIMPLE_ID.test(id)) {
+    const word = id.toLowerCase();
+    const start = word.slice(0, SEARCH_PREFIX_CHARS);
+    // wordRoute's answer when its first prefix is not cut.
+    return searchBucketOf(cut.has(start) ? wordRoute(word, cut).prefix : start, buckets);
+  }
   return searchRoute(searchWords(id), buckets, cut)?.bucket ?? -1;
 }
 
@@ -496,21 +512,24 @@ function gather(values: Int32Array, index: Int32Array): Int32Array {
 /** Keys JavaScript orders numerically in an object (array indices: 0 .. 2^32 - 2, no leading zero). */
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
 
-function isArrayIndex(key: string): boolean {
+/** The key's value when it is an array index, else -1. */
+function arrayIndexOf(key: string): number {
   const c = key.charCodeAt(0);
-  return c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(key) && Number(key) <= 2 ** 32 - 2;
+  if (!(c >= 0x30 && c <= 0x39) || !ARRAY_INDEX.test(key)) return -1;
+  const value = Number(key);
+  return value <= 2 ** 32 - 2 ? value : -1;
 }
 
 /**
- * Items in the order JSON.stringify lists the keys of an object built from them in this
- * order: array index keys first, ascending, then the other keys as inserted. The keys are
- * distinct (a bucket's prefixes; product ids).
+ * The order (0..n-1) in which JSON.stringify lists the keys of an object built from n
+ * distinct keys inserted in order 0..n-1, given each key's arrayIndexOf: array index keys
+ * first, ascending, then the other keys as inserted.
  */
-function objectOrder(items: Int32Array, keyOf: (item: number) => string): Int32Array {
+function objectOrder(n: number, indexOf: (j: number) => number): number[] {
   const indices: number[] = [];
   const others: number[] = [];
-  for (const item of items) (isArrayIndex(keyOf(item)) ? indices : others).push(item);
-  if (indices.length === 0) return items;
-  indices.sort((a, b) => Number(keyOf(a)) - Number(keyOf(b)));
-  return Int32Array.from([...indices, ...others]);
+  for (let j = 0; j < n; j++) (indexOf(j) >= 0 ? indices : others).push(j);
+  if (indices.length === 0) return others;
+  indices.sort((a, b) => indexOf(a) - indexOf(b));
+  return others.length === 0 ? indices : indices.concat(others);
 }
