@@ -46,33 +46,49 @@ interface CatalogueWords {
 function catalogueWords(names: readonly (string | null)[]): CatalogueWords {
   const vocabulary: string[] = [];
   const idOf = new Map<string, number>();
-  const ids: number[] = [];
+  let ids = new Int32Array(1 << 16);
+  let length = 0;
   const start = new Int32Array(names.length + 1);
   // Each space-separated token is normalized once. The same words as searchWords(name): a
   // space decomposes to itself and ends a word, so normalizing, dropping marks and
   // lower-casing act on each token alone.
-  const tokenWords = new Map<string, number[]>();
+  const tokenWords = new Map<string, Int32Array>();
+  const wordId = (word: string) => {
+    let id = idOf.get(word);
+    if (id === undefined) {
+      id = vocabulary.push(word) - 1;
+      idOf.set(word, id);
+    }
+    return id;
+  };
   for (let p = 0; p < names.length; p++) {
-    const first = ids.length;
+    const first = length;
     start[p] = first;
-    for (const token of (names[p] ?? "").split(" ")) {
+    const name = names[p] ?? "";
+    // The tokens name.split(" ") gives, without the array.
+    for (let from = 0; from <= name.length; ) {
+      let to = name.indexOf(" ", from);
+      if (to < 0) to = name.length;
+      const token = name.slice(from, to);
+      from = to + 1;
       let list = tokenWords.get(token);
       if (list === undefined) {
-        list = searchWords(token).map((word) => {
-          let id = idOf.get(word);
-          if (id === undefined) {
-            id = vocabulary.push(word) - 1;
-            idOf.set(word, id);
-          }
-          return id;
-        });
+        list = Int32Array.from(searchWords(token), wordId);
         tokenWords.set(token, list);
       }
-      for (const id of list) if (ids.indexOf(id, first) < 0) ids.push(id);
+      if (length + list.length > ids.length) {
+        const grown = new Int32Array(ids.length * 2 + list.length);
+        grown.set(ids);
+        ids = grown;
+      }
+      next: for (let k = 0; k < list.length; k++) {
+        for (let j = first; j < length; j++) if (ids[j] === list[k]) continue next;
+        ids[length++] = list[k];
+      }
     }
   }
-  start[names.length] = ids.length;
-  return { vocabulary, ids: Int32Array.from(ids), start };
+  start[names.length] = length;
+  return { vocabulary, ids: ids.slice(0, length), start };
 }
 
 /** The first k characters (code points) of a word, or undefined when it is shorter. */
