@@ -45,8 +45,10 @@ async function benchFake(latencyMs: number, rows: Row[]): Promise<void> {
   const root = tempDir("pa-bench-pub-");
   // The last part also carries sample, fallback and meta: leave room for them.
   const { parts, perPart } = partsFor(FAKE_KEYS, PER_PART - 3);
-  const builds = ["20261124T120000Z-aaaaaa", "20261125T120000Z-bbbbbb", "20261126T120000Z-cccccc"].map((v) =>
-    writeTinyBuild(root, v, parts, perPart, VALUE_BYTES),
+  const builds = await Promise.all(
+    ["20261124T120000Z-aaaaaa", "20261125T120000Z-bbbbbb", "20261126T120000Z-cccccc"].map((v) =>
+      writeTinyBuild(root, v, parts, perPart, VALUE_BYTES),
+    ),
   );
   const target = new CloudflareKv({
     token: TOKEN,
@@ -78,7 +80,7 @@ async function benchFake(latencyMs: number, rows: Row[]): Promise<void> {
 async function benchLocal(rows: Row[]): Promise<void> {
   const root = tempDir("pa-bench-pub-local-");
   const { parts, perPart } = partsFor(LOCAL_KEYS, 1_000);
-  const build = writeTinyBuild(root, "20261126T120000Z-cccccc", parts, perPart, VALUE_BYTES);
+  const build = await writeTinyBuild(root, "20261126T120000Z-cccccc", parts, perPart, VALUE_BYTES);
   const target = await openLocalTarget("bench-publish", join(root, "kv"));
   try {
     const seconds = await timed(build.dir, target);

@@ -37,7 +37,7 @@ async function dryRun(buildDir: string, opts: PublishCommandOptions): Promise<st
   const parts = await validateBuild(buildDir, manifest);
   // Without credentials the target cannot be named, so its checkpoint is not consulted:
   // a dry run must work before anyone has a token.
-  let confirmed = (_: { file: string; sha256: string }) => false;
+  let confirmed = (_: { file: string; xxh128: string }) => false;
   let name = opts.target === "cloudflare" ? "Cloudflare KV (credentials not set)" : "local KV";
   let resolved: ReturnType<typeof resolveTarget> | undefined;
   try {
@@ -49,7 +49,7 @@ async function dryRun(buildDir: string, opts: PublishCommandOptions): Promise<st
   if (resolved) {
     name = resolved.name;
     const checkpoint = await Checkpoint.open(buildDir, manifest.version, resolved.identity);
-    confirmed = (p) => checkpoint.isConfirmed(p.file, p.sha256);
+    confirmed = (p) => checkpoint.isConfirmed(p.file, p.xxh128);
   }
   process.stdout.write(`${formatDryRun(planDryRun(manifest, parts, confirmed), name)}\n`);
   return manifest.version;

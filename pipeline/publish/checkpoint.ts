@@ -7,7 +7,7 @@ import { join } from "node:path";
 export const CHECKPOINT_FILE = "publish-checkpoint.json";
 
 interface TargetRecord {
-  /** part file → sha256 of the content that target confirmed */
+  /** part file → checksum (serialize/checksum.ts) of the content that target confirmed */
   parts: Record<string, string>;
   switched_at?: string;
 }
@@ -46,12 +46,12 @@ export class Checkpoint {
     return this.data.targets[this.identity];
   }
 
-  isConfirmed(file: string, sha256: string): boolean {
-    return this.record.parts[file] === sha256;
+  isConfirmed(file: string, checksum: string): boolean {
+    return this.record.parts[file] === checksum;
   }
 
-  confirm(file: string, sha256: string): Promise<void> {
-    this.record.parts[file] = sha256;
+  confirm(file: string, checksum: string): Promise<void> {
+    this.record.parts[file] = checksum;
     return this.save();
   }
 

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { RunError, UsageError } from "../errors.js";
-import { type KvPair, type Manifest, readManifest } from "../serialize/manifest.js";
+import { type KvPair, type Manifest, partChecksum, readManifest } from "../serialize/manifest.js";
 import { Checkpoint } from "./checkpoint.js";
 import { inParallel } from "./in-parallel.js";
 import { recordPublished } from "./publish-order.js";
@@ -43,9 +43,9 @@ export interface PublishResult {
   publishOrderError?: string;
 }
 
-export async function readPart(buildDir: string, file: string, expectedSha256?: string): Promise<KvPair[]> {
+export async function readPart(buildDir: string, file: string, expectedChecksum?: string): Promise<KvPair[]> {
   const buf = await readFile(join(buildDir, file));
-  if (expectedSha256 && sha256(buf) !== expectedSha256) {
+  if (expectedChecksum && (await partChecksum(buf)) !== expectedChecksum) {
     throw new UsageError(
       `${file}: content does not match the manifest hash (build directory changed or corrupt)`,
     );
@@ -90,7 +90,7 @@ export async function publish(
 
   // A confirmed part counts only while its keys are still there: another publish's
   // retention may have removed an unfinished version since.
-  let skipped = parts.filter((p) => checkpoint.isConfirmed(p.file, p.sha256));
+  let skipped = parts.filter((p) => checkpoint.isConfirmed(p.file, p.xxh128));
   if (skipped.length > 0) {
     const gone = partsOf(
       skipped,
@@ -116,7 +116,7 @@ export async function publish(
   try {
     await inParallel(todo, target.partConcurrency, async (part) => {
       const buf = await readFile(join(buildDir, part.file));
-      if (sha256(buf) !== part.sha256)
+      if ((await partChecksum(buf)) !== part.xxh128)
         throw new UsageError(`${part.file} changed while publishing: nothing more was written`);
       const pairs = JSON.parse(buf.toString("utf8")) as KvPair[];
       let reported = 0;
@@ -131,13 +131,13 @@ export async function publish(
           options.onProgress?.({ keysDone, keysTotal });
         }
       });
-      await checkpoint.confirm(part.file, part.sha256);
+      await checkpoint.confirm(part.file, part.xxh128);
       keysDone += pairs.length - reported;
       options.onProgress?.({ keysDone, keysTotal });
     });
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    const confirmed = parts.filter((p) => checkpoint.isConfirmed(p.file, p.sha256)).length;
+    const confirmed = parts.filter((p) => checkpoint.isConfirmed(p.file, p.xxh128)).length;
     throw new RunError(
       `upload of ${version} to ${target.name} failed: ${(err as Error).message}; ${untouched}. ` +
         `${confirmed} of ${parts.length} part(s) are confirmed: run the same command again to resume`,

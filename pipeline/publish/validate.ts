@@ -6,7 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keys, POINTER_KEY } from "../../worker/contract.js";
 import { UsageError } from "../errors.js";
-import type { KvPair, Manifest, ManifestPart } from "../serialize/manifest.js";
+import { type KvPair, type Manifest, type ManifestPart, partChecksum } from "../serialize/manifest.js";
 import { MAX_BULK_BYTES, MAX_BULK_PAIRS } from "./cloudflare.js";
 import { integrityProblems, type PartsFound } from "./integrity.js";
 
@@ -119,9 +119,9 @@ export async function validateBuild(buildDir: string, manifest: Manifest): Promi
       problems.push(`${part.file}: missing or unreadable`);
       continue;
     }
-    if (sha256(buf) !== part.sha256) {
+    if ((await partChecksum(buf)) !== part.xxh128) {
       problems.push(
-        `${part.file}: content does not match the manifest's sha256 (the build directory changed or is corrupt)`,
+        `${part.file}: content does not match the manifest's checksum (the build directory changed or is corrupt)`,
       );
       continue;
     }

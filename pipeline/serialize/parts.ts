@@ -4,12 +4,17 @@
 // write when full: a build writes a million values, and a write (and an await) per pair
 // cost more than producing them. The files bypass the page cache where they can
 // (direct-file.ts), so the buffers are block-aligned and a write takes whole blocks.
-import { createHash, type Hash } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { alignedChunk, SequentialFile } from "./direct-file.js";
 import type { KvPair } from "./manifest.js";
-import { MAX_BYTES_PER_PART, MAX_PAIRS_PER_PART, type ManifestPart } from "./manifest.js";
+import {
+  MAX_BYTES_PER_PART,
+  MAX_PAIRS_PER_PART,
+  type ManifestPart,
+  type PartHasher,
+  partHasher,
+} from "./manifest.js";
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
 /**
@@ -72,7 +77,7 @@ export class PartWriter {
   /** Bytes of the bulk files. */
   fileBytes = 0;
   private out: SequentialFile | undefined;
-  private hash: Hash | undefined;
+  private hash: PartHasher | undefined;
   private pairs = 0;
   /** Bytes of the current part so far, written or waiting in the buffer. */
   private partBytes = 0;
@@ -251,10 +256,10 @@ export class PartWriter {
     await mkdir(join(this.dir, "kv"), { recursive: true });
     const file = `kv/part-${String(this.parts.length + 1).padStart(4, "0")}.json`;
     this.out = await SequentialFile.create(join(this.dir, file), this.direct);
-    this.hash = createHash("sha256");
+    this.hash = await partHasher();
     this.pairs = 0;
     this.partBytes = 0;
-    this.parts.push({ file, pairs: 0, bytes: 0, sha256: "" });
+    this.parts.push({ file, pairs: 0, bytes: 0, xxh128: "" });
     this.append(PART_START);
   }
 
@@ -264,7 +269,7 @@ export class PartWriter {
     part.pairs = this.pairs;
     part.bytes = this.partBytes;
     await this.flush(true);
-    part.sha256 = this.hash!.digest("hex");
+    part.xxh128 = this.hash!.digest("hex");
     const out = this.out!;
     this.out = undefined;
     // The file finishes writing in the background while the next part fills.

@@ -1,8 +1,9 @@
 // Writes a tiny but complete build directory by hand (kv/part-NNNN.json + manifest.json),
 // so publish tests control the part count without running the model.
-import { createHash } from "node:crypto";
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { xxhash128 } from "hash-wasm";
 import { BUILD_FORMAT, type Manifest } from "../../pipeline/serialize/manifest.js";
 import { type BuildMeta, keys, type Pointer } from "../../worker/contract.js";
 
@@ -17,13 +18,13 @@ export interface TinyBuild {
  * `parts` parts of `perPart` rec keys each; the last part also holds sample, fallback and
  * meta. `valueBytes` pads rec values (real ones are ~2 KB) for benchmarks.
  */
-export function writeTinyBuild(
+export async function writeTinyBuild(
   root: string,
   version: string,
   parts = 3,
   perPart = 20,
   valueBytes = 0,
-): TinyBuild {
+): Promise<TinyBuild> {
   const pad = valueBytes > 0 ? "x".repeat(valueBytes) : undefined;
   const dir = join(root, version);
   mkdirSync(join(dir, "kv"), { recursive: true });
@@ -63,17 +64,18 @@ export function writeTinyBuild(
     input: { files: [], hash: "f".repeat(64) },
   };
   last.push({ key: keys.meta(version), value: JSON.stringify(meta) });
-  const manifestParts = groups.map((group, i) => {
+  const manifestParts = [];
+  for (const [i, group] of groups.entries()) {
     const file = `kv/part-${String(i + 1).padStart(4, "0")}.json`;
     const text = `[\n${group.map((p) => JSON.stringify(p)).join(",\n")}\n]\n`;
     writeFileSync(join(dir, file), text);
-    return {
+    manifestParts.push({
       file,
       pairs: group.length,
       bytes: Buffer.byteLength(text),
-      sha256: createHash("sha256").update(text).digest("hex"),
-    };
-  });
+      xxh128: await xxhash128(text),
+    });
+  }
   const pointer: Pointer = {
     version,
     generated_at: generatedAt,

@@ -2,6 +2,7 @@
 // when every key is there, whatever the API throws at the client.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { xxhash128 } from "hash-wasm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CHECKPOINT_FILE } from "../../pipeline/publish/checkpoint.js";
 import { POINTER_KEY } from "../../worker/contract.js";
@@ -33,7 +34,7 @@ function expectExactly(b: TinyBuild, extra: Record<string, string> = {}) {
 
 describe("publish --target cloudflare", () => {
   it("uploads every key with the bearer token, then writes the pointer last", async () => {
-    const b = writeTinyBuild(root, V2, 3, 20);
+    const b = await writeTinyBuild(root, V2, 3, 20);
     const r = await s.cli("publish", b.dir, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(V2);
@@ -50,7 +51,7 @@ describe("publish --target cloudflare", () => {
   });
 
   it("gets through 429 + Retry-After, 500s, dropped connections and unsuccessful keys", async () => {
-    const b = writeTinyBuild(root, V2, 4, 15);
+    const b = await writeTinyBuild(root, V2, 4, 15);
     s.fake.inject({ op: "write", kind: "429" });
     s.fake.inject({ op: "write", kind: "500", times: 2 });
     s.fake.inject({ op: "write", kind: "drop-before" });
@@ -67,7 +68,7 @@ describe("publish --target cloudflare", () => {
   });
 
   it("waits as long as Retry-After asks before sending again", async () => {
-    const b = writeTinyBuild(root, V2, 1, 5);
+    const b = await writeTinyBuild(root, V2, 1, 5);
     s.fake.inject({ op: "write", kind: "429", retryAfter: "1" });
     const r = await s.cli("publish", b.dir, "--quiet");
     expect(r.code, r.stderr).toBe(0);
@@ -80,7 +81,7 @@ describe("publish --target cloudflare", () => {
 
   it("stays within a few requests in flight", async () => {
     s.fake.latencyMs = 40;
-    const b = writeTinyBuild(root, V2, 12, 5);
+    const b = await writeTinyBuild(root, V2, 12, 5);
     const r = await s.cli("publish", b.dir, "--quiet");
     expect(r.code, r.stderr).toBe(0);
     expect(s.fake.maxInFlight).toBeGreaterThan(1);
@@ -89,10 +90,10 @@ describe("publish --target cloudflare", () => {
   });
 
   it("a part the API keeps refusing: exit 1, says what failed, the live version stays", async () => {
-    const old = writeTinyBuild(root, V1, 1, 5);
+    const old = await writeTinyBuild(root, V1, 1, 5);
     expect((await s.cli("publish", old.dir, "--quiet")).code).toBe(0);
     const livePointer = s.fake.store.get(POINTER_KEY);
-    const b = writeTinyBuild(root, V2, 3, 10);
+    const b = await writeTinyBuild(root, V2, 3, 10);
     s.fake.inject({ op: "write", kind: "unsuccessful", keys: 2, times: 100 });
     const r = await s.cli("publish", b.dir, "--quiet");
     expect(r.code).toBe(1);
@@ -107,7 +108,7 @@ describe("publish --target cloudflare", () => {
   });
 
   it("a failed read-back stops before the switch and forgets that part", async () => {
-    const b = writeTinyBuild(root, V2, 2, 10);
+    const b = await writeTinyBuild(root, V2, 2, 10);
     // The API confirms the write but the key never lands: the fake drops the first key
     // silently by deleting it right after the first bulk write is applied.
     const first = b.pairs[0].key;
@@ -128,7 +129,7 @@ describe("publish --target cloudflare", () => {
   });
 
   it("re-running a published build sends no key again", async () => {
-    const b = writeTinyBuild(root, V2, 3, 10);
+    const b = await writeTinyBuild(root, V2, 3, 10);
     expect((await s.cli("publish", b.dir, "--quiet")).code).toBe(0);
     const writesBefore = s.fake.count("write");
     const listsBefore = s.fake.count("list");
@@ -142,7 +143,7 @@ describe("publish --target cloudflare", () => {
   });
 
   it("missing credentials: one line, exit 2, nothing sent", async () => {
-    const b = writeTinyBuild(root, V2, 1, 3);
+    const b = await writeTinyBuild(root, V2, 1, 3);
     for (const [unset, name] of [
       ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_TOKEN"],
       ["CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ACCOUNT_ID"],
@@ -159,7 +160,7 @@ describe("publish --target cloudflare", () => {
   });
 
   it("the token never appears in output, errors or files, even when the server echoes it", async () => {
-    const b = writeTinyBuild(root, V2, 2, 5);
+    const b = await writeTinyBuild(root, V2, 2, 5);
     s.fake.inject({ op: "write", kind: "echo-auth" });
     const r = await s.cli("publish", b.dir);
     expect(r.code).toBe(1);
@@ -197,7 +198,7 @@ describe("audience run --target cloudflare", () => {
 
 describe("validation before the first write", () => {
   it("reports every problem at once with its file and index, exit 2, and sends nothing", async () => {
-    const b = writeTinyBuild(root, V2, 3, 4);
+    const b = await writeTinyBuild(root, V2, 3, 4);
     const p1 = join(b.dir, "kv/part-0001.json");
     const items = JSON.parse(readFileSync(p1, "utf8"));
     items[1].key = `v/${V2}/rec/${"x".repeat(600)}/5`;
@@ -206,7 +207,7 @@ describe("validation before the first write", () => {
     const text = JSON.stringify(items);
     writeFileSync(p1, text);
     const manifest = JSON.parse(readFileSync(join(b.dir, "manifest.json"), "utf8"));
-    manifest.parts[0].sha256 = (await import("node:crypto")).createHash("sha256").update(text).digest("hex");
+    manifest.parts[0].xxh128 = await xxhash128(text);
     manifest.parts[0].bytes = Buffer.byteLength(text);
     writeFileSync(join(b.dir, "kv/part-0002.json"), "[]"); // no longer matches its hash
     manifest.pointer.version = V1;
@@ -221,14 +222,14 @@ describe("validation before the first write", () => {
     expect(r.stderr).toContain(
       `kv/part-0001.json: item at index 3: value of "v/${V2}/rec/1003/5" is 26214401 bytes (limit 26214400)`,
     );
-    expect(r.stderr).toContain("kv/part-0002.json: content does not match the manifest's sha256");
+    expect(r.stderr).toContain("kv/part-0002.json: content does not match the manifest's checksum");
     expect(s.fake.requests).toHaveLength(0);
   });
 });
 
 describe("publish --dry-run", () => {
   it("prints keys, bytes, requests and cost, and writes nothing", async () => {
-    const b = writeTinyBuild(root, V2, 3, 20); // 60 rec keys + sample + fallback + meta = 63
+    const b = await writeTinyBuild(root, V2, 3, 20); // 60 rec keys + sample + fallback + meta = 63
     const bytes = b.manifest.parts.reduce((n, p) => n + statSync(join(b.dir, p.file)).size, 0);
     const r = await s.cli("publish", b.dir, "--dry-run");
     expect(r.code, r.stderr).toBe(0);

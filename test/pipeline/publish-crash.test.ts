@@ -45,15 +45,17 @@ function confirmedParts(dir: string): string[] {
 describe("a publish killed mid-upload", () => {
   it("leaves live untouched, and resumed ends where an uninterrupted publish ends", async () => {
     const root = tempDir("pa-crash-");
-    const v1 = writeTinyBuild(join(root, "a"), V1, 1, 5);
-    const v2 = writeTinyBuild(join(root, "a"), V2, 6, 10);
+    const v1 = await writeTinyBuild(join(root, "a"), V1, 1, 5);
+    const v2 = await writeTinyBuild(join(root, "a"), V2, 6, 10);
 
     // Reference: V1 then V2, uninterrupted, on a fake of its own.
     const ref = await cloudflareSession();
     sessions.push(ref);
     const refRoot = tempDir("pa-crash-ref-");
-    expect((await ref.cli("publish", writeTinyBuild(refRoot, V1, 1, 5).dir, "--quiet")).code).toBe(0);
-    expect((await ref.cli("publish", writeTinyBuild(refRoot, V2, 6, 10).dir, "--quiet")).code).toBe(0);
+    expect((await ref.cli("publish", (await writeTinyBuild(refRoot, V1, 1, 5)).dir, "--quiet")).code).toBe(0);
+    expect((await ref.cli("publish", (await writeTinyBuild(refRoot, V2, 6, 10)).dir, "--quiet")).code).toBe(
+      0,
+    );
 
     const s = await cloudflareSession();
     sessions.push(s);

@@ -49,11 +49,28 @@ describe("publish --target local", () => {
     const A = "20991230T000000Z-aaaaaa";
     const B = "20991231T000000Z-bbbbbb";
     expect(
-      (await runCli("publish", writeTinyBuild(later, A, 1, 5).dir, ...local, "--keep", "1", "--quiet")).code,
+      (
+        await runCli(
+          "publish",
+          (
+            await writeTinyBuild(later, A, 1, 5)
+          ).dir,
+          ...local,
+          "--keep",
+          "1",
+          "--quiet",
+        )
+      ).code,
     ).toBe(0);
     let s = JSON.parse((await runCli("status", ...local, "--json")).stdout);
     expect(s.versions.map((v: { version: string }) => v.version)).toEqual([real, A]);
-    const published = await runCli("publish", writeTinyBuild(later, B, 1, 5).dir, ...local, "--keep", "1");
+    const published = await runCli(
+      "publish",
+      (await writeTinyBuild(later, B, 1, 5)).dir,
+      ...local,
+      "--keep",
+      "1",
+    );
     expect(published.code, published.stderr).toBe(0);
     expect(published.stderr).toContain(
       `removed old version ${real} (${manifest.counts.keys.toLocaleString("en-US")} keys)`,

@@ -27,8 +27,8 @@ const versionKeys = (v: string) => [...s.fake.store.keys()].filter((k) => k.star
 
 describe("audience rollback", () => {
   it("goes back to the previous retained version, and forward again with --to", async () => {
-    const v1 = writeTinyBuild(root, V1, 2, 5);
-    const v2 = writeTinyBuild(root, V2, 2, 5);
+    const v1 = await writeTinyBuild(root, V1, 2, 5);
+    const v2 = await writeTinyBuild(root, V2, 2, 5);
     expect((await s.cli("publish", v1.dir, "--quiet")).code).toBe(0);
     expect((await s.cli("publish", v2.dir, "--quiet")).code).toBe(0);
 
@@ -52,8 +52,8 @@ describe("audience rollback", () => {
 
   it("steps back in publish order, not build-time order", async () => {
     // V2 is the newer build, but V1 was published after it.
-    const v2 = writeTinyBuild(root, V2, 1, 5);
-    const v1 = writeTinyBuild(root, V1, 1, 5);
+    const v2 = await writeTinyBuild(root, V2, 1, 5);
+    const v1 = await writeTinyBuild(root, V1, 1, 5);
     expect((await s.cli("publish", v2.dir, "--quiet")).code).toBe(0);
     expect((await s.cli("publish", v1.dir, "--quiet")).code).toBe(0);
     expect(JSON.parse(s.fake.store.get("meta/published")!)).toEqual([V2, V1]);
@@ -71,8 +71,8 @@ describe("audience rollback", () => {
   });
 
   it("refuses a version that is gone or incomplete, and leaves the pointer alone", async () => {
-    expect((await s.cli("publish", writeTinyBuild(root, V1, 1, 5).dir, "--quiet")).code).toBe(0);
-    expect((await s.cli("publish", writeTinyBuild(root, V2, 1, 5).dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", (await writeTinyBuild(root, V1, 1, 5)).dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", (await writeTinyBuild(root, V2, 1, 5)).dir, "--quiet")).code).toBe(0);
     const pointer = s.fake.store.get(POINTER_KEY);
 
     const unknown = await s.cli("rollback", "--to", "20250101T000000Z-cccccc");
@@ -95,15 +95,15 @@ describe("audience rollback", () => {
   it("after a rollback, the next publish keeps the version that was live; the one rolled back from goes one publish later", async () => {
     const V4 = "20261128T000000Z-ffffff";
     for (const v of [V1, V2])
-      expect((await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet")).code).toBe(0);
+      expect((await s.cli("publish", (await writeTinyBuild(root, v, 1, 5)).dir, "--quiet")).code).toBe(0);
     expect((await s.cli("rollback")).code).toBe(0);
     expect(live()?.version).toBe(V1);
-    const r = await s.cli("publish", writeTinyBuild(root, V3, 1, 5).dir, "--keep", "2");
+    const r = await s.cli("publish", (await writeTinyBuild(root, V3, 1, 5)).dir, "--keep", "2");
     expect(r.code, r.stderr).toBe(0);
     // V1 was live a moment ago: kept. V2 sits between V1 and V3: left for now.
     expect([V1, V2, V3].map(versionKeys)).toEqual([8, 8, 8]);
     expect(live()?.version).toBe(V3);
-    const next = await s.cli("publish", writeTinyBuild(root, V4, 1, 5).dir, "--keep", "2");
+    const next = await s.cli("publish", (await writeTinyBuild(root, V4, 1, 5)).dir, "--keep", "2");
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toContain(`removed old version ${V1} (8 keys)`);
     expect(next.stderr).toContain(`removed old version ${V2} (8 keys)`);
@@ -114,7 +114,7 @@ describe("audience rollback", () => {
 describe("retention", () => {
   it("keeps the last N versions and deletes only older ones, with bulk deletes", async () => {
     const V0 = "20261101T000000Z-dddddd";
-    const builds = [V0, V1, V2].map((v) => writeTinyBuild(root, v, 2, 5));
+    const builds = await Promise.all([V0, V1, V2].map((v) => writeTinyBuild(root, v, 2, 5)));
     for (const b of builds) expect((await s.cli("publish", b.dir, "--quiet")).code).toBe(0);
     // Default retention is 2: publishing V2 removed V0 only.
     expect(versionKeys(V0)).toBe(0);
@@ -126,7 +126,7 @@ describe("retention", () => {
     s.fake.store.set(keys.rec(V9, "1", 5), "partial");
     const deletesBefore = s.fake.count("delete");
     const listsBefore = s.fake.count("list");
-    const r = await s.cli("publish", writeTinyBuild(root, V3, 2, 5).dir, "--keep", "1");
+    const r = await s.cli("publish", (await writeTinyBuild(root, V3, 2, 5)).dir, "--keep", "1");
     expect(r.code, r.stderr).toBe(0);
     // keep 1, but V2 was live a moment ago (workers still read it): only V1 goes
     expect(versionKeys(V1)).toBe(0);
@@ -143,9 +143,9 @@ describe("retention", () => {
     rmSync(join(root, V2), { recursive: true });
     const V4 = "20261128T000000Z-ffffff";
     const listsBefore4 = s.fake.count("list");
-    expect((await s.cli("publish", writeTinyBuild(root, V4, 1, 5).dir, "--keep", "1", "--quiet")).code).toBe(
-      0,
-    );
+    expect(
+      (await s.cli("publish", (await writeTinyBuild(root, V4, 1, 5)).dir, "--keep", "1", "--quiet")).code,
+    ).toBe(0);
     expect(versionKeys(V2)).toBe(0);
     expect(versionKeys(V3)).toBe(13);
     expect(s.fake.count("list") - listsBefore4).toBe(3); // probe, v/V2/ (13 keys: one page), probe
@@ -157,7 +157,8 @@ describe("retention", () => {
     const V0 = "20261101T000000Z-dddddd";
     for (const v of [V0, V1, V2, V3])
       expect(
-        (await s.cli("publish", writeTinyBuild(root, v, 1, 5).dir, "--quiet", "--config", config)).code,
+        (await s.cli("publish", (await writeTinyBuild(root, v, 1, 5)).dir, "--quiet", "--config", config))
+          .code,
       ).toBe(0);
     expect([V0, V1, V2, V3].map(versionKeys)).toEqual([0, 8, 8, 8]);
   });

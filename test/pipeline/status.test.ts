@@ -27,8 +27,8 @@ describe("audience status", () => {
 
   it("shows the live version, its age, its key count and the retained versions", async () => {
     const root = tempDir("pa-status-");
-    expect((await s.cli("publish", writeTinyBuild(root, V1, 1, 5).dir, "--quiet")).code).toBe(0);
-    expect((await s.cli("publish", writeTinyBuild(root, V2, 2, 10).dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", (await writeTinyBuild(root, V1, 1, 5)).dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", (await writeTinyBuild(root, V2, 2, 10)).dir, "--quiet")).code).toBe(0);
 
     const j = await s.cli("status", "--json");
     expect(j.code, j.stderr).toBe(0);
@@ -57,7 +57,7 @@ describe("audience status", () => {
 
   it("flags a live version with missing keys", async () => {
     const root = tempDir("pa-status-");
-    expect((await s.cli("publish", writeTinyBuild(root, V2, 1, 5).dir, "--quiet")).code).toBe(0);
+    expect((await s.cli("publish", (await writeTinyBuild(root, V2, 1, 5)).dir, "--quiet")).code).toBe(0);
     s.fake.store.delete(keys.rec(V2, "1000", 5));
     const t = await s.cli("status");
     expect(t.stdout).toContain("keys: 7 (INCOMPLETE: its meta lists 8)");
