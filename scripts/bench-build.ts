@@ -75,6 +75,8 @@ interface ChildResult {
   totalSeconds: number;
   totalCpuSeconds: number;
   maxRssMb: number;
+  /** Product rankings over products: 1 when the exposure cap never binds (absent in older records). */
+  rankingsPerProduct?: number;
 }
 
 async function child(file: string, outDir: string): Promise<void> {
@@ -97,6 +99,7 @@ async function child(file: string, outDir: string): Promise<void> {
     totalSeconds: (performance.now() - t0) / 1000,
     totalCpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    rankingsPerProduct: result.rankings / Math.max(1, m.counts.products),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
@@ -256,13 +259,7 @@ async function main(): Promise<void> {
         ? `< ${target.seconds} s${target.rssMb ? `, < ${target.rssMb / 1024} GB` : ""}: met in ${metRuns} of ${runs.length} runs`
         : "–",
     ]);
-    for (const x of runs)
-      stageRows.push([
-        size.toLocaleString("en-US"),
-        ...STAGES.map((st) =>
-          st in x.cpuSeconds ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})` : s(x.seconds[st]),
-        ),
-      ]);
+    for (const x of runs) stageRows.push(stageRow(x));
     // Written after every size, so a long scale run that is stopped keeps what it measured.
     if (SCALE) await writeScaleSection(records);
   }
@@ -292,9 +289,9 @@ async function main(): Promise<void> {
       rows,
     ),
     "",
-    "Seconds per stage of every run, wall (CPU in brackets where measured per stage; serialize.* split the per-product loop: ranking each product on the main thread, and on the serialize thread at the same time rendering its five values and writing them into hashed bulk files):",
+    "Seconds per stage of every run, wall (CPU in brackets where measured per stage; serialize.* split the per-product loop: ranking each product on the main thread, and on the serialize thread at the same time rendering its five values and writing them into hashed bulk files; the last column is product rankings over products, 1 when the exposure cap never binds and 2 or more when its fair pass ranks again):",
     "",
-    table(["rows", ...STAGES], stageRows),
+    table(STAGE_HEADER, stageRows),
   ].join("\n");
   writeBenchSection("build", md);
   process.stdout.write(`wrote the build section of docs/benchmarks.md\n`);
@@ -336,7 +333,10 @@ const stageRow = (x: ChildResult) => [
   ...STAGES.map((st) =>
     st in x.cpuSeconds ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})` : s(x.seconds[st]),
   ),
+  x.rankingsPerProduct === undefined ? "–" : x.rankingsPerProduct.toFixed(2),
 ];
+/** The stage table's last column: how many times the ranking went over the products (the exposure cap's passes). */
+const STAGE_HEADER = ["rows", ...STAGES, "rankings per product"];
 
 async function writeScaleSection(now: ScaleRecord[]): Promise<void> {
   const records = scaleRecords(now);
@@ -390,9 +390,9 @@ async function writeScaleSection(now: ScaleRecord[]): Promise<void> {
     ),
     ...(unfit.length > 0 ? ["", "Sizes that did not fit:", "", table(["rows", "outcome"], unfit)] : []),
     "",
-    "Seconds per stage, wall (CPU in brackets where measured per stage):",
+    "Seconds per stage, wall (CPU in brackets where measured per stage); the last column is product rankings over products (1: the exposure cap never bound; 2 or more: its fair pass ranked again; – not recorded):",
     "",
-    table(["rows", ...STAGES], stageRows),
+    table(STAGE_HEADER, stageRows),
     "",
     `![Build wall time, CPU time and peak RSS against rows](${chart})`,
   ].join("\n");

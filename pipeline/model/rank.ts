@@ -134,6 +134,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     suppressedCustomers,
     customerIds: data.customers,
     customerOf,
+    rankings: () => ranker.rankings,
   };
 }
 
@@ -233,6 +234,8 @@ export class ProductRanker {
   private stamp = 0;
   /** Whether some customer has reached the cap since the last resetExposure. */
   capReached = false;
+  /** audienceFor calls so far (Ranking.rankings). */
+  rankings = 0;
   /** Per product (CSR over product indices): customers kept out of its audience by the cap. */
   private denyStart: Int32Array | undefined;
   private denied: Int32Array | undefined;
@@ -395,6 +398,7 @@ export class ProductRanker {
     const { blend, cap } = settings;
     const maxN = limit;
     const mark = ++this.stamp;
+    this.rankings++;
     const excluded = 4 * mark + 1;
     for (let i = this.byProduct.start[p]; i < this.byProduct.start[p + 1]; i++) {
       state[this.productCustomer[i] * 8 + 6 /* STATE */] = excluded;

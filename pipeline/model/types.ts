@@ -50,4 +50,9 @@ export interface Ranking {
   customerIds: string[];
   /** Audience customer index → index in Interactions.customers. */
   customerOf: Int32Array;
+  /**
+   * Product rankings done so far, the exposure cap's probes and undone passes included: one
+   * per product when the cap never binds, two or more when it does (rank.ts).
+   */
+  rankings(): number;
 }

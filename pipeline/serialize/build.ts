@@ -58,6 +58,12 @@ export interface BuildResult {
    * thrown away and the build ranked again, fairly, from the first product (rank.ts).
    */
   restarted: boolean;
+  /**
+   * Product rankings the build did: one per product when the exposure cap never binds, two or
+   * more when it does (a top-10 pass to assign capped customers by fit, then the real pass,
+   * after any single pass the cap undid). Cost grows with it.
+   */
+  rankings: number;
 }
 
 async function hashFile(file: string): Promise<string> {
@@ -183,7 +189,7 @@ async function buildWith(
   work.dir = workDir;
   // Everything that holds the log and the model lives in rankAndWrite, so none of it stays
   // reachable while the serialize thread finishes.
-  const { meta, accounting, restarted } = await rankAndWrite(thread, options, {
+  const { meta, accounting, restarted, rankings } = await rankAndWrite(thread, options, {
     files,
     suppress,
     fingerprint,
@@ -235,6 +241,7 @@ async function buildWith(
     seconds,
     cpuSeconds,
     restarted,
+    rankings,
   };
 }
 
@@ -255,7 +262,7 @@ async function rankAndWrite(
   thread: SerializeThread,
   options: BuildOptions,
   setting: BuildSetting,
-): Promise<{ meta: BuildMeta; accounting: Accounting; restarted: boolean }> {
+): Promise<{ meta: BuildMeta; accounting: Accounting; restarted: boolean; rankings: number }> {
   const { config } = options;
   const { files, suppress, fingerprint, now, version, generatedAt, workDir, timed, seconds } = setting;
   const data = await timed("ingest", () =>
@@ -392,7 +399,7 @@ async function rankAndWrite(
     input: { files, hash: fingerprint },
   };
   await thread.pair(keys.meta(version), JSON.stringify(meta));
-  return { meta, accounting: data.accounting, restarted };
+  return { meta, accounting: data.accounting, restarted, rankings: ranking.rankings() };
 }
 
 /**

@@ -49,6 +49,8 @@ describe("build", () => {
 
     const products = gen.products;
     expect(manifest.counts.products).toBe(products);
+    // No exposure cap: each product is ranked exactly once.
+    expect(result.rankings).toBe(products);
     // products × 3 variants + 3 fallback variants + one reasons value per product + sample
     // and its names + meta + the search index's buckets (one per 64 products, a power of two:
     // 32 for this log's products) + one retarget key per product with a retarget audience

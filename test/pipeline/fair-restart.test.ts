@@ -34,6 +34,10 @@ describe("a build whose single pass is undone", () => {
       now: new Date("2026-11-30T08:00:00Z"),
     });
     expect(result.restarted).toBe(true);
+    // The sample (4), the single pass up to where the cap bound, then the fair pass: every
+    // product's top 10, and every product again.
+    expect(result.rankings).toBeGreaterThan(4 + 2 * 64);
+    expect(result.rankings).toBeLessThan(4 + 3 * 64);
 
     const kv = join(result.dir, "kv");
     expect(readdirSync(kv).map((file) => `kv/${file}`)).toEqual(
