@@ -92,10 +92,11 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   );
 
   const fallbackSize = Math.min(maxN, eligible.length);
-  const fallback: Audience = {
-    customers: eligible.slice(0, fallbackSize),
-    scores: Float64Array.from(eligible.subarray(0, fallbackSize), (c) => engagement.score[c]),
-  };
+  // A loop, not a callback: a closure over `engagement` would keep its per-customer arrays
+  // (20 bytes a customer) alive as long as the ranking's own closures.
+  const fallbackScores = new Float64Array(fallbackSize);
+  for (let i = 0; i < fallbackSize; i++) fallbackScores[i] = engagement.score[eligible[i]];
+  const fallback: Audience = { customers: eligible.slice(0, fallbackSize), scores: fallbackScores };
   const evidence = new EvidenceTaker(affinity);
   return {
     productCount: products.length,
@@ -105,7 +106,8 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     },
     *restartableAudiences() {
       if (cap > 0) {
-        if (options.speculate ?? fairPassPlan(ranker, products, cap, C) === "speculate") {
+        const sample = options.speculate === undefined ? sampleExposure(ranker, products, C) : undefined;
+        if (options.speculate ?? fairPassPlan(sample!, cap) === "speculate") {
           let bound = false;
           for (const p of products) {
             const audience = ranker.audienceFor(p);
@@ -120,7 +122,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
           ranker.resetExposure();
           yield RESTART;
         }
-        ranker.assignByFit(products);
+        ranker.assignByFit(products, sample);
       }
       for (const p of products) yield [p, ranker.audienceFor(p)];
     },
@@ -162,32 +164,63 @@ function rankingOrder(byProduct: Groups, P: number, tokens: ProductTokens | unde
   return sortByKeyDescending(products, key, (a, b) => a - b);
 }
 
-/** Every how many products (in ranking order) fairPassPlan probes one. */
+/** Every how many products (in ranking order) the exposure sample probes one. */
 const PLAN_STRIDE = 16;
 /**
  * Speculate unless the sample puts some customer this far over the cap: a customer near
  * the cap is left to the exact check, since a sample of one in 16 misjudges them both ways.
  */
 const PLAN_MARGIN = 1.25;
+/**
+ * assignByFit records the top-10 places of customers the sample puts at this share of the
+ * cap or more: only a customer over the cap needs their places, and one the sample saw at a
+ * quarter of it is, at ~16 times its sampled places, very unlikely to end there unseen (if one
+ * does, assignByFit probes again for them: the result is exact either way).
+ */
+const WATCH_SHARE = 0.25;
 
 /**
- * Whether ranking once (speculate) is worth trying: top 10s of one product in PLAN_STRIDE,
- * probed without the cap. A customer in s of them is in about s · PLAN_STRIDE of all top 10s;
- * when that is clearly over the cap, the speculative pass would only be thrown away.
+ * Top-10 places per customer in one product of every PLAN_STRIDE (in ranking order), without
+ * the cap: a customer in s of them is in about s · PLAN_STRIDE of all top 10s.
  */
-function fairPassPlan(
-  ranker: ProductRanker,
-  products: Int32Array,
-  cap: number,
-  customers: number,
-): "speculate" | "first" {
+function sampleExposure(ranker: ProductRanker, products: Int32Array, customers: number): Int32Array {
   const seen = new Int32Array(customers);
-  let most = 0;
   for (let k = 0; k < products.length; k += PLAN_STRIDE) {
     const a = ranker.audienceFor(products[k], EXPOSURE_LEVEL, true);
-    for (let i = 0; i < a.customers.length; i++) most = Math.max(most, ++seen[a.customers[i]]);
+    for (let i = 0; i < a.customers.length; i++) seen[a.customers[i]]++;
   }
+  return seen;
+}
+
+/** Whether ranking once (speculate) is worth trying: not when the sample puts someone clearly over the cap. */
+function fairPassPlan(sample: Int32Array, cap: number): "speculate" | "first" {
+  let most = 0;
+  for (let c = 0; c < sample.length; c++) most = Math.max(most, sample[c]);
   return most * PLAN_STRIDE > PLAN_MARGIN * cap ? "first" : "speculate";
+}
+
+/** Top-10 places (product position k in the ranking order, score) of watched customers, in product order. */
+class Places {
+  customer = new Int32Array(1024);
+  product = new Int32Array(1024);
+  score = new Float64Array(1024);
+  size = 0;
+
+  push(c: number, k: number, score: number): void {
+    if (this.size === this.customer.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+        const bigger = new (a.constructor as new (n: number) => T)(2 * a.length);
+        bigger.set(a);
+        return bigger;
+      };
+      this.customer = grow(this.customer);
+      this.product = grow(this.product);
+      this.score = grow(this.score);
+    }
+    this.customer[this.size] = c;
+    this.product[this.size] = k;
+    this.score[this.size++] = score;
+  }
 }
 
 interface RankerSettings {
@@ -219,7 +252,8 @@ export class ProductRanker {
   private readonly bits: number;
   private readonly scale: number;
   private readonly radix: number;
-  private readonly keys: Float64Array;
+  /** Candidate keys of the current product (sized like the candidate table, not per customer). */
+  private keys = new Float64Array(0);
   /**
    * The current product's candidates by tie rank (open addressing, entries of other rounds
    * are stale): the merge finds each winner's customer here, in cache, instead of in a
@@ -272,7 +306,6 @@ export class ProductRanker {
     this.bits = Math.max(1, Math.ceil(Math.log2(C + 1)));
     this.scale = 2 ** (53 - this.bits - 1);
     this.radix = 2 ** this.bits;
-    this.keys = new Float64Array(C);
     for (let c = 0; c < C; c++) {
       // Every customer's score and key as a non-candidate (affinity 0): the same for every product.
       table[c * 4 + 2 /* FILL_SCORE */] = (1 - settings.blend) * engagement.score[c];
@@ -293,6 +326,7 @@ export class ProductRanker {
     // Rounds start at 1, so a fresh table holds no entry of any round.
     this.candidateRound = new Int32Array(capacity);
     this.candidateMask = capacity - 1;
+    this.keys = new Float64Array(capacity);
   }
 
   /** Back to no exposure counted and nobody capped, as before the first audience. */
@@ -342,41 +376,45 @@ export class ProductRanker {
    * score is highest (ties: earlier in `products`) and keeps them out of the others (out of
    * the whole audience, so variants stay prefixes). The real pass then ranks with those
    * exclusions, and still skips anyone its own promotions bring to the cap.
+   *
+   * Only the places of customers who may end over the cap are kept (those `sample`, an
+   * exposure sample of these products, puts near it): every place of every product would be
+   * 12 bytes a place, ten a product, about a gigabyte at 8 million products.
    */
-  assignByFit(products: Int32Array): void {
+  assignByFit(products: Int32Array, sample?: Int32Array): void {
     const { cap } = this.settings;
-    const L = EXPOSURE_LEVEL;
-    const slotCustomer = new Int32Array(products.length * L).fill(-1);
-    const slotScore = new Float64Array(products.length * L);
-    const exposure = new Int32Array(this.position.length);
-    for (let k = 0; k < products.length; k++) {
-      const a = this.audienceFor(products[k], L, true);
-      for (let i = 0; i < a.customers.length; i++) {
-        slotCustomer[k * L + i] = a.customers[i];
-        slotScore[k * L + i] = a.scores[i];
-        exposure[a.customers[i]]++;
-      }
+    const C = this.position.length;
+    const counts = sample ?? sampleExposure(this, products, C);
+    const watch = new Uint8Array(C);
+    for (let c = 0; c < C; c++) if (counts[c] * PLAN_STRIDE >= WATCH_SHARE * cap) watch[c] = 1;
+    let { exposure, places } = this.topTens(products, watch);
+    let missed = false;
+    for (let c = 0; c < C; c++) {
+      if (exposure[c] > cap && !watch[c]) missed = true;
+      watch[c] = exposure[c] > cap ? 1 : 0;
     }
-    // The slots of customers over the cap, grouped by customer.
-    const start = new Int32Array(exposure.length + 1);
-    for (let c = 0; c < exposure.length; c++) start[c + 1] = start[c] + (exposure[c] > cap ? exposure[c] : 0);
-    const total = start[exposure.length];
-    if (total === 0) return;
-    const slots = new Int32Array(total);
-    const fill = start.slice(0, exposure.length);
-    for (let s = 0; s < slotCustomer.length; s++) {
-      const c = slotCustomer[s];
-      if (c >= 0 && exposure[c] > cap) slots[fill[c]++] = s;
+    // A customer the sample misjudged: probe again, keeping exactly the over-cap ones' places.
+    if (missed) ({ exposure, places } = this.topTens(products, watch));
+
+    // The places of customers over the cap, grouped by customer, each group in product order.
+    const start = new Int32Array(C + 1);
+    for (let c = 0; c < C; c++) start[c + 1] = start[c] + (watch[c] ? exposure[c] : 0);
+    if (start[C] === 0) return;
+    const mine = new Int32Array(start[C]);
+    const fill = start.slice(0, C);
+    for (let e = 0; e < places.size; e++) {
+      const c = places.customer[e];
+      if (watch[c]) mine[fill[c]++] = e;
     }
     const deniedOf: number[][] = [];
     const perProduct = new Int32Array(this.byProduct.start.length);
-    for (let c = 0; c < exposure.length; c++) {
-      if (exposure[c] <= cap) continue;
-      const mine = Array.from(slots.subarray(start[c], start[c + 1]));
-      // Slots are in product order already, so a stable sort by score keeps ties in it.
-      mine.sort((a, b) => slotScore[b] - slotScore[a]);
-      for (let i = cap; i < mine.length; i++) {
-        const p = products[Math.floor(mine[i] / L)];
+    for (let c = 0; c < C; c++) {
+      if (!watch[c]) continue;
+      const own = Array.from(mine.subarray(start[c], start[c + 1]));
+      // In product order already, so a stable sort by score keeps ties in it.
+      own.sort((a, b) => places.score[b] - places.score[a]);
+      for (let i = cap; i < own.length; i++) {
+        const p = products[places.product[own[i]]];
         deniedOf.push([p, c]);
         perProduct[p + 1]++;
       }
@@ -389,12 +427,27 @@ export class ProductRanker {
     this.denied = denied;
   }
 
+  /** Every product's top 10 without the cap: each customer's count, and the watched ones' places. */
+  private topTens(products: Int32Array, watch: Uint8Array): { exposure: Int32Array; places: Places } {
+    const exposure = new Int32Array(watch.length);
+    const places = new Places();
+    for (let k = 0; k < products.length; k++) {
+      const a = this.audienceFor(products[k], EXPOSURE_LEVEL, true);
+      for (let i = 0; i < a.customers.length; i++) {
+        const c = a.customers[i];
+        exposure[c]++;
+        if (watch[c]) places.push(c, k, a.scores[i]);
+      }
+    }
+    return { exposure, places };
+  }
+
   /**
    * The product's audience (at most `limit`). The arrays are views reused by the next call:
    * copy to keep them. A `probe` counts no exposure (assignByFit's first pass).
    */
   audienceFor(p: number, limit = this.settings.maxN, probe = false): Audience {
-    const { eligible, settings, keys, table, state, fillKey } = this;
+    const { eligible, settings, table, state, fillKey } = this;
     const { blend, cap } = settings;
     const maxN = limit;
     const mark = ++this.stamp;
@@ -409,10 +462,12 @@ export class ProductRanker {
 
     // Candidates with affinity, keyed and sorted best first.
     let n = 0;
+    let keys = this.keys;
     if (this.affinity && this.scratch) {
       const s = this.scratch;
       this.affinity.collect(p, s, mark);
       if (2 * s.size > this.candidateMask) this.growCandidates(s.size);
+      keys = this.keys;
       const { candidateRank, candidateCustomer, candidateRound, candidateMask } = this;
       for (let k = 0; k < s.size; k++) {
         const c = s.touched[k];

@@ -280,7 +280,8 @@ async function rankAndWrite(
     throw new UsageError(`no usable rows in the input: nothing to build (every row rejected: see ${kept})`);
   }
   const idType = decideIdType(data.customers, data.products);
-  const productNames = JSON.stringify(data.latestNames);
+  // Let go of once the thread has it: a local of this function lives as long as the build.
+  let productNames: string | undefined = JSON.stringify(data.latestNames);
   // The serialize thread builds the search index while this one prepares the ranking.
   thread.search({
     dir: workDir,
@@ -322,6 +323,7 @@ async function rankAndWrite(
     },
     ctx,
   );
+  productNames = undefined;
   // Reasons are found on the serialize thread, from what each ranking round leaves (reasons.ts).
   thread.reasons(ranking.reasonsInput(idType));
   // Retarget audiences first: made here while the thread still builds the search index, and

@@ -177,6 +177,26 @@ describe("rank", () => {
     for (const id of data.customers) expect(holding(capped, id).length, id).toBeLessThanOrEqual(1);
   });
 
+  it("a capped customer the exposure sample missed still keeps the audience they fit best", () => {
+    // X also bought a0, which the ranking visits first (its words come first in the log):
+    // the sample of one product in 16 probes only a0, whose audience X cannot be in, so X's
+    // places are not kept by the first probe and the assignment must probe again for them.
+    const data = interactions([
+      ["X", "a0", "purchased", "2022-09-30T10:00:00Z", "Acme Alpha 0"],
+      ...ROCKETS_AND_ZOOMS,
+    ]);
+    const holding = (got: Map<string, string[]>, id: string) =>
+      [...got].filter(([, ids]) => ids.slice(0, 10).includes(id)).map(([p]) => p);
+    expect(holding(audiences(data, rank(data, config())), "X").sort()).toEqual(["r1", "r2", "z1", "z2"]);
+    const ranking = rank(data, config({ exposureCap: 1 }));
+    const capped = audiences(data, ranking);
+    expect([...capped.keys()].slice(0, 3)).toEqual(["a0", "z1", "z2"]);
+    // By product order X would keep z1; by fit it keeps the first of the Rockets.
+    expect(holding(capped, "X")).toEqual(["r1"]);
+    // The sample (1 product), the top-10 probe, the probe again for X, and the real pass.
+    expect(ranking.rankings()).toBe(1 + 6 + 6 + 6);
+  });
+
   it("ranking once on the guess that the cap will not bind gives the fair audiences: as they come, or after a restart", () => {
     // The Rocket and Zoom log: with a cap of 1 it binds on X (see the case above).
     const data = interactions(ROCKETS_AND_ZOOMS);
