@@ -20,8 +20,7 @@ export const LIMITS = {
   neighboursPerCustomer: 20,
   /** Newest distinct customers taken from each co-interacted product. */
   customersPerNeighbour: 50,
-  /** Strongest customers kept per name token. */
-  customersPerToken: 30,
+  // Strongest customers kept per name token: the config's `tokenCustomers`.
 } as const;
 
 export interface AffinityScratch {
@@ -153,7 +152,7 @@ export class Affinity {
             byProduct,
             tokens: this.tokens,
             position: enginePosition,
-            perToken: config.tokenCustomers ?? LIMITS.customersPerToken,
+            perToken: config.tokenCustomers,
             recencyDecayDays: config.recencyDecayDays,
           })
         : { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Config } from "../../pipeline/config.js";
+import { type Config, DEFAULT_TOKEN_CUSTOMERS, defaultConfig } from "../../pipeline/config.js";
 import type { Interactions } from "../../pipeline/ingest/ingest.js";
 import { Affinity } from "../../pipeline/model/affinity.js";
 import { customerTable } from "../../pipeline/model/customer-table.js";
@@ -91,6 +91,29 @@ describe("item similarity for co-interaction", () => {
     expect(longest({})).toBe(4);
     expect(longest({ tokenCustomers: 2 })).toBe(2);
     expect(() => config({ tokenCustomers: 0 })).toThrow(/tokenCustomers/);
+  });
+
+  it("the default config keeps 60 customers per name token (docs/model.md: 1.19x recall over 30)", () => {
+    // "acme" is in 75 products' names, each with its own customer: 75 qualify for it.
+    const data = interactions(
+      Array.from(
+        { length: 75 },
+        (_, i): Row => [`c${i}`, `a${i}`, "cart", "2022-10-01T10:00:00Z", `Acme M${i}`],
+      ),
+    );
+    const longest = (settings: Config) => {
+      const { affinity } = affinityFor(settings, data);
+      let most = 0;
+      for (let t = 0; t + 1 < affinity.tokenStart.length; t++)
+        most = Math.max(most, affinity.tokenStart[t + 1] - affinity.tokenStart[t]);
+      return most;
+    };
+    // Pinned on purpose: going back to 30 is a model change to measure, not a refactor.
+    expect(DEFAULT_TOKEN_CUSTOMERS).toBe(60);
+    expect(defaultConfig().tokenCustomers).toBe(DEFAULT_TOKEN_CUSTOMERS);
+    expect(longest(defaultConfig())).toBe(60);
+    expect(longest(config())).toBe(60);
+    expect(longest(config({ tokenCustomers: 30 }))).toBe(30);
   });
 
   it("rejects an unknown method and a negative shrink, naming the field", () => {
