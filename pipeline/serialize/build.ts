@@ -16,7 +16,7 @@ import { rank } from "../model/rank.js";
 import { eachRetargetAudience, type RetargetOptions } from "../model/retarget.js";
 import { RESTART } from "../model/types.js";
 import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
-import { decideIdType, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
+import { decideIdType, packIds, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
 
@@ -317,7 +317,7 @@ async function rankAndWrite(
       generatedAt,
       idType,
       variants: ctx.variants,
-      customerIds: ranking.customerIds.join("\n"),
+      customerIds: packIds(ranking.customerIds),
       productIds: data.products.join("\n"),
       productNames,
     },

@@ -169,7 +169,7 @@ export class SerializeThread {
   init(message: Omit<InitMessage, "type">, ctx: ResponseContext): void {
     this.ctx = ctx;
     this.maxN = Math.max(...ctx.variants);
-    this.send({ type: "init", ...message });
+    this.send({ type: "init", ...message }, [message.customerIds.bytes.buffer as ArrayBuffer]);
   }
 
   /**

@@ -54,11 +54,9 @@ function init(m: InitMessage): State {
     generatedAt: m.generatedAt,
     idType: m.idType,
     variants: m.variants,
-    customerIds: m.customerIds.split("\n"),
+    customerIds: [],
   };
-  // The renderer packs the customer ids into its own table; the strings go after that.
-  const renderer = new Renderer(ctx, '\\"');
-  ctx.customerIds = [];
+  const renderer = new Renderer(ctx, '\\"', m.customerIds);
   return {
     ctx,
     productIds: m.productIds.split("\n"),

@@ -108,25 +108,33 @@ function pack(texts: string[]): Packed {
 }
 
 /**
- * Strings in fixed-size slots: string k's length is the byte at k · stride, its bytes follow.
- * For the customer ids: an item's one lookup that misses the cache (customers are spread
- * over a table of hundreds of thousands), so it is one slot, a few bytes wide, instead of a
- * start, a length and the bytes in three places.
+ * Customer ids in fixed-size slots: id k's length is the byte at k · stride, its bytes follow.
+ * An item's one lookup that misses the cache (customers are spread over a table of hundreds
+ * of thousands), so it is one slot, a few bytes wide, instead of a start, a length and the
+ * bytes in three places. Packed by the build's main thread and moved to the serialize
+ * thread as they are: as one string per id there, 17 million ids cost ~0.7 GB at once.
  */
-interface Slots {
-  view: DataView;
+export interface IdSlots {
+  bytes: Uint8Array;
   stride: number;
 }
 
-function slots(texts: string[]): Slots {
+export function packIds(ids: string[]): IdSlots {
   let longest = 0;
-  for (const text of texts) longest = Math.max(longest, Buffer.byteLength(text, "latin1"));
+  for (const id of ids) longest = Math.max(longest, Buffer.byteLength(id, "latin1"));
   if (longest > 255) throw new Error(`an id of ${longest} characters cannot be rendered`);
   const stride = (longest + 1 + 3) & ~3;
-  // Copies read whole words, so the last slot's may run 3 bytes past it.
-  const bytes = Buffer.alloc(texts.length * stride + 4);
-  for (let k = 0; k < texts.length; k++) bytes[k * stride] = bytes.write(texts[k], k * stride + 1, "latin1");
-  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), stride };
+  // Copies read whole words, so the last slot's may run 3 bytes past it. Its own buffer
+  // (not the pool's), so that it can be transferred.
+  const bytes = new Uint8Array(ids.length * stride + 4);
+  const text = Buffer.from(bytes.buffer);
+  for (let k = 0; k < ids.length; k++) bytes[k * stride] = text.write(ids[k], k * stride + 1, "latin1");
+  return { bytes, stride };
+}
+
+interface Slots {
+  view: DataView;
+  stride: number;
 }
 
 /**
@@ -187,18 +195,25 @@ export class Renderer {
   /** The context without its customer ids: copied into `ids`, the strings need not stay alive. */
   private readonly ctx: Omit<ResponseContext, "customerIds">;
 
-  /** `q` is the quote as it appears in the output: `"` for plain JSON, `\\"` inside a JSON string. */
+  /**
+   * `q` is the quote as it appears in the output: `"` for plain JSON, `\\"` inside a JSON
+   * string. `ids`: the context's customer ids, packed already (then they may be left out).
+   */
   constructor(
     ctx: ResponseContext,
     private readonly q: '"' | '\\"',
+    ids: IdSlots = packIds(ctx.customerIds),
   ) {
-    const { customerIds, ...rest } = ctx;
+    const { customerIds: _ids, ...rest } = ctx;
     this.ctx = rest;
     this.maxN = ctx.variants[ctx.variants.length - 1];
     const quote = ctx.idType === "number" ? "" : q;
     const opener = `{${q}customer_id${q}:${quote}`;
     this.opener = pack([opener]);
-    this.ids = slots(customerIds);
+    this.ids = {
+      view: new DataView(ids.bytes.buffer, ids.bytes.byteOffset, ids.bytes.byteLength),
+      stride: ids.stride,
+    };
     this.scores = pack(
       Array.from({ length: SCORE_STEPS + 1 }, (_, k) => `${quote},${q}score${q}:${k / SCORE_STEPS}`),
     );

@@ -16,6 +16,7 @@ import { build } from "../../pipeline/serialize/build.js";
 import type { KvPair } from "../../pipeline/serialize/manifest.js";
 import {
   decideIdType,
+  packIds,
   productJsonOf,
   Renderer,
   valueOf as valueAt,
@@ -134,7 +135,7 @@ describe("serialize thread", () => {
           generatedAt,
           idType: "number",
           variants: [5],
-          customerIds: customerIds.join("\n"),
+          customerIds: packIds(customerIds),
           productIds: productIds.join("\n"),
           productNames: JSON.stringify(productIds.map(() => null)),
         },
