@@ -13,7 +13,7 @@ import { tempDir } from "../helpers/tmp.js";
 describe("audiences of different lengths", () => {
   it("the audience of every limit is the start of the longest one, customers and scores", async () => {
     const csv = join(tempDir(), "log.csv");
-    await generate({ rows: 20_000, seed: 4, out: csv, quiet: true });
+    await generate({ rows: 20_000, seed: 4, out: csv });
     const config = parseConfig({ exposureCap: 0 });
     const data = await ingest([csv], { config });
     // At the default blend most candidates outscore every customer found by engagement
