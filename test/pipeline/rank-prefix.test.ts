@@ -14,7 +14,8 @@ describe("audiences of different lengths", () => {
   it("the audience of every limit is the start of the longest one, customers and scores", async () => {
     const csv = join(tempDir(), "log.csv");
     await generate({ rows: 20_000, seed: 4, out: csv });
-    const config = parseConfig({ exposureCap: 0 });
+    // The engagement score: the BG/NBD fit would cost seconds per ranking on a log this small.
+    const config = parseConfig({ exposureCap: 0, customerModel: "engagement" });
     const data = await ingest([csv], { config });
     // At the default blend most candidates outscore every customer found by engagement
     // alone; at 0.1 the two interleave all the way down the list.
