@@ -9,6 +9,7 @@
 // engagement order is already its order: the walk never scans all customers.
 import { DEFAULT_N } from "../../worker/contract.js";
 import { type Config, exposureCapFor } from "../config.js";
+import { Column } from "../ingest/columns.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { Affinity } from "./affinity.js";
 import { customerTable } from "./customer-table.js";
@@ -201,25 +202,14 @@ function fairPassPlan(sample: Int32Array, cap: number): "speculate" | "first" {
 
 /** Top-10 places (product position k in the ranking order, score) of watched customers, in product order. */
 class Places {
-  customer = new Int32Array(1024);
-  product = new Int32Array(1024);
-  score = new Float64Array(1024);
-  size = 0;
+  readonly customer = new Column(Int32Array, 1024);
+  readonly product = new Column(Int32Array, 1024);
+  readonly score = new Column(Float64Array, 1024);
 
   push(c: number, k: number, score: number): void {
-    if (this.size === this.customer.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const bigger = new (a.constructor as new (n: number) => T)(2 * a.length);
-        bigger.set(a);
-        return bigger;
-      };
-      this.customer = grow(this.customer);
-      this.product = grow(this.product);
-      this.score = grow(this.score);
-    }
-    this.customer[this.size] = c;
-    this.product[this.size] = k;
-    this.score[this.size++] = score;
+    this.customer.push(c);
+    this.product.push(k);
+    this.score.push(score);
   }
 }
 
@@ -402,8 +392,11 @@ export class ProductRanker {
     if (start[C] === 0) return;
     const mine = new Int32Array(start[C]);
     const fill = start.slice(0, C);
-    for (let e = 0; e < places.size; e++) {
-      const c = places.customer[e];
+    const placeCustomer = places.customer.data;
+    const placeProduct = places.product.data;
+    const placeScore = places.score.data;
+    for (let e = 0; e < places.customer.length; e++) {
+      const c = placeCustomer[e];
       if (watch[c]) mine[fill[c]++] = e;
     }
     const deniedOf: number[][] = [];
@@ -412,9 +405,9 @@ export class ProductRanker {
       if (!watch[c]) continue;
       const own = Array.from(mine.subarray(start[c], start[c + 1]));
       // In product order already, so a stable sort by score keeps ties in it.
-      own.sort((a, b) => places.score[b] - places.score[a]);
+      own.sort((a, b) => placeScore[b] - placeScore[a]);
       for (let i = cap; i < own.length; i++) {
-        const p = products[places.product[own[i]]];
+        const p = products[placeProduct[own[i]]];
         deniedOf.push([p, c]);
         perProduct[p + 1]++;
       }
