@@ -34,13 +34,23 @@ export class Column<T extends TypedArray> {
  * integers (the usual export) go through an open-addressing table of numbers, which is
  * several times faster and smaller than a Map of strings; any other id uses a Map.
  * "7" and "007" stay different ids: only canonical integers take the numeric path.
+ * A slot is two doubles, the id's value and its index, side by side: at millions of ids the
+ * table is far larger than the cache and a lookup is a cache miss, one instead of two
+ * with the keys and indices in separate arrays.
  */
 export class Dictionary {
   readonly ids: string[] = [];
   private readonly byString = new Map<string, number>();
-  private keys = new Float64Array(1 << 16).fill(-1);
-  private values = new Int32Array(1 << 16);
+  /** [value, index] per slot; value -1 = empty. */
+  private slots: Float64Array;
   private numericCount = 0;
+
+  /** `expected`: about how many ids will come (sizes the table so it seldom grows; growing rehashes every id). */
+  constructor(expected = 0) {
+    let capacity = 1 << 16;
+    while (capacity * 3 < expected * 4) capacity *= 2;
+    this.slots = new Float64Array(2 * capacity).fill(-1);
+  }
 
   intern(id: string): number {
     const n = canonicalInteger(id);
@@ -55,17 +65,17 @@ export class Dictionary {
     }
     // Up to 3/4 full: linear probing is still short there, and at millions of ids the
     // table is a large share of the ingest's memory.
-    if ((this.numericCount + 1) * 4 > this.keys.length * 3) this.grow();
-    const keys = this.keys;
-    const mask = keys.length - 1;
+    if ((this.numericCount + 1) * 8 > this.slots.length * 3) this.grow();
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     let slot = hashNumber(n) & mask;
     for (;;) {
-      const k = keys[slot];
-      if (k === n) return this.values[slot];
+      const k = slots[2 * slot];
+      if (k === n) return slots[2 * slot + 1];
       if (k === -1) {
         const i = this.ids.length;
-        keys[slot] = n;
-        this.values[slot] = i;
+        slots[2 * slot] = n;
+        slots[2 * slot + 1] = i;
         this.numericCount++;
         this.ids.push(id);
         return i;
@@ -77,11 +87,12 @@ export class Dictionary {
   get(id: string): number | undefined {
     const n = canonicalInteger(id);
     if (n < 0) return this.byString.get(id);
-    const mask = this.keys.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     let slot = hashNumber(n) & mask;
     for (;;) {
-      const k = this.keys[slot];
-      if (k === n) return this.values[slot];
+      const k = slots[2 * slot];
+      if (k === n) return slots[2 * slot + 1];
       if (k === -1) return undefined;
       slot = (slot + 1) & mask;
     }
@@ -92,18 +103,16 @@ export class Dictionary {
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldValues = this.values;
-    this.keys = new Float64Array(oldKeys.length * 2).fill(-1);
-    this.values = new Int32Array(oldKeys.length * 2);
-    const mask = this.keys.length - 1;
-    for (let i = 0; i < oldKeys.length; i++) {
-      const k = oldKeys[i];
+    const old = this.slots;
+    const slots = (this.slots = new Float64Array(2 * old.length).fill(-1));
+    const mask = (slots.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const k = old[i];
       if (k === -1) continue;
       let slot = hashNumber(k) & mask;
-      while (this.keys[slot] !== -1) slot = (slot + 1) & mask;
-      this.keys[slot] = k;
-      this.values[slot] = oldValues[i];
+      while (slots[2 * slot] !== -1) slot = (slot + 1) & mask;
+      slots[2 * slot] = k;
+      slots[2 * slot + 1] = old[i + 1];
     }
   }
 }

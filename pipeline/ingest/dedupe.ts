@@ -1,7 +1,11 @@
-// Exact-duplicate detection over the column store: an open-addressing hash table of
-// row indices (Int32Array), so millions of rows cost 4 bytes a slot, not a string each.
+// Exact-duplicate detection over the column store: an open-addressing hash table of row
+// indices, so millions of rows cost 8 bytes a slot, not a string each. Each slot keeps the
+// row's hash next to its index: at millions of rows the table and the columns are far larger
+// than the cache, and comparing hashes first spares the four column reads (a cache miss
+// each) for every other row met on the way.
 
 export class DuplicateIndex {
+  /** [row, hash] per slot; row -1 = empty. */
   private table: Int32Array;
   private used = 0;
   constructor(
@@ -11,7 +15,7 @@ export class DuplicateIndex {
     private readonly time: () => Float64Array,
     capacity = 1 << 17,
   ) {
-    this.table = new Int32Array(capacity).fill(-1);
+    this.table = new Int32Array(2 * capacity).fill(-1);
   }
 
   private static hash(c: number, p: number, e: number, t: number): number {
@@ -22,7 +26,7 @@ export class DuplicateIndex {
     const hi = (t / 4294967296) | 0;
     h = Math.imul(h ^ lo ^ (h >>> 15), 0x165667b1);
     h = Math.imul(h ^ hi ^ (h >>> 13), 0x9e3779b1);
-    return (h ^ (h >>> 16)) >>> 0;
+    return h ^ (h >>> 16);
   }
 
   /**
@@ -30,38 +34,42 @@ export class DuplicateIndex {
    * Returns true when the row is a duplicate.
    */
   addOrFindDuplicate(row: number, c: number, p: number, e: number, t: number): boolean {
-    if ((this.used + 1) * 2 > this.table.length) this.grow();
-    const cs = this.customer();
-    const ps = this.product();
-    const es = this.event();
-    const ts = this.time();
-    const mask = this.table.length - 1;
-    let slot = DuplicateIndex.hash(c, p, e, t) & mask;
+    if ((this.used + 1) * 4 > this.table.length) this.grow();
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
+    const h = DuplicateIndex.hash(c, p, e, t);
+    let slot = h & mask;
     for (;;) {
-      const other = this.table[slot];
+      const other = table[2 * slot];
       if (other === -1) {
-        this.table[slot] = row;
+        table[2 * slot] = row;
+        table[2 * slot + 1] = h;
         this.used++;
         return false;
       }
-      if (cs[other] === c && ps[other] === p && es[other] === e && ts[other] === t) return true;
+      if (
+        table[2 * slot + 1] === h &&
+        this.customer()[other] === c &&
+        this.product()[other] === p &&
+        this.event()[other] === e &&
+        this.time()[other] === t
+      )
+        return true;
       slot = (slot + 1) & mask;
     }
   }
 
   private grow(): void {
     const old = this.table;
-    this.table = new Int32Array(old.length * 2).fill(-1);
-    const mask = this.table.length - 1;
-    const cs = this.customer();
-    const ps = this.product();
-    const es = this.event();
-    const ts = this.time();
-    for (const row of old) {
-      if (row === -1) continue;
-      let slot = DuplicateIndex.hash(cs[row], ps[row], es[row], ts[row]) & mask;
-      while (this.table[slot] !== -1) slot = (slot + 1) & mask;
-      this.table[slot] = row;
+    const table = (this.table = new Int32Array(2 * old.length).fill(-1));
+    const mask = (table.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === -1) continue;
+      const h = old[i + 1];
+      let slot = h & mask;
+      while (table[2 * slot] !== -1) slot = (slot + 1) & mask;
+      table[2 * slot] = old[i];
+      table[2 * slot + 1] = h;
     }
   }
 }

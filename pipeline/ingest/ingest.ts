@@ -9,7 +9,7 @@ import { plausibleWindow } from "./dates.js";
 import { DuplicateIndex } from "./dedupe.js";
 import { RowNames } from "./latest-names.js";
 import { isParquet, parquetRowCount } from "./parquet-file.js";
-import { TailThread, tailOffset } from "./parse-client.js";
+import { MIN_THREAD_BYTES, ParseThread } from "./parse-client.js";
 import { readParquetBatches } from "./read-parquet.js";
 import {
   type Accounting,
@@ -18,9 +18,18 @@ import {
   emptyAccounting,
   type RejectReason,
 } from "./reasons.js";
-import { EARLY, type RecordBatch, readBatches, STATUS, STATUS_REASON } from "./record-batch.js";
+import {
+  EARLY,
+  type FileHead,
+  type RecordBatch,
+  readBatches,
+  readHead,
+  STATUS,
+  STATUS_REASON,
+} from "./record-batch.js";
 import { RejectLog, writeRejectedCsv } from "./rejected.js";
 import { RowStore } from "./rows.js";
+import { planSegments, type Segment } from "./segments.js";
 import { isGzip, resolveInputs } from "./sources.js";
 
 /** The kept rows, column by column, and the dictionaries that give indices meaning. */
@@ -51,10 +60,21 @@ export interface IngestOptions {
   now?: Date;
   /** Called every few thousand rows with the running total. */
   onProgress?: (rowsRead: number) => void;
-  /** Parse the last file's tail on a second thread: true even for a small file, false never (default: when it is large enough to pay off). */
+  /** Parse on a second thread too: true even for a small input, false never (default: when it is large enough to pay off). */
   parseThread?: boolean;
-  /** Told whether the thread's records were used (false: the offset was not a record boundary, so this thread read them itself). */
-  onTailThread?: (used: boolean) => void;
+  /** Bytes of CSV per segment (segments.ts; tests cut small files into many). */
+  segmentBytes?: number;
+  /** Told, at the end, how the segments were shared out. */
+  onParseThread?: (report: ParseReport) => void;
+}
+
+export interface ParseReport {
+  /** Segments parsed on the parse thread and used. */
+  thread: number;
+  /** Segments parsed here (ahead or in turn). */
+  ingest: number;
+  /** Whether a segment turned out not to start at a record boundary (this thread then read that file's rest itself). */
+  misaligned: boolean;
 }
 
 const PROGRESS_EVERY = 50_000;
@@ -71,9 +91,6 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
     log.add(file, start, end, reason);
   };
 
-  const customers = new Dictionary();
-  const products = new Dictionary();
-  const productNames: string[] = [];
   const rowNames = new RowNames();
   const events = Object.keys(config.eventWeights);
   const weights = events.map((e) => config.eventWeights[e]);
@@ -82,6 +99,10 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
   // Sized from the input up front: growing these tables rehashes and copies everything
   // already read, which cost ~10% of the ingest.
   const expected = await estimateRows(files);
+  // Generated and real logs alike have fewer customers than rows and fewer products than
+  // customers: a table sized for half the rows grows once at most.
+  const customers = new Dictionary(expected / 2);
+  const products = new Dictionary(expected / 4);
   const rows = new RowStore(Math.max(1 << 16, expected));
   const dupes = new DuplicateIndex(
     () => rows.customer,
@@ -133,38 +154,14 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
         continue;
       }
       rowNames.set(row, p, name);
-      if (p === productNames.length) productNames.push("");
-      if (!productNames[p]) productNames[p] = name;
     }
   };
-  // The last file's tail is parsed on a second thread meanwhile (parse-thread.ts). If this
-  // pass reaches the tail's offset at a record boundary, the thread's records follow on;
-  // if not (the newline there was inside a quoted field), this pass reads on to the end.
-  const last = files.length - 1;
-  const offset =
-    options.parseThread === false || isParquet(files[last])
-      ? undefined
-      : await tailOffset(files[last], options.parseThread === true);
-  const tail = offset === undefined ? undefined : new TailThread(files[last], last, offset, window);
-  try {
-    for (let f = 0; f < files.length; f++) {
-      if (f === last && tail) {
-        const met = await readBatches(files[f], f, consume, { stopAt: offset, window });
-        options.onTailThread?.(met);
-        if (met) await tail.drain(consume);
-      } else if (isParquet(files[f])) {
-        await readParquetBatches(files[f], f, consume, window);
-      } else {
-        await readBatches(files[f], f, consume, { window });
-      }
-    }
-  } finally {
-    tail?.stop();
-  }
+  await readSegments(files, options, window, consume);
 
   let count = rows.length;
   let customerIds = customers.ids;
   let productIds = products.ids;
+  const productNames = rowNames.first(products.size);
   let names = productNames;
   // Right-sized copies, so the growth slack is freed.
   let cs = rows.customer.slice(0, count);
@@ -223,6 +220,93 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
     time: ts,
     accounting,
   };
+}
+
+/**
+ * Reads every input in order, its CSV in segments (segments.ts) that this thread and the
+ * parse thread share out by claims: each side takes the next segment nobody has, and this
+ * side hands every record to `consume` in file order whoever parsed it. While the thread's
+ * next batch is not here yet, this side parses the next free segment ahead instead of
+ * waiting. A segment's records are used only once the one before it ended exactly where
+ * it starts; if not (a newline inside a quoted field), this side drops the thread and
+ * reads the rest of that file itself (docs/threads.md).
+ */
+async function readSegments(
+  files: string[],
+  options: IngestOptions,
+  window: ReturnType<typeof plausibleWindow>,
+  consume: (batch: RecordBatch) => void,
+): Promise<void> {
+  const segments = await planSegments(files, options.segmentBytes);
+  const shared = segments.filter((s) => s.shared);
+  const sharedBytes = shared.reduce((sum, s) => sum + (s.to - s.from), 0);
+  const wanted = options.parseThread ?? sharedBytes >= MIN_THREAD_BYTES;
+  let thread = wanted && shared.length >= 2 ? new ParseThread(segments, window) : undefined;
+  const report: ParseReport = { thread: 0, ingest: 0, misaligned: false };
+  const heads = new Map<string, FileHead | undefined>();
+  const headOf = async (file: string) => {
+    if (!heads.has(file)) heads.set(file, await readHead(file));
+    return heads.get(file);
+  };
+  const readHere = async (s: Segment, onBatch: (batch: RecordBatch) => void): Promise<number> => {
+    report.ingest++;
+    if (isParquet(s.file)) {
+      await readParquetBatches(s.file, s.fileIndex, onBatch, window);
+      return s.to;
+    }
+    let from: { offset: number; head: FileHead } | undefined;
+    if (s.from > 0) {
+      const head = await headOf(s.file);
+      // The segment at the top read this header first and failed on it if it had none.
+      if (!head) throw new Error(`${s.file}: the header row could not be read again`);
+      from = { offset: s.from, head };
+    }
+    return readBatches(s.file, s.fileIndex, onBatch, { from, until: s.to, window });
+  };
+  /** One segment of this side's, parsed while the thread's turn is not ready. */
+  let ahead: { segment: number; batches: RecordBatch[]; end: number } | undefined;
+  try {
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i];
+      let end: number;
+      if (ahead?.segment === i) {
+        for (const batch of ahead.batches) consume(batch);
+        end = ahead.end;
+        ahead = undefined;
+      } else if (!thread || !s.shared || thread.claim(i)) {
+        end = await readHere(s, consume);
+      } else {
+        const t = thread;
+        end = await t.drain(i, consume, async () => {
+          if (ahead) return;
+          for (let j = i + 1; j < segments.length && segments[j].shared; j++) {
+            if (!t.claim(j)) continue;
+            const batches: RecordBatch[] = [];
+            ahead = { segment: j, batches, end: await readHere(segments[j], (b) => batches.push(b)) };
+            return;
+          }
+        });
+        report.thread++;
+      }
+      const next = segments[i + 1];
+      if (next?.fileIndex !== s.fileIndex || end === s.to) continue;
+      // s ended past where the next segment starts: that start is inside a record. Read on
+      // from where s really ended, here, to the end of the file; nothing after it is shared.
+      report.misaligned = true;
+      thread?.stop();
+      thread = undefined;
+      ahead = undefined;
+      if (end !== Number.POSITIVE_INFINITY) {
+        const head = await headOf(s.file);
+        if (!head) throw new Error(`${s.file}: the header row could not be read again`);
+        await readBatches(s.file, s.fileIndex, consume, { from: { offset: end, head }, window });
+      }
+      while (segments[i + 1]?.fileIndex === s.fileIndex) i++;
+    }
+  } finally {
+    thread?.stop();
+  }
+  options.onParseThread?.(report);
 }
 
 /** A generous guess of the row count: ~56 bytes a row, gzip shrinking CSV about 5x; a Parquet footer's own count. */

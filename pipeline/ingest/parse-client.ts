@@ -1,84 +1,85 @@
-// The ingest's side of the tail thread (parse-thread.ts): picks the offset, starts the
-// thread, keeps what it sends until the ingest has read up to the offset itself, then hands
-// it over in order (docs/threads.md).
-import { open, stat } from "node:fs/promises";
+// The ingest's side of the parse thread (parse-thread.ts): starts it over the input's
+// segments, takes segments for this side by the same claims, and hands over the thread's
+// records segment by segment, in order (docs/threads.md).
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { threadUrl } from "../thread-bundle.js";
 import type { DateWindow } from "./dates.js";
-import { CONSUMED, type FromTailThread, STOP, type TailThreadData } from "./parse-protocol.js";
+import {
+  BY_INGEST,
+  CLAIMS,
+  CONSUMED,
+  FREE,
+  type FromParseThread,
+  type ParseThreadData,
+  STOP,
+} from "./parse-protocol.js";
 import type { RecordBatch } from "./record-batch.js";
-import { isGzip } from "./sources.js";
-
-/** The thread takes at most this much of a file: what it parses waits in memory (~150 MB per 64 MiB of CSV) until the ingest gets there. */
-const MAX_TAIL_BYTES = 64 << 20;
-/** Below this, a second thread saves less than starting it costs (tens of milliseconds, more on a busy machine). */
-const MIN_TAIL_BYTES = 6 << 20;
-/** Sized to hold the largest tail even at 40 bytes a row (the usual export has ~56), 8,192 rows a batch. */
-const MAX_IN_FLIGHT = Math.ceil(MAX_TAIL_BYTES / 40 / 8192);
+import type { Segment } from "./segments.js";
 
 /**
- * Where a thread should start in `file`: just after the first newline past the middle (or
- * MAX_TAIL_BYTES before the end); undefined when not worth it (or the file is compressed,
- * so it cannot be read from the middle). `force` drops the minimum. Giving the thread 60%
- * or 70% of the file was no faster.
+ * Batches the thread may be ahead of the ingest (8,192 records each, ~1.5 MB parsed): about
+ * 7 segments, more than the thread parses while the ingest parses one segment ahead (with 24
+ * the thread was blocked a quarter of the time on a 5M-row log, and the ingest 25% slower).
  */
-export async function tailOffset(file: string, force = false): Promise<number | undefined> {
-  if (isGzip(file)) return undefined;
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch {
-    return undefined;
-  }
-  const tail = Math.min(Math.floor(size / 2), MAX_TAIL_BYTES);
-  if (tail < (force ? 1 : MIN_TAIL_BYTES)) return undefined;
-  const from = size - tail;
-  const window = Buffer.alloc(64 << 10);
-  const handle = await open(file, "r");
-  try {
-    const { bytesRead } = await handle.read(window, 0, window.length, from);
-    const nl = window.subarray(0, bytesRead).indexOf(10);
-    return nl >= 0 && from + nl + 1 < size ? from + nl + 1 : undefined;
-  } finally {
-    await handle.close();
-  }
-}
+const MAX_IN_FLIGHT = 64;
+/** Below this much shared CSV, a second thread saves less than starting it costs (tens of milliseconds, more on a busy machine). */
+export const MIN_THREAD_BYTES = 6 << 20;
 
-export class TailThread {
-  private readonly flags = new Int32Array(new SharedArrayBuffer(8));
+export class ParseThread {
+  private readonly flags: Int32Array;
   private readonly worker: Worker;
   /** What the thread sent, in order, not yet consumed. */
-  private readonly queue: FromTailThread[] = [];
+  private readonly queue: FromParseThread[] = [];
   private wake: (() => void) | undefined;
   private ended = false;
 
-  constructor(file: string, fileIndex: number, offset: number, window: DateWindow) {
-    const data: TailThreadData = {
-      file,
-      fileIndex,
-      offset,
+  constructor(segments: Segment[], window: DateWindow) {
+    this.flags = new Int32Array(new SharedArrayBuffer(4 * (CLAIMS + segments.length)));
+    const data: ParseThreadData = {
+      segments,
       shared: this.flags.buffer as SharedArrayBuffer,
       maxInFlight: MAX_IN_FLIGHT,
       window,
     };
     this.worker = new Worker(threadUrl(new URL("./parse-thread.ts", import.meta.url)), { workerData: data });
-    this.worker.on("message", (m: FromTailThread) => this.push(m));
+    this.worker.on("message", (m: FromParseThread) => this.push(m));
     this.worker.on("error", (err) => this.push({ type: "error", message: err.message, usage: false }));
     this.worker.on("exit", (code) =>
       this.push({ type: "error", message: `exited early (code ${code})`, usage: false }),
     );
   }
 
-  /** Hands every batch to `consume` in order, until the thread is done; throws what the thread failed with. */
-  async drain(consume: (batch: RecordBatch) => void): Promise<void> {
+  /** Takes segment i for the ingest; false when the thread has it. */
+  claim(i: number): boolean {
+    const was = Atomics.compareExchange(this.flags, CLAIMS + i, FREE, BY_INGEST);
+    return was === FREE || was === BY_INGEST;
+  }
+
+  /** Whether the thread's next message is already here (drain() would not wait for it). */
+  get ready(): boolean {
+    return this.queue.length > 0;
+  }
+
+  /**
+   * Hands the thread's batches of segment i (which it claimed) to `consume`, in order, and
+   * resolves to where its last record ends; throws what the thread failed with. `idle` is
+   * called once whenever the thread's next message is not here yet, before waiting for it.
+   */
+  async drain(i: number, consume: (batch: RecordBatch) => void, idle?: () => Promise<void>): Promise<number> {
     for (;;) {
+      if (this.queue.length === 0 && idle) await idle();
       const m = this.queue.shift();
       if (!m) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
-      if (m.type === "done") return;
+      if (m.type === "segment") {
+        if (m.segment !== i)
+          throw new Error(`internal: parse thread sent segment ${m.segment}, expected ${i}`);
+        return m.end;
+      }
+      if (m.type === "done") throw new Error(`internal: parse thread ended before segment ${i}`);
       if (m.type === "error")
         throw m.usage ? new UsageError(m.message) : new Error(`parse thread failed: ${m.message}`);
       consume(m.batch);
@@ -89,15 +90,16 @@ export class TailThread {
 
   stop(): void {
     Atomics.store(this.flags, STOP, 1);
+    Atomics.notify(this.flags, CONSUMED);
     this.ended = true;
     this.queue.length = 0;
     void this.worker.terminate();
   }
 
-  private push(m: FromTailThread): void {
+  private push(m: FromParseThread): void {
     if (this.ended) return;
     // Only the first end counts (a worker that finished also exits).
-    if (m.type !== "batch") this.ended = true;
+    if (m.type === "done" || m.type === "error") this.ended = true;
     this.queue.push(m);
     this.wake?.();
     this.wake = undefined;

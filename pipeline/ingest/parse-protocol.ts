@@ -1,23 +1,31 @@
-// Messages between the ingest and its tail thread (parse-thread.ts, parse-client.ts).
+// Messages and shared flags between the ingest and its parse thread (parse-thread.ts,
+// parse-client.ts).
 import type { DateWindow } from "./dates.js";
 import type { RecordBatch } from "./record-batch.js";
+import type { Segment } from "./segments.js";
 
-export interface TailThreadData {
-  file: string;
-  fileIndex: number;
-  /** Byte offset just after a newline: where the thread starts reading. */
-  offset: number;
-  /** Int32 flags shared with the thread: [CONSUMED] batches the ingest has finished, [STOP] set to abandon. */
+export interface ParseThreadData {
+  segments: Segment[];
+  /** Int32 flags shared with the thread: CONSUMED, STOP, then one claim per segment (CLAIMS + i). */
   shared: SharedArrayBuffer;
   maxInFlight: number;
   window: DateWindow;
 }
 
+/** Batches the ingest has finished (the thread stays at most maxInFlight ahead). */
 export const CONSUMED = 0;
+/** Set to abandon the thread. */
 export const STOP = 1;
+/** Segment i's claim is at CLAIMS + i: FREE until one side takes it, by compare-and-swap. */
+export const CLAIMS = 2;
+export const FREE = 0;
+export const BY_THREAD = 1;
+export const BY_INGEST = 2;
 
-export type FromTailThread =
+export type FromParseThread =
   | { type: "batch"; batch: RecordBatch }
+  /** Segment `segment` is parsed: its last record ends at `end`. */
+  | { type: "segment"; segment: number; end: number }
   | { type: "done" }
   /** usage: the input's fault (a one-line message for the user), not a bug. */
   | { type: "error"; message: string; usage: boolean };

@@ -1,33 +1,44 @@
-// The tail thread: parses the last part of the input (from a byte offset just after a
-// newline to the end of the file) while the ingest parses the part before it, and posts
-// the checked records (record-batch.ts) in order: csv-parse is about two thirds of the
-// ingest's time, and this puts it on both cores. Whether the offset really is a record
-// boundary (it is not when the newline sits inside a quoted field) only the ingest can
-// tell, by reaching it; when it is not, the ingest drops everything sent here. Why the
-// result is exactly a single pass's: docs/threads.md.
+// The parse thread: takes segments of the input (segments.ts) in order, each one the ingest
+// has not taken first, parses them and posts the checked records (record-batch.ts): csv-parse
+// is about two thirds of the ingest's time, and this puts it on both cores. Whether a
+// segment's start really is a record boundary (it is not when the newline before it sits
+// inside a quoted field) only the parse of the segment before it can tell; the ingest checks
+// that before it uses a single record. Why the result is exactly a single pass's:
+// docs/threads.md.
 import { parentPort, workerData } from "node:worker_threads";
 import { UsageError } from "../errors.js";
-import { CONSUMED, type FromTailThread, STOP, type TailThreadData } from "./parse-protocol.js";
-import { type RecordBatch, readBatches, readHead } from "./record-batch.js";
+import {
+  BY_THREAD,
+  CLAIMS,
+  CONSUMED,
+  FREE,
+  type FromParseThread,
+  type ParseThreadData,
+  STOP,
+} from "./parse-protocol.js";
+import { type FileHead, type RecordBatch, readBatches, readHead } from "./record-batch.js";
 
 const port = parentPort!;
-const { file, fileIndex, offset, shared, maxInFlight, window } = workerData as TailThreadData;
+const { segments, shared, maxInFlight, window } = workerData as ParseThreadData;
 const flags = new Int32Array(shared);
 let posted = 0;
 
 class Stopped extends Error {}
 
-function post(batch: RecordBatch): void {
-  // Blocks this thread (it has nothing else to do) while the ingest is maxInFlight batches
-  // behind: a bound on memory, not a pace (it is sized to hold the whole tail).
+/** Blocks this thread (it has nothing else to do) while the ingest is maxInFlight batches behind. */
+function waitForRoom(): void {
   for (;;) {
     if (Atomics.load(flags, STOP)) throw new Stopped();
     const consumed = Atomics.load(flags, CONSUMED);
-    if (posted - consumed < maxInFlight) break;
+    if (posted - consumed < maxInFlight) return;
     Atomics.wait(flags, CONSUMED, consumed, 100);
   }
+}
+
+function post(batch: RecordBatch): void {
+  waitForRoom();
   posted++;
-  const message: FromTailThread = { type: "batch", batch };
+  const message: FromParseThread = { type: "batch", batch };
   port.postMessage(message, [
     batch.start.buffer,
     batch.end.buffer,
@@ -36,16 +47,35 @@ function post(batch: RecordBatch): void {
   ] as ArrayBuffer[]);
 }
 
+const heads = new Map<string, FileHead>();
+async function headOf(file: string): Promise<FileHead> {
+  let head = heads.get(file);
+  if (!head) {
+    head = await readHead(file);
+    // The ingest reads the same header first and fails on it before it gets here; a header
+    // that reads differently now means the file changed underneath.
+    if (!head) throw new Error(`${file}: the header row could not be read again`);
+    heads.set(file, head);
+  }
+  return head;
+}
+
 try {
-  const head = await readHead(file);
-  // The ingest reads the same header first and fails on it before it gets here; a header
-  // that reads differently now means the file changed underneath.
-  if (!head) throw new Error(`${file}: the header row could not be read again`);
-  await readBatches(file, fileIndex, post, { from: { offset, head }, window });
-  port.postMessage({ type: "done" } satisfies FromTailThread);
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i];
+    if (!s.shared) continue;
+    // Claimed only when there is room to post, so while this side waits the ingest can take
+    // the next segment itself.
+    waitForRoom();
+    if (Atomics.compareExchange(flags, CLAIMS + i, FREE, BY_THREAD) !== FREE) continue;
+    const from = s.from > 0 ? { offset: s.from, head: await headOf(s.file) } : undefined;
+    const end = await readBatches(s.file, s.fileIndex, post, { from, until: s.to, window });
+    port.postMessage({ type: "segment", segment: i, end } satisfies FromParseThread);
+  }
+  port.postMessage({ type: "done" } satisfies FromParseThread);
 } catch (err) {
   if (!(err instanceof Stopped)) {
     const message = err instanceof Error ? err.message : String(err);
-    port.postMessage({ type: "error", message, usage: err instanceof UsageError } satisfies FromTailThread);
+    port.postMessage({ type: "error", message, usage: err instanceof UsageError } satisfies FromParseThread);
   }
 }

@@ -96,8 +96,11 @@ export interface Segment {
   window?: DateWindow;
   /** Read from this byte offset (where a record starts) with the file's head, instead of from the top. */
   from?: { offset: number; head: FileHead };
-  /** Stop after a record that ends exactly at this byte offset. */
-  stopAt?: number;
+  /**
+   * Stop after the first record that ends at or past this byte offset. Where the segment's
+   * reading ended then says whether the offset is a record boundary (docs/threads.md).
+   */
+  until?: number;
 }
 
 /** The first record of a file and the record delimiter it uses; undefined when there is no readable one. */
@@ -116,18 +119,20 @@ export async function readHead(file: string): Promise<FileHead | undefined> {
 /**
  * Reads one file (or a segment of it) into batches of checked records, handing each full
  * batch (and the last) to `onBatch` synchronously. Throws a UsageError for a file without
- * a usable header. Resolves to whether `segment.stopAt` was reached.
+ * a usable header. Resolves to the byte offset where the last record read ends (Infinity
+ * after a quote left open to the end of the file; the start when there was no record).
  */
 export async function readBatches(
   file: string,
   fileIndex: number,
   onBatch: (batch: RecordBatch) => void,
   segment: Segment = {},
-): Promise<boolean> {
+): Promise<number> {
   const from = segment.from;
   let columns: ColumnMap | undefined = from && mapHeader(from.head.header, file);
   let width = from ? from.head.header.length : 0;
-  const stopAt = segment.stopAt ?? -1;
+  const until = segment.until ?? Number.POSITIVE_INFINITY;
+  let last = from ? from.offset : 0;
   const minTime = segment.window?.min ?? Number.NEGATIVE_INFINITY;
   const maxTime = segment.window?.max ?? Number.POSITIVE_INFINITY;
   let batch = emptyBatch(fileIndex);
@@ -144,15 +149,17 @@ export async function readBatches(
     batch = emptyBatch(fileIndex);
     onBatch(full);
   };
-  const { stopped } = await readCsv(
+  await readCsv(
     file,
     {
       unreadable(start, end) {
         if (!columns) throw new UsageError(`${file}: no readable header row (a quote is never closed)`);
+        last = end;
         add(STATUS.malformed, start, end);
         if (batch.count === BATCH_RECORDS) flush();
       },
       record(record, start, end) {
+        last = end;
         if (!columns) {
           columns = mapHeader(record, file);
           width = record.length;
@@ -175,12 +182,12 @@ export async function readBatches(
           }
         }
         if (batch.count === BATCH_RECORDS) flush();
-        return end === stopAt;
+        return end >= until;
       },
     },
     from && { offset: from.offset, recordDelimiter: from.head.recordDelimiter },
   );
   if (!columns) throw new UsageError(`${file}: empty file, no header row`);
   flush();
-  return stopped;
+  return last;
 }

@@ -24,6 +24,9 @@ describe("RowNames", () => {
     expect(names.latest(product, time, rows.length, 3)).toEqual(["Acme Rocket 3", "Zeta", null]);
     // Without the last two rows (as if dropped), product 0's latest is the rename back.
     expect(names.latest(product, time, 6, 3)).toEqual(["Acme Rocket", "Acme Rocket", null]);
+    // The model's names: each product's first non-empty name in row order ("" without one,
+    // also for a product past every named one).
+    expect(names.first(4)).toEqual(["Acme Rocket", "Acme Rocket", "", ""]);
   });
 
   it("lets a popped row be overwritten by the next one", () => {
