@@ -108,7 +108,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     *restartableAudiences() {
       if (cap > 0) {
         const sample = options.speculate === undefined ? sampleExposure(ranker, products, C) : undefined;
-        if (options.speculate ?? fairPassPlan(sample!, cap) === "speculate") {
+        if (options.speculate ?? fairPassPlan(sample!, cap, products.length) === "speculate") {
           let bound = false;
           for (const p of products) {
             const audience = ranker.audienceFor(p);
@@ -165,8 +165,17 @@ function rankingOrder(byProduct: Groups, P: number, tokens: ProductTokens | unde
   return sortByKeyDescending(products, key, (a, b) => a - b);
 }
 
-/** Every how many products (in ranking order) the exposure sample probes one. */
-const PLAN_STRIDE = 16;
+/**
+ * Every how many products (in ranking order) the exposure sample probes one: one in 16, or
+ * fewer in a catalogue so large that one in 16 would be more than SAMPLE_PROBES probes. A
+ * customer at the cap (5% of the top 10s by default) sits in thousands of a sample that
+ * size, so it judges them as surely, and at 8 million products the sample was 6% of the
+ * ranking's time.
+ */
+function planStride(products: number): number {
+  return Math.max(16, Math.floor(products / SAMPLE_PROBES));
+}
+const SAMPLE_PROBES = 1 << 15;
 /**
  * Speculate unless the sample puts some customer this far over the cap: a customer near
  * the cap is left to the exact check, since a sample of one in 16 misjudges them both ways.
@@ -181,12 +190,12 @@ const PLAN_MARGIN = 1.25;
 const WATCH_SHARE = 0.25;
 
 /**
- * Top-10 places per customer in one product of every PLAN_STRIDE (in ranking order), without
- * the cap: a customer in s of them is in about s · PLAN_STRIDE of all top 10s.
+ * Top-10 places per customer in one product of every planStride (in ranking order), without
+ * the cap: a customer in s of them is in about s · planStride of all top 10s.
  */
 function sampleExposure(ranker: ProductRanker, products: Int32Array, customers: number): Int32Array {
   const seen = new Int32Array(customers);
-  for (let k = 0; k < products.length; k += PLAN_STRIDE) {
+  for (let k = 0; k < products.length; k += planStride(products.length)) {
     const a = ranker.audienceFor(products[k], EXPOSURE_LEVEL, true);
     for (let i = 0; i < a.customers.length; i++) seen[a.customers[i]]++;
   }
@@ -194,10 +203,10 @@ function sampleExposure(ranker: ProductRanker, products: Int32Array, customers: 
 }
 
 /** Whether ranking once (speculate) is worth trying: not when the sample puts someone clearly over the cap. */
-function fairPassPlan(sample: Int32Array, cap: number): "speculate" | "first" {
+function fairPassPlan(sample: Int32Array, cap: number, products: number): "speculate" | "first" {
   let most = 0;
   for (let c = 0; c < sample.length; c++) most = Math.max(most, sample[c]);
-  return most * PLAN_STRIDE > PLAN_MARGIN * cap ? "first" : "speculate";
+  return most * planStride(products) > PLAN_MARGIN * cap ? "first" : "speculate";
 }
 
 /** Top-10 places (product position k in the ranking order, score) of watched customers, in product order. */
@@ -376,7 +385,8 @@ export class ProductRanker {
     const C = this.position.length;
     const counts = sample ?? sampleExposure(this, products, C);
     const watch = new Uint8Array(C);
-    for (let c = 0; c < C; c++) if (counts[c] * PLAN_STRIDE >= WATCH_SHARE * cap) watch[c] = 1;
+    const stride = planStride(products.length);
+    for (let c = 0; c < C; c++) if (counts[c] * stride >= WATCH_SHARE * cap) watch[c] = 1;
     let { exposure, places } = this.topTens(products, watch);
     let missed = false;
     for (let c = 0; c < C; c++) {
