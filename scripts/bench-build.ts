@@ -55,7 +55,13 @@ const TARGETS: Record<number, { seconds: number; rssMb?: number }> = {
 const STAGES = [
   "ingest",
   "prepare",
+  // The product loop (wall), then where the main thread's part of it went: ranking, the
+  // batches it rendered itself while the serialize thread was behind, waiting for that
+  // thread; then the serialize thread's own parts.
+  "serialize",
   "serialize.rank",
+  "serialize.help",
+  "serialize.wait",
   "serialize.explain",
   "serialize.render",
   "serialize.write",
@@ -289,7 +295,7 @@ async function main(): Promise<void> {
       rows,
     ),
     "",
-    "Seconds per stage of every run, wall (CPU in brackets where measured per stage; serialize.* split the per-product loop: ranking each product on the main thread, and on the serialize thread at the same time rendering its five values and writing them into hashed bulk files; the last column is product rankings over products, 1 when the exposure cap never binds and 2 or more when its fair pass ranks again):",
+    "Seconds per stage of every run, wall (CPU in brackets where measured per stage; serialize is the per-product loop and serialize.* split it: on the main thread ranking each product, rendering and explaining batches itself while the serialize thread is 8 batches behind (help), and waiting while it is 16 behind (wait); on the serialize thread at the same time finding the reasons, rendering the values and writing them into hashed bulk files; the last column is product rankings over products, 1 when the exposure cap never binds and 2 or more when its fair pass ranks again):",
     "",
     table(STAGE_HEADER, stageRows),
   ].join("\n");
@@ -331,7 +337,11 @@ function scaleRecords(now: ScaleRecord[]): ScaleRecord[] {
 const stageRow = (x: ChildResult) => [
   x.rows.toLocaleString("en-US"),
   ...STAGES.map((st) =>
-    st in x.cpuSeconds ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})` : s(x.seconds[st]),
+    !(st in x.seconds)
+      ? "–"
+      : st in x.cpuSeconds
+        ? `${s(x.seconds[st])} (${s(x.cpuSeconds[st])})`
+        : s(x.seconds[st]),
   ),
   x.rankingsPerProduct === undefined ? "–" : x.rankingsPerProduct.toFixed(2),
 ];
@@ -390,7 +400,7 @@ async function writeScaleSection(now: ScaleRecord[]): Promise<void> {
     ),
     ...(unfit.length > 0 ? ["", "Sizes that did not fit:", "", table(["rows", "outcome"], unfit)] : []),
     "",
-    "Seconds per stage, wall (CPU in brackets where measured per stage); the last column is product rankings over products (1: the exposure cap never bound; 2 or more: its fair pass ranked again; – not recorded):",
+    "Seconds per stage, wall (CPU in brackets where measured per stage; serialize is the product loop, serialize.* its parts as in the build section above, – where a record predates them); the last column is product rankings over products (1: the exposure cap never bound; 2 or more: its fair pass ranked again; – not recorded):",
     "",
     table(STAGE_HEADER, stageRows),
     "",

@@ -109,7 +109,7 @@ export async function ingest(inputs: string[], options: IngestOptions): Promise<
     () => rows.product,
     () => rows.event,
     () => rows.time,
-    2 ** Math.max(17, Math.ceil(Math.log2(2 * expected + 1))),
+    2 ** Math.max(17, Math.ceil(Math.log2((4 * expected) / 3 + 1))),
   );
 
   const consume = (batch: RecordBatch) => {

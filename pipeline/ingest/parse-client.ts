@@ -5,15 +5,7 @@ import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { threadUrl } from "../thread-bundle.js";
 import type { DateWindow } from "./dates.js";
-import {
-  BY_INGEST,
-  CLAIMS,
-  CONSUMED,
-  FREE,
-  type FromParseThread,
-  type ParseThreadData,
-  STOP,
-} from "./parse-protocol.js";
+import { CLAIM, FLAG, type FromParseThread, type ParseThreadData } from "./parse-protocol.js";
 import type { RecordBatch } from "./record-batch.js";
 import type { Segment } from "./segments.js";
 
@@ -35,7 +27,7 @@ export class ParseThread {
   private ended = false;
 
   constructor(segments: Segment[], window: DateWindow) {
-    this.flags = new Int32Array(new SharedArrayBuffer(4 * (CLAIMS + segments.length)));
+    this.flags = new Int32Array(new SharedArrayBuffer(4 * (FLAG.claims + segments.length)));
     const data: ParseThreadData = {
       segments,
       shared: this.flags.buffer as SharedArrayBuffer,
@@ -52,8 +44,8 @@ export class ParseThread {
 
   /** Takes segment i for the ingest; false when the thread has it. */
   claim(i: number): boolean {
-    const was = Atomics.compareExchange(this.flags, CLAIMS + i, FREE, BY_INGEST);
-    return was === FREE || was === BY_INGEST;
+    const was = Atomics.compareExchange(this.flags, FLAG.claims + i, CLAIM.free, CLAIM.ingest);
+    return was === CLAIM.free || was === CLAIM.ingest;
   }
 
   /** Whether the thread's next message is already here (drain() would not wait for it). */
@@ -83,14 +75,14 @@ export class ParseThread {
       if (m.type === "error")
         throw m.usage ? new UsageError(m.message) : new Error(`parse thread failed: ${m.message}`);
       consume(m.batch);
-      Atomics.add(this.flags, CONSUMED, 1);
-      Atomics.notify(this.flags, CONSUMED);
+      Atomics.add(this.flags, FLAG.consumed, 1);
+      Atomics.notify(this.flags, FLAG.consumed);
     }
   }
 
   stop(): void {
-    Atomics.store(this.flags, STOP, 1);
-    Atomics.notify(this.flags, CONSUMED);
+    Atomics.store(this.flags, FLAG.stop, 1);
+    Atomics.notify(this.flags, FLAG.consumed);
     this.ended = true;
     this.queue.length = 0;
     void this.worker.terminate();

@@ -6,21 +6,24 @@ import type { Segment } from "./segments.js";
 
 export interface ParseThreadData {
   segments: Segment[];
-  /** Int32 flags shared with the thread: CONSUMED, STOP, then one claim per segment (CLAIMS + i). */
+  /** Int32 flags shared with the thread: FLAG (consumed, stop, then one claim per segment). */
   shared: SharedArrayBuffer;
   maxInFlight: number;
   window: DateWindow;
 }
 
-/** Batches the ingest has finished (the thread stays at most maxInFlight ahead). */
-export const CONSUMED = 0;
-/** Set to abandon the thread. */
-export const STOP = 1;
-/** Segment i's claim is at CLAIMS + i: FREE until one side takes it, by compare-and-swap. */
-export const CLAIMS = 2;
-export const FREE = 0;
-export const BY_THREAD = 1;
-export const BY_INGEST = 2;
+/** Indices into the shared flags. */
+export const FLAG = {
+  /** Batches the ingest has finished (the thread stays at most maxInFlight ahead). */
+  consumed: 0,
+  /** Set to abandon the thread. */
+  stop: 1,
+  /** Segment i's claim is at claims + i, one of CLAIM. */
+  claims: 2,
+} as const;
+
+/** A segment's claim: free until one side takes it, by compare-and-swap. */
+export const CLAIM = { free: 0, thread: 1, ingest: 2 } as const;
 
 export type FromParseThread =
   | { type: "batch"; batch: RecordBatch }

@@ -7,15 +7,7 @@
 // docs/threads.md.
 import { parentPort, workerData } from "node:worker_threads";
 import { UsageError } from "../errors.js";
-import {
-  BY_THREAD,
-  CLAIMS,
-  CONSUMED,
-  FREE,
-  type FromParseThread,
-  type ParseThreadData,
-  STOP,
-} from "./parse-protocol.js";
+import { CLAIM, FLAG, type FromParseThread, type ParseThreadData } from "./parse-protocol.js";
 import { type FileHead, type RecordBatch, readBatches, readHead } from "./record-batch.js";
 
 const port = parentPort!;
@@ -28,10 +20,10 @@ class Stopped extends Error {}
 /** Blocks this thread (it has nothing else to do) while the ingest is maxInFlight batches behind. */
 function waitForRoom(): void {
   for (;;) {
-    if (Atomics.load(flags, STOP)) throw new Stopped();
-    const consumed = Atomics.load(flags, CONSUMED);
+    if (Atomics.load(flags, FLAG.stop)) throw new Stopped();
+    const consumed = Atomics.load(flags, FLAG.consumed);
     if (posted - consumed < maxInFlight) return;
-    Atomics.wait(flags, CONSUMED, consumed, 100);
+    Atomics.wait(flags, FLAG.consumed, consumed, 100);
   }
 }
 
@@ -67,7 +59,7 @@ try {
     // Claimed only when there is room to post, so while this side waits the ingest can take
     // the next segment itself.
     waitForRoom();
-    if (Atomics.compareExchange(flags, CLAIMS + i, FREE, BY_THREAD) !== FREE) continue;
+    if (Atomics.compareExchange(flags, FLAG.claims + i, CLAIM.free, CLAIM.thread) !== CLAIM.free) continue;
     const from = s.from > 0 ? { offset: s.from, head: await headOf(s.file) } : undefined;
     const end = await readBatches(s.file, s.fileIndex, post, { from, until: s.to, window });
     port.postMessage({ type: "segment", segment: i, end } satisfies FromParseThread);

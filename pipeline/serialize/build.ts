@@ -365,11 +365,14 @@ async function rankAndWrite(
     const names = sampleNamesPair(ctx, sampled, data);
     await thread.pair(names.key, names.value);
   });
-  // Where the serialize stage went: ranking each product and taking its reasons' evidence
+  // Where the serialize stage went: ranking each product and taking its reasons' evidence,
+  // rendering and explaining batches itself while the thread was behind, waiting for it
   // (this thread); rendering its values, finding its reasons and writing them into hashed bulk
   // files (the serialize thread, at the same time).
   seconds["serialize.rank"] = rankMs / 1000;
   seconds["serialize.evidence"] = evidenceMs / 1000;
+  seconds["serialize.help"] = thread.helpMs / 1000;
+  seconds["serialize.wait"] = thread.waitMs / 1000;
 
   // The worker routes search by the index's cut prefixes: the meta (for a rollback) and the
   // pointer carry them. The serialize thread worked them out with the index.

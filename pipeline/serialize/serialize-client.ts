@@ -124,6 +124,10 @@ export class SerializeThread {
   private renderer: Renderer | undefined;
   private reasonsInput: ReasonsInput | undefined;
   private explainer: Explainer | undefined;
+  /** Milliseconds this side spent rendering and explaining batches itself (the thread behind). */
+  helpMs = 0;
+  /** Milliseconds this side waited with MAX_BATCHES_IN_FLIGHT batches unacknowledged. */
+  waitMs = 0;
   /** Buffers of batches the thread has finished, reused (allocating each batch anew kept the GC busy). */
   private readonly spareRaw: ArrayBuffer[][] = [];
   private readonly spareRendered: ArrayBuffer[][] = [];
@@ -202,6 +206,7 @@ export class SerializeThread {
     const b = (this.batch ??= this.inFlight >= RENDER_HERE_AT ? this.renderedBatch() : this.rawBatch());
     const k = b.count;
     if (b.rendered) {
+      const t0 = performance.now();
       const listAt = b.listStarts[k];
       b.lengths[k] = audience.customers.length;
       b.listStarts[k + 1] =
@@ -219,6 +224,7 @@ export class SerializeThread {
       b.whyServed[k] = this.explainer!.servedBytes;
       b.products[k] = product;
       b.count = k + 1;
+      this.helpMs += performance.now() - t0;
       if (b.count === BATCH_PRODUCTS) await this.flush();
       return;
     }
@@ -385,8 +391,10 @@ export class SerializeThread {
   /** Waits while more than MAX_BATCHES_IN_FLIGHT messages are unacknowledged. */
   private async backlog(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
+    const t0 = performance.now();
     while (this.inFlight > MAX_BATCHES_IN_FLIGHT && !this.failure)
       await new Promise<void>((resolve) => (this.wake = resolve));
+    this.waitMs += performance.now() - t0;
     if (this.failure) throw this.failure;
   }
 
