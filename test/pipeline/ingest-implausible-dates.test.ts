@@ -48,17 +48,26 @@ describe("implausible dates", () => {
     ]);
   });
 
-  it("the tail thread applies the same window", async () => {
+  it("the parse thread applies the same window", async () => {
     const lines = Array.from(
-      { length: 400 },
+      { length: 8000 },
       (_, i) => `${i},10,cart,2022-10-01 10:00:${String(i % 60).padStart(2, "0")}`,
     );
-    lines[350] = "9999,10,cart,2099-01-01 00:00:00";
+    // Implausible dates all through the file, so the thread's segments have some.
+    for (let i = 350; i < lines.length; i += 997) lines[i] = `${9000 + i},10,cart,2099-01-01 00:00:00`;
     const file = csv(dir, "thread.csv", lines);
     for (const parseThread of [false, true]) {
-      const data = await ingest([file], { config: defaultConfig(), now: NOW, parseThread });
-      expect(data.accounting.rejected.implausible_date, `thread ${parseThread}`).toBe(1);
-      expect(data.customers, `thread ${parseThread}`).not.toContain("9999");
+      let threadSegments = 0;
+      const data = await ingest([file], {
+        config: defaultConfig(),
+        now: NOW,
+        parseThread,
+        segmentBytes: 8 << 10,
+        onParseThread: (r) => (threadSegments = r.thread),
+      });
+      expect(data.accounting.rejected.implausible_date, `thread ${parseThread}`).toBe(8);
+      expect(data.customers, `thread ${parseThread}`).not.toContain("9350");
+      if (parseThread) expect(threadSegments).toBeGreaterThan(0);
     }
   });
 
