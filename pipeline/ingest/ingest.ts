@@ -18,15 +18,7 @@ import {
   emptyAccounting,
   type RejectReason,
 } from "./reasons.js";
-import {
-  EARLY,
-  type FileHead,
-  type RecordBatch,
-  readBatches,
-  readHead,
-  STATUS,
-  STATUS_REASON,
-} from "./record-batch.js";
+import { EARLY, headReader, type RecordBatch, readBatches, STATUS, STATUS_REASON } from "./record-batch.js";
 import { RejectLog, writeRejectedCsv } from "./rejected.js";
 import { RowStore } from "./rows.js";
 import { planSegments, type Segment } from "./segments.js";
@@ -243,24 +235,14 @@ async function readSegments(
   const wanted = options.parseThread ?? sharedBytes >= MIN_THREAD_BYTES;
   let thread = wanted && shared.length >= 2 ? new ParseThread(segments, window) : undefined;
   const report: ParseReport = { thread: 0, ingest: 0, misaligned: false };
-  const heads = new Map<string, FileHead | undefined>();
-  const headOf = async (file: string) => {
-    if (!heads.has(file)) heads.set(file, await readHead(file));
-    return heads.get(file);
-  };
+  const headOf = headReader();
   const readHere = async (s: Segment, onBatch: (batch: RecordBatch) => void): Promise<number> => {
     report.ingest++;
     if (isParquet(s.file)) {
       await readParquetBatches(s.file, s.fileIndex, onBatch, window);
       return s.to;
     }
-    let from: { offset: number; head: FileHead } | undefined;
-    if (s.from > 0) {
-      const head = await headOf(s.file);
-      // The segment at the top read this header first and failed on it if it had none.
-      if (!head) throw new Error(`${s.file}: the header row could not be read again`);
-      from = { offset: s.from, head };
-    }
+    const from = s.from > 0 ? { offset: s.from, head: await headOf(s.file) } : undefined;
     return readBatches(s.file, s.fileIndex, onBatch, { from, until: s.to, window });
   };
   /** One segment of this side's, parsed while the thread's turn is not ready. */
@@ -297,9 +279,8 @@ async function readSegments(
       thread = undefined;
       ahead = undefined;
       if (end !== Number.POSITIVE_INFINITY) {
-        const head = await headOf(s.file);
-        if (!head) throw new Error(`${s.file}: the header row could not be read again`);
-        await readBatches(s.file, s.fileIndex, consume, { from: { offset: end, head }, window });
+        const from = { offset: end, head: await headOf(s.file) };
+        await readBatches(s.file, s.fileIndex, consume, { from, window });
       }
       while (segments[i + 1]?.fileIndex === s.fileIndex) i++;
     }

@@ -48,11 +48,6 @@ export class ParseThread {
     return was === CLAIM.free || was === CLAIM.ingest;
   }
 
-  /** Whether the thread's next message is already here (drain() would not wait for it). */
-  get ready(): boolean {
-    return this.queue.length > 0;
-  }
-
   /**
    * Hands the thread's batches of segment i (which it claimed) to `consume`, in order, and
    * resolves to where its last record ends; throws what the thread failed with. `idle` is

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { CLAIM, FLAG, type FromParseThread, type ParseThreadData } from "./parse-protocol.js";
-import { type FileHead, type RecordBatch, readBatches, readHead } from "./record-batch.js";
+import { headReader, type RecordBatch, readBatches } from "./record-batch.js";
 
 const port = parentPort!;
 const { segments, shared, maxInFlight, window } = workerData as ParseThreadData;
@@ -39,18 +39,7 @@ function post(batch: RecordBatch): void {
   ] as ArrayBuffer[]);
 }
 
-const heads = new Map<string, FileHead>();
-async function headOf(file: string): Promise<FileHead> {
-  let head = heads.get(file);
-  if (!head) {
-    head = await readHead(file);
-    // The ingest reads the same header first and fails on it before it gets here; a header
-    // that reads differently now means the file changed underneath.
-    if (!head) throw new Error(`${file}: the header row could not be read again`);
-    heads.set(file, head);
-  }
-  return head;
-}
+const headOf = headReader();
 
 try {
   for (let i = 0; i < segments.length; i++) {

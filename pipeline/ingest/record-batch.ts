@@ -103,17 +103,31 @@ export interface Segment {
   until?: number;
 }
 
-/** The first record of a file and the record delimiter it uses; undefined when there is no readable one. */
-export async function readHead(file: string): Promise<FileHead | undefined> {
-  let header: string[] | undefined;
-  const { recordDelimiter } = await readCsv(file, {
-    record(fields) {
-      header = fields;
-      return true;
-    },
-    unreadable() {},
-  });
-  return header && { header, recordDelimiter };
+/**
+ * A reader of files' header rows and record delimiters, each file read once, for parsing a
+ * file from the middle. A file without a readable header fails at its first segment, which
+ * the ingest reaches before any later one; a header that no longer reads means the file
+ * changed underneath, an error rather than the input's fault.
+ */
+export function headReader(): (file: string) => Promise<FileHead> {
+  const heads = new Map<string, FileHead>();
+  return async (file) => {
+    let head = heads.get(file);
+    if (!head) {
+      let header: string[] | undefined;
+      const { recordDelimiter } = await readCsv(file, {
+        record(fields) {
+          header = fields;
+          return true;
+        },
+        unreadable() {},
+      });
+      if (!header) throw new Error(`${file}: the header row could not be read again`);
+      head = { header, recordDelimiter };
+      heads.set(file, head);
+    }
+    return head;
+  };
 }
 
 /**

@@ -195,7 +195,8 @@ const WATCH_SHARE = 0.25;
  */
 function sampleExposure(ranker: ProductRanker, products: Int32Array, customers: number): Int32Array {
   const seen = new Int32Array(customers);
-  for (let k = 0; k < products.length; k += planStride(products.length)) {
+  const stride = planStride(products.length);
+  for (let k = 0; k < products.length; k += stride) {
     const a = ranker.audienceFor(products[k], EXPOSURE_LEVEL, true);
     for (let i = 0; i < a.customers.length; i++) seen[a.customers[i]]++;
   }
