@@ -9,7 +9,7 @@ import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import type { CustomerTable } from "./customer-table.js";
 import { type Groups, gather } from "./groups.js";
-import { tokenLists } from "./token-lists.js";
+import { type TokenLists, tokenLists } from "./token-lists.js";
 import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 
 /** Bounds on the candidate sets: the work per product is at most about their product. */
@@ -82,6 +82,8 @@ export class Affinity {
     enginePosition: Int32Array,
     /** Each customer's score in 0..1 (engagement.ts), for `affinityGate`. */
     customerScore?: Float64Array,
+    /** The name tokens and per-token lists, when the caller made them already (in this numbering). */
+    names?: { tokens: ProductTokens; lists: TokenLists },
   ) {
     const P = data.products.length;
     const C = data.customers.length;
@@ -142,9 +144,11 @@ export class Affinity {
     this.lastCustomer = new Int32Array(P).fill(-1);
     this.neighbours = new Int32Array(LIMITS.seedCustomers * LIMITS.neighboursPerCustomer);
 
-    this.tokens = this.wNames > 0 ? tokenizeProducts(data.productNames) : tokenizeProducts([]);
+    this.tokens =
+      names?.tokens ?? (this.wNames > 0 ? tokenizeProducts(data.productNames) : tokenizeProducts([]));
     const lists =
-      this.wNames > 0
+      names?.lists ??
+      (this.wNames > 0
         ? tokenLists({
             data,
             byCustomer,
@@ -155,7 +159,7 @@ export class Affinity {
             perToken: config.tokenCustomers,
             recencyDecayDays: config.recencyDecayDays,
           })
-        : { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) };
+        : { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) });
     this.tokenStart = lists.start;
     this.tokenCustomers = lists.customers;
     this.tokenStrength = lists.strength;

@@ -17,9 +17,10 @@ import { computeEngagement, type Engagement } from "./engagement.js";
 import { type Groups, gather, groupRows, newestFirst, renumberGroups } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { EvidenceTaker, reasonsInput } from "./reasons.js";
-import { relabelByEngagement } from "./relabel.js";
+import { relabel, visitOrder } from "./relabel.js";
 import { sortByKeyDescending } from "./sort.js";
-import type { ProductTokens } from "./tokens.js";
+import { type TokenLists, tokenLists } from "./token-lists.js";
+import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 import { type Audience, type Ranking, RESTART } from "./types.js";
 
 /** The exposure cap counts appearances at this audience size (the default response). */
@@ -49,32 +50,54 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   const P = input.products.length;
   const order = newestFirst(input);
   const inputByCustomer = groupRows(input.customer, order, C);
-  const { data, engagement, customerOf } = relabelByEngagement(
-    input,
-    computeEngagement(input, config, undefined, inputByCustomer),
-  );
-  const byCustomer = renumberGroups(inputByCustomer, customerOf);
-  const byProduct = groupRows(data.product, order, P);
+  const byProduct = groupRows(input.product, order, P);
+  const inputEngagement = computeEngagement(input, config, undefined, inputByCustomer);
 
-  const suppressed = new Uint8Array(C);
+  const inputSuppressed = new Uint8Array(C);
   let suppressedCustomers = 0;
   if (options.suppress && options.suppress.size > 0) {
     for (let c = 0; c < C; c++) {
-      if (options.suppress.has(data.customers[c])) {
-        suppressed[c] = 1;
+      if (options.suppress.has(input.customers[c])) {
+        inputSuppressed[c] = 1;
         suppressedCustomers++;
       }
     }
   }
+  // The name lists are made before customers are renumbered: the numbering follows them
+  // (relabel.ts).
+  const names =
+    blend > 0 && config.affinitySources.names > 0
+      ? nameSource(
+          input,
+          inputByCustomer,
+          byProduct,
+          config,
+          positions(inputEngagement.order, inputSuppressed),
+          inputEngagement.order,
+        )
+      : undefined;
+  const products = options.products ?? rankingOrder(byProduct, P, names?.tokens);
+  const inputProductCustomer = gather(input.customer, byProduct.rows);
+  const { data, engagement, customerOf, newIndex } = relabel(
+    input,
+    inputEngagement,
+    visitOrder(products, byProduct, inputProductCustomer, names, inputEngagement.order),
+  );
+  const byCustomer = renumberGroups(inputByCustomer, customerOf);
+  const productCustomer = inputProductCustomer;
+  for (let i = 0; i < productCustomer.length; i++) productCustomer[i] = newIndex[productCustomer[i]];
+  if (names)
+    for (let j = 0; j < names.lists.customers.length; j++)
+      names.lists.customers[j] = newIndex[names.lists.customers[j]];
+  const suppressed = new Uint8Array(C);
+  for (let k = 0; k < C; k++) suppressed[k] = inputSuppressed[customerOf[k]];
   const eligible = engagement.order.filter((c) => !suppressed[c]);
-  const position = new Int32Array(C).fill(-1);
-  eligible.forEach((c, i) => {
-    position[c] = i;
-  });
+  const position = positions(engagement.order, suppressed);
 
   const affinity =
-    blend > 0 ? new Affinity(data, byProduct, byCustomer, config, position, engagement.score) : undefined;
-  const products = options.products ?? rankingOrder(byProduct, P, affinity?.tokens);
+    blend > 0
+      ? new Affinity(data, byProduct, byCustomer, config, position, engagement.score, names)
+      : undefined;
   const cap = exposureCapFor(config.exposureCap, products.length);
   const ranker = new ProductRanker(
     data,
@@ -83,7 +106,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     position,
     suppressed,
     byProduct,
-    gather(data.customer, byProduct.rows),
+    productCustomer,
     affinity,
     {
       maxN,
@@ -139,6 +162,38 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     customerOf,
     rankings: () => ranker.rankings,
   };
+}
+
+/** Each customer's place in the engagement order without the suppressed ones (−1 for those). */
+function positions(order: Int32Array, suppressed: Uint8Array): Int32Array {
+  const position = new Int32Array(order.length).fill(-1);
+  let i = 0;
+  for (let k = 0; k < order.length; k++) if (!suppressed[order[k]]) position[order[k]] = i++;
+  return position;
+}
+
+/** Name tokens and their per-token customer lists (affinity.ts's name source). */
+function nameSource(
+  data: Interactions,
+  byCustomer: Groups,
+  byProduct: Groups,
+  config: Config,
+  position: Int32Array,
+  visit: Int32Array,
+): { tokens: ProductTokens; lists: TokenLists } {
+  const tokens = tokenizeProducts(data.productNames);
+  const lists = tokenLists({
+    data,
+    byCustomer,
+    customerProduct: gather(data.product, byCustomer.rows),
+    byProduct,
+    tokens,
+    position,
+    perToken: config.tokenCustomers,
+    recencyDecayDays: config.recencyDecayDays,
+    visit,
+  });
+  return { tokens, lists };
 }
 
 /**
