@@ -14,7 +14,7 @@ import type { Interactions } from "../ingest/ingest.js";
 import { expectedByCustomer } from "./bgnbd.js";
 import { type Groups, groupRows, newestFirst, newestTime } from "./groups.js";
 import { compareIds } from "./ids.js";
-import { sortByKeyDescending } from "./sort.js";
+import { sortByKeysDescending } from "./sort.js";
 
 export interface Engagement {
   score: Float64Array;
@@ -53,11 +53,7 @@ export function sortCustomers(
   lastActivity: ArrayLike<number>,
   ids: string[],
 ): Int32Array {
-  return sortByKeyDescending(
-    customers,
-    score,
-    (a, b) => lastActivity[b] - lastActivity[a] || compareIds(ids[a], ids[b]),
-  );
+  return sortByKeysDescending(customers, [score, lastActivity], (a, b) => compareIds(ids[a], ids[b]));
 }
 
 /**

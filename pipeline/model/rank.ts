@@ -18,7 +18,7 @@ import { type Groups, gather, groupRows, newestFirst, renumberGroups } from "./g
 import { compareIds } from "./ids.js";
 import { EvidenceTaker, reasonsInput } from "./reasons.js";
 import { relabel, visitOrder } from "./relabel.js";
-import { sortByKeyDescending } from "./sort.js";
+import { sortByKeysDescending } from "./sort.js";
 import { type TokenLists, tokenLists } from "./token-lists.js";
 import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 import { type Audience, type Ranking, RESTART } from "./types.js";
@@ -91,8 +91,10 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
       names.lists.customers[j] = newIndex[names.lists.customers[j]];
   const suppressed = new Uint8Array(C);
   for (let k = 0; k < C; k++) suppressed[k] = inputSuppressed[customerOf[k]];
-  const eligible = engagement.order.filter((c) => !suppressed[c]);
   const position = positions(engagement.order, suppressed);
+  const eligible = new Int32Array(C - suppressedCustomers);
+  for (let k = 0, i = 0; k < C; k++)
+    if (!suppressed[engagement.order[k]]) eligible[i++] = engagement.order[k];
 
   const affinity =
     blend > 0
@@ -217,7 +219,8 @@ function rankingOrder(byProduct: Groups, P: number, tokens: ProductTokens | unde
       tokens.start[p] + k < tokens.start[p + 1] ? tokens.tokens[tokens.start[p] + k] + 1 : 0;
     for (let p = 0; p < P; p++) key[p] = -(token(p, 0) * base + token(p, 1));
   }
-  return sortByKeyDescending(products, key, (a, b) => a - b);
+  // Ties keep index order: the sort is stable and the products start in it.
+  return sortByKeysDescending(products, [key]);
 }
 
 /**
@@ -356,7 +359,7 @@ export class ProductRanker {
     for (let c = 0; c < C; c++) byTieRank[c] = c;
     const last = engagement.lastActivity;
     const ids = data.customers;
-    sortByKeyDescending(byTieRank, last, (a, b) => compareIds(ids[a], ids[b]));
+    sortByKeysDescending(byTieRank, [last], (a, b) => compareIds(ids[a], ids[b]));
     for (let r = 0; r < C; r++) state[byTieRank[r] * 8 + 7 /* TIE_RANK */] = r;
     this.bits = Math.max(1, Math.ceil(Math.log2(C + 1)));
     this.scale = 2 ** (53 - this.bits - 1);

@@ -88,13 +88,14 @@ export function relabel(data: Interactions, engagement: Engagement, customerOf: 
   const score = new Float64Array(C);
   const lastActivity = new Float64Array(C);
   const order = new Int32Array(C);
-  for (let k = 0; k < C; k++) {
-    const c = customerOf[k];
+  // Read in the input's order, write at random: stores overlap where loads would wait.
+  for (let c = 0; c < C; c++) {
+    const k = newIndex[c];
     customers[k] = data.customers[c];
     score[k] = engagement.score[c];
     lastActivity[k] = engagement.lastActivity[c];
-    order[k] = newIndex[engagement.order[k]];
   }
+  for (let k = 0; k < C; k++) order[k] = newIndex[engagement.order[k]];
   return {
     data: { ...data, customers, customer },
     engagement: { score, lastActivity, order },
