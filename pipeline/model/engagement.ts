@@ -31,19 +31,84 @@ export function percentileRanks(values: Float64Array): Float64Array {
   // The inputs (counts, averages of a few event weights) have few distinct values: count
   // each one, sort just those, and a value's rank follows from how many lie below it. A
   // sort of all the values (millions) cost more than everything else here.
-  const counts = new Map<number, number>();
-  for (let c = 0; c < n; c++) counts.set(values[c], (counts.get(values[c]) ?? 0) + 1);
-  const distinct = Float64Array.from(counts.keys()).sort();
-  const rankOf = new Map<number, number>();
+  const counts = new ValueCounts();
+  for (let c = 0; c < n; c++) counts.add(values[c]);
+  const distinct = counts.values().sort();
   let below = 0;
   for (const v of distinct) {
-    const end = below + counts.get(v)!;
+    const slot = counts.slotOf(v);
+    const end = below + counts.count[slot];
     // The tie group occupies sorted positions [below, end): its mid rank.
-    rankOf.set(v, n === 1 ? 1 : (below + end - 1) / 2 / (n - 1));
+    counts.rank[slot] = n === 1 ? 1 : (below + end - 1) / 2 / (n - 1);
     below = end;
   }
-  for (let c = 0; c < n; c++) out[c] = rankOf.get(values[c])!;
+  for (let c = 0; c < n; c++) out[c] = counts.rank[counts.slotOf(values[c])];
   return out;
+}
+
+/**
+ * Counts of distinct doubles in an open-addressing table of typed arrays. A Map boxes
+ * every double key it is given: at 17 million customers that was hundreds of millions of
+ * short-lived numbers, and their collections were 27 s of the engagement's 65 s.
+ */
+class ValueCounts {
+  private keys = new Float64Array(1024);
+  private used = new Uint8Array(1024);
+  count = new Int32Array(1024);
+  /** Free for the caller: a value per slot. */
+  rank = new Float64Array(1024);
+  private size = 0;
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Int32Array(this.bits.buffer);
+
+  add(value: number): void {
+    const slot = this.slotOf(value);
+    if (!this.used[slot]) {
+      this.used[slot] = 1;
+      this.keys[slot] = value + 0;
+      if (++this.size * 2 > this.keys.length) {
+        this.grow();
+        this.count[this.slotOf(value)]++;
+        return;
+      }
+    }
+    this.count[slot]++;
+  }
+
+  /** The slot holding `value`, or the free slot it would take. -0 is 0, as for a Map. */
+  slotOf(value: number): number {
+    const v = value + 0;
+    this.bits[0] = v;
+    const mask = this.keys.length - 1;
+    let h = Math.imul(this.words[0] ^ Math.imul(this.words[1], 0x9e3779b1 | 0), 0x85ebca6b | 0);
+    h ^= h >>> 15;
+    let slot = h & mask;
+    while (this.used[slot] && !(this.keys[slot] === v || (Number.isNaN(v) && Number.isNaN(this.keys[slot]))))
+      slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  values(): Float64Array {
+    const out = new Float64Array(this.size);
+    for (let slot = 0, k = 0; slot < this.keys.length; slot++)
+      if (this.used[slot]) out[k++] = this.keys[slot];
+    return out;
+  }
+
+  private grow(): void {
+    const { keys, used, count } = this;
+    this.keys = new Float64Array(keys.length * 2);
+    this.used = new Uint8Array(keys.length * 2);
+    this.count = new Int32Array(keys.length * 2);
+    this.rank = new Float64Array(keys.length * 2);
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (!used[slot]) continue;
+      const to = this.slotOf(keys[slot]);
+      this.used[to] = 1;
+      this.keys[to] = keys[slot];
+      this.count[to] = count[slot];
+    }
+  }
 }
 
 /** Best first: higher score, then later last activity, then smaller id. */

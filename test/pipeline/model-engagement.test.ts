@@ -13,8 +13,9 @@ describe("engagement", () => {
   it("percentile ranks: each value's mid rank among all values, on many ties and one-off values", () => {
     let seed = 3;
     const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    const values = Float64Array.from({ length: 2000 }, () =>
-      rand() < 0.7 ? Math.floor(rand() * 4) : rand() * 100,
+    // Thousands of distinct values: the table of distinct values grows several times.
+    const values = Float64Array.from({ length: 6000 }, () =>
+      rand() < 0.4 ? Math.floor(rand() * 4) : rand() < 0.5 ? -rand() * 100 : rand() * 100,
     );
     const ranks = percentileRanks(values);
     for (let c = 0; c < values.length; c++) {
@@ -27,6 +28,8 @@ describe("engagement", () => {
       expect(ranks[c]).toBe((below + below + equal - 1) / 2 / (values.length - 1));
     }
     expect(Array.from(percentileRanks(Float64Array.of(42)))).toEqual([1]);
+    // -0 and 0 are one value, as they are to <, === and a Map.
+    expect(Array.from(percentileRanks(Float64Array.of(0, 1, -0)))).toEqual([0.25, 1, 0.25]);
   });
 
   it("scores volume, breadth, quality and intensity by percentile rank with the configured weights", () => {
