@@ -9,7 +9,7 @@ import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import type { CustomerTable } from "./customer-table.js";
 import { type Groups, gather } from "./groups.js";
-import { type TokenLists, tokenLists } from "./token-lists.js";
+import { type NameSource, tokenLists } from "./token-lists.js";
 import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 
 /** Bounds on the candidate sets: the work per product is at most about their product. */
@@ -83,7 +83,7 @@ export class Affinity {
     /** Each customer's score in 0..1 (engagement.ts), for `affinityGate`. */
     customerScore?: Float64Array,
     /** The name tokens and per-token lists, when the caller made them already (in this numbering). */
-    names?: { tokens: ProductTokens; lists: TokenLists },
+    names?: NameSource,
   ) {
     const P = data.products.length;
     const C = data.customers.length;

@@ -19,7 +19,7 @@ import { compareIds } from "./ids.js";
 import { EvidenceTaker, reasonsInput } from "./reasons.js";
 import { relabel, visitOrder } from "./relabel.js";
 import { sortByKeysDescending } from "./sort.js";
-import { type TokenLists, tokenLists } from "./token-lists.js";
+import { type NameSource, tokenLists } from "./token-lists.js";
 import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 import { type Audience, type Ranking, RESTART } from "./types.js";
 
@@ -182,7 +182,7 @@ function nameSource(
   config: Config,
   position: Int32Array,
   visit: Int32Array,
-): { tokens: ProductTokens; lists: TokenLists } {
+): NameSource {
   const tokens = tokenizeProducts(data.productNames);
   const lists = tokenLists({
     data,

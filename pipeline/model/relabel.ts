@@ -11,8 +11,7 @@
 import type { Interactions } from "../ingest/ingest.js";
 import type { Engagement } from "./engagement.js";
 import type { Groups } from "./groups.js";
-import type { TokenLists } from "./token-lists.js";
-import type { ProductTokens } from "./tokens.js";
+import type { NameSource } from "./token-lists.js";
 
 export interface Relabeled {
   /** The same interactions with customer k = customerOf[k] of the input. */
@@ -34,7 +33,7 @@ export function visitOrder(
   products: Int32Array,
   byProduct: Groups,
   productCustomer: Int32Array,
-  names: { tokens: ProductTokens; lists: TokenLists } | undefined,
+  names: NameSource | undefined,
   engagementOrder: Int32Array,
 ): Int32Array {
   const C = engagementOrder.length;

@@ -77,6 +77,12 @@ export class BestPerToken {
   }
 }
 
+/** The name source's inputs: each product's tokens and each token's list. */
+export interface NameSource {
+  tokens: ProductTokens;
+  lists: TokenLists;
+}
+
 export interface TokenListInput {
   data: Interactions;
   byCustomer: Groups;
