@@ -9,7 +9,7 @@ import type { Config } from "../config.js";
 import type { Interactions } from "../ingest/ingest.js";
 import type { CustomerTable } from "./customer-table.js";
 import { type Groups, gather } from "./groups.js";
-import { type NameSource, tokenLists } from "./token-lists.js";
+import { type NameSource, nameSource } from "./token-lists.js";
 import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 
 /** Bounds on the candidate sets: the work per product is at most about their product. */
@@ -144,22 +144,24 @@ export class Affinity {
     this.lastCustomer = new Int32Array(P).fill(-1);
     this.neighbours = new Int32Array(LIMITS.seedCustomers * LIMITS.neighboursPerCustomer);
 
-    this.tokens =
-      names?.tokens ?? (this.wNames > 0 ? tokenizeProducts(data.productNames) : tokenizeProducts([]));
-    const lists =
-      names?.lists ??
+    const source =
+      names ??
       (this.wNames > 0
-        ? tokenLists({
+        ? nameSource({
             data,
             byCustomer,
             customerProduct: this.customerProduct,
             byProduct,
-            tokens: this.tokens,
             position: enginePosition,
             perToken: config.tokenCustomers,
             recencyDecayDays: config.recencyDecayDays,
           })
-        : { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) });
+        : {
+            tokens: tokenizeProducts([]),
+            lists: { start: new Int32Array(1), customers: new Int32Array(0), strength: new Float32Array(0) },
+          });
+    this.tokens = source.tokens;
+    const lists = source.lists;
     this.tokenStart = lists.start;
     this.tokenCustomers = lists.customers;
     this.tokenStrength = lists.strength;

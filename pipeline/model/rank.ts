@@ -19,8 +19,8 @@ import { compareIds } from "./ids.js";
 import { EvidenceTaker, reasonsInput } from "./reasons.js";
 import { relabel, visitOrder } from "./relabel.js";
 import { sortByKeysDescending } from "./sort.js";
-import { type NameSource, tokenLists } from "./token-lists.js";
-import { type ProductTokens, tokenizeProducts } from "./tokens.js";
+import { nameSource } from "./token-lists.js";
+import type { ProductTokens } from "./tokens.js";
 import { type Audience, type Ranking, RESTART } from "./types.js";
 
 /** The exposure cap counts appearances at this audience size (the default response). */
@@ -67,14 +67,16 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   // (relabel.ts).
   const names =
     blend > 0 && config.affinitySources.names > 0
-      ? nameSource(
-          input,
-          inputByCustomer,
+      ? nameSource({
+          data: input,
+          byCustomer: inputByCustomer,
+          customerProduct: gather(input.product, inputByCustomer.rows),
           byProduct,
-          config,
-          positions(inputEngagement.order, inputSuppressed),
-          inputEngagement.order,
-        )
+          position: positions(inputEngagement.order, inputSuppressed),
+          perToken: config.tokenCustomers,
+          recencyDecayDays: config.recencyDecayDays,
+          visit: inputEngagement.order,
+        })
       : undefined;
   const products = options.products ?? rankingOrder(byProduct, P, names?.tokens);
   const inputProductCustomer = gather(input.customer, byProduct.rows);
@@ -172,30 +174,6 @@ function positions(order: Int32Array, suppressed: Uint8Array): Int32Array {
   let i = 0;
   for (let k = 0; k < order.length; k++) if (!suppressed[order[k]]) position[order[k]] = i++;
   return position;
-}
-
-/** Name tokens and their per-token customer lists (affinity.ts's name source). */
-function nameSource(
-  data: Interactions,
-  byCustomer: Groups,
-  byProduct: Groups,
-  config: Config,
-  position: Int32Array,
-  visit: Int32Array,
-): NameSource {
-  const tokens = tokenizeProducts(data.productNames);
-  const lists = tokenLists({
-    data,
-    byCustomer,
-    customerProduct: gather(data.product, byCustomer.rows),
-    byProduct,
-    tokens,
-    position,
-    perToken: config.tokenCustomers,
-    recencyDecayDays: config.recencyDecayDays,
-    visit,
-  });
-  return { tokens, lists };
 }
 
 /**

@@ -50,31 +50,23 @@ export function visitOrder(
         const t = tokens.tokens[i];
         if (listMet[t] === 1) continue;
         listMet[t] = 1;
-        for (let j = lists.start[t]; j < lists.start[t + 1]; j++) {
-          const c = lists.customers[j];
-          if (met[c] === 0) {
-            met[c] = 1;
-            customerOf[next++] = c;
-          }
-        }
+        for (let j = lists.start[t]; j < lists.start[t + 1]; j++)
+          next = meet(lists.customers[j], met, customerOf, next);
       }
     }
-    for (let i = byProduct.start[p]; i < byProduct.start[p + 1]; i++) {
-      const c = productCustomer[i];
-      if (met[c] === 0) {
-        met[c] = 1;
-        customerOf[next++] = c;
-      }
-    }
+    for (let i = byProduct.start[p]; i < byProduct.start[p + 1]; i++)
+      next = meet(productCustomer[i], met, customerOf, next);
   }
-  for (let k = 0; k < C; k++) {
-    const c = engagementOrder[k];
-    if (met[c] === 0) {
-      met[c] = 1;
-      customerOf[next++] = c;
-    }
-  }
+  for (let k = 0; k < C; k++) next = meet(engagementOrder[k], met, customerOf, next);
   return customerOf;
+}
+
+/** Numbers customer c next (at `next`) unless already met; returns the next free number. */
+function meet(c: number, met: Uint8Array, customerOf: Int32Array, next: number): number {
+  if (met[c] === 1) return next;
+  met[c] = 1;
+  customerOf[next] = c;
+  return next + 1;
 }
 
 export function relabel(data: Interactions, engagement: Engagement, customerOf: Int32Array): Relabeled {

@@ -12,7 +12,7 @@
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { type Groups, newestTime } from "./groups.js";
-import type { ProductTokens } from "./tokens.js";
+import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 
 export interface TokenLists {
   /** The customers of token t are customers[start[t] .. start[t + 1]), best first. */
@@ -181,4 +181,10 @@ export function tokenLists(input: TokenListInput): TokenLists {
     for (let i = 0; i < kept.x.length; i++) strength[start[t] + i] = 1 - Math.exp(-kept.x[i]);
   }
   return { start, customers, strength };
+}
+
+/** The name source of `input.data`'s product names: their tokens, and each token's list. */
+export function nameSource(input: Omit<TokenListInput, "tokens">): NameSource {
+  const tokens = tokenizeProducts(input.data.productNames);
+  return { tokens, lists: tokenLists({ ...input, tokens }) };
 }
