@@ -54,11 +54,15 @@ const TARGETS: Record<number, { seconds: number; rssMb?: number }> = {
 };
 const STAGES = [
   "ingest",
+  // Handing products, customer ids and the reasons' tables to the serialize thread (before and
+  // after the preparation, and the search index's cut after the loop).
+  "handoff",
   "prepare",
-  // The product loop (wall), then where the main thread's part of it went: ranking, the
-  // batches it rendered itself while the serialize thread was behind, waiting for that
-  // thread; then the serialize thread's own parts.
+  // The product loop (wall), then where the main thread's part of it went: making the
+  // retarget audiences, ranking, the batches it rendered itself while the serialize thread
+  // was behind, waiting for that thread; then the serialize thread's own parts.
   "serialize",
+  "serialize.retarget",
   "serialize.rank",
   "serialize.help",
   "serialize.wait",

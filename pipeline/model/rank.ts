@@ -14,7 +14,7 @@ import type { Interactions } from "../ingest/ingest.js";
 import { Affinity } from "./affinity.js";
 import { customerTable } from "./customer-table.js";
 import { computeEngagement, type Engagement } from "./engagement.js";
-import { type Groups, gather, groupRows, newestFirst, renumberGroups } from "./groups.js";
+import { type Groups, gather, groupRows, newestFirst, newestIn, renumberGroups } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { EvidenceTaker, reasonsInput } from "./reasons.js";
 import { relabel, visitOrder } from "./relabel.js";
@@ -49,9 +49,10 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   const C = input.customers.length;
   const P = input.products.length;
   const order = newestFirst(input);
+  const newest = newestIn(input, order);
   const inputByCustomer = groupRows(input.customer, order, C);
   const byProduct = groupRows(input.product, order, P);
-  const inputEngagement = computeEngagement(input, config, undefined, inputByCustomer);
+  const inputEngagement = computeEngagement(input, config, newest, inputByCustomer);
 
   const inputSuppressed = new Uint8Array(C);
   let suppressedCustomers = 0;
@@ -76,6 +77,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
           perToken: config.tokenCustomers,
           recencyDecayDays: config.recencyDecayDays,
           visit: inputEngagement.order,
+          now: newest,
         })
       : undefined;
   const products = options.products ?? rankingOrder(byProduct, P, names?.tokens);
@@ -164,6 +166,8 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     suppressedCustomers,
     customerIds: data.customers,
     customerOf,
+    newest,
+    byProduct,
     rankings: () => ranker.rankings,
   };
 }

@@ -6,7 +6,7 @@
 // non-increasing in score by construction.
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
-import { groupRows, newestFirst, newestTime } from "./groups.js";
+import { type Groups, groupRows, newestFirst, newestTime } from "./groups.js";
 import { compareIds } from "./ids.js";
 
 /** Events that mark interest without a purchase, and the purchase that ends it. */
@@ -29,6 +29,8 @@ export interface RetargetOptions {
   suppress?: Set<string>;
   /** "now" for the scores (default: the newest event of the log). */
   now?: number;
+  /** The rows grouped by product newest first, when the caller has them (default: grouped here). */
+  byProduct?: Groups;
 }
 
 function eventCodes(events: string[], names: readonly string[]): Set<number> {
@@ -66,7 +68,7 @@ export function* eachRetargetAudience(
   const suppressed = new Uint8Array(C);
   if (options.suppress && options.suppress.size > 0)
     for (let c = 0; c < C; c++) if (options.suppress.has(data.customers[c])) suppressed[c] = 1;
-  const byProduct = groupRows(data.product, newestFirst(data), P);
+  const byProduct = options.byProduct ?? groupRows(data.product, newestFirst(data), P);
   // stamp[c] = p + 1 once c bought p or was taken for p: either way c is done with p.
   const stamp = new Int32Array(C);
   const now = options.now ?? newestTime(data);

@@ -100,6 +100,8 @@ export interface TokenListInput {
    * displace a kept one (measured: half the time of offering them in log order).
    */
   visit?: Int32Array;
+  /** The newest row's time (default: found by a scan of the rows). */
+  now?: number;
 }
 
 export function tokenLists(input: TokenListInput): TokenLists {
@@ -122,7 +124,7 @@ export function tokenLists(input: TokenListInput): TokenLists {
   let maxWeight = 0;
   for (const w of data.eventWeights) maxWeight = Math.max(maxWeight, w);
   maxWeight ||= 1;
-  const now = newestTime(data);
+  const now = input.now ?? newestTime(data);
 
   // Per token, for the current customer: a stamp (customer + 1) and the running x.
   const stamp = new Int32Array(T);

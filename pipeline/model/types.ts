@@ -1,5 +1,6 @@
 // What the ranking stage hands to serialization: per product, customers best first.
 import type { IdType } from "../../worker/contract.js";
+import type { Groups } from "./groups.js";
 import type { Evidence, ReasonsInput } from "./reasons.js";
 
 export interface Audience {
@@ -50,6 +51,10 @@ export interface Ranking {
   customerIds: string[];
   /** Audience customer index → index in Interactions.customers. */
   customerOf: Int32Array;
+  /** The time of the log's newest row ("now" for recency). */
+  newest: number;
+  /** The log's rows grouped by product, newest first (Interactions' row ids). */
+  byProduct: Groups;
   /**
    * Product rankings done so far, the exposure cap's probes and undone passes included: one
    * per product when the cap never binds, two or more when it does (rank.ts).

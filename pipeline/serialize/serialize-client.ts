@@ -164,6 +164,15 @@ export class SerializeThread {
     this.result.catch(() => undefined);
   }
 
+  /** Every product's id and served name: first, before search and init, which share them. */
+  products(productIds: string[], productNames: (string | null)[]): void {
+    this.send({
+      type: "products",
+      productIds: productIds.join("\n"),
+      productNames: JSON.stringify(productNames),
+    });
+  }
+
   /** The name search index's input: the thread builds the index while this side ranks. */
   search(message: Omit<SearchMessage, "type">): void {
     this.send({ type: "search", ...message });

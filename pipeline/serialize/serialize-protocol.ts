@@ -14,13 +14,22 @@ export interface InitMessage {
   variants: number[];
   /** Customer ids packed for the renderer (serialize.ts, packIds); the buffer is transferred. */
   customerIds: IdSlots;
+}
+
+/**
+ * Every product's id and served name, sent first: the search index, the renderer and the
+ * reasons share them, so they cross the thread boundary once.
+ */
+export interface ProductsMessage {
+  type: "products";
+  /** Product ids by product index, joined by newlines (ids never hold one). */
   productIds: string;
   /** Served product names by product index, as one JSON array (names may hold any character). */
   productNames: string;
 }
 
 /**
- * What the name search index needs (model/search-index.ts), sent before init: the thread
+ * What the name search index needs (model/search-index.ts) besides the products, sent before init: the thread
  * builds the index while the build's main thread prepares the ranking, and sets the values
  * aside in a file under `dir` until finish (spool.ts).
  */
@@ -29,8 +38,6 @@ export interface SearchMessage {
   dir: string;
   version: string;
   idType: IdType;
-  productIds: string;
-  productNames: string;
   product: Int32Array;
   customer: Int32Array;
   count: number;
@@ -121,6 +128,7 @@ export interface RetargetMessage {
 }
 
 export type ToThread =
+  | ProductsMessage
   | InitMessage
   | RetargetMessage
   | SearchMessage

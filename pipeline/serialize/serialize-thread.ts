@@ -48,6 +48,18 @@ interface State {
   writeMs: number;
 }
 
+/** Every product's id and served name (the products message). */
+interface Products {
+  ids: string[];
+  names: (string | null)[];
+}
+let products: Products | undefined;
+
+function productsOrFail(): Products {
+  if (!products) throw new Error("the products message must come before search and init");
+  return products;
+}
+
 function init(m: InitMessage): State {
   const ctx: ResponseContext = {
     version: m.version,
@@ -59,8 +71,8 @@ function init(m: InitMessage): State {
   const renderer = new Renderer(ctx, '\\"', m.customerIds);
   return {
     ctx,
-    productIds: m.productIds.split("\n"),
-    productNames: JSON.parse(m.productNames) as (string | null)[],
+    productIds: productsOrFail().ids,
+    productNames: productsOrFail().names,
     dir: m.dir,
     writer: new PartWriter(m.dir),
     // The values go to the bulk files already escaped (see Renderer); keys need no escaping
@@ -86,13 +98,13 @@ function around(key: string): Buffer[] {
 let searchSpool: PairSpool | undefined;
 
 function search(m: SearchMessage): void {
-  const productIds = m.productIds.split("\n");
+  const { ids: productIds, names } = productsOrFail();
   searchSpool = new PairSpool(join(m.dir, SEARCH_SPOOL));
   const pairs = eachSearchIndexPair({
     version: m.version,
     idType: m.idType,
     productIds,
-    names: JSON.parse(m.productNames) as (string | null)[],
+    names,
     customers: distinctCustomers(m.product, m.customer, m.count, productIds.length),
     onCut: (prefixes) => post({ type: "searchCut", prefixes }),
   });
@@ -175,6 +187,10 @@ async function writeRetarget(s: State, m: RetargetMessage): Promise<void> {
 }
 
 async function handle(state: State | undefined, m: ToThread): Promise<State | undefined> {
+  if (m.type === "products") {
+    products = { ids: m.productIds.split("\n"), names: JSON.parse(m.productNames) as (string | null)[] };
+    return state;
+  }
   if (m.type === "init") return init(m);
   if (m.type === "search") {
     search(m);

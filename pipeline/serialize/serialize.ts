@@ -95,15 +95,25 @@ interface Packed {
   length: Int32Array;
 }
 
+/**
+ * Writes `text` as latin1 (each character's low byte, as Buffer's "latin1" does) at `at` and
+ * returns its length. A loop here, not Buffer.write: ids are a few characters long, and a
+ * native call per id was ~1.5 µs, 25 s for 17 million customer ids.
+ */
+function writeLatin1(bytes: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) bytes[at + i] = text.charCodeAt(i);
+  return text.length;
+}
+
 function pack(texts: string[]): Packed {
   const start = new Int32Array(texts.length + 1);
   const length = new Int32Array(texts.length);
   for (let k = 0; k < texts.length; k++) {
-    length[k] = Buffer.byteLength(texts[k], "latin1");
+    length[k] = texts[k].length;
     start[k + 1] = start[k] + ((length[k] + 3) & ~3);
   }
-  const bytes = Buffer.alloc(start[texts.length]);
-  for (let k = 0; k < texts.length; k++) bytes.write(texts[k], start[k], "latin1");
+  const bytes = new Uint8Array(start[texts.length]);
+  for (let k = 0; k < texts.length; k++) writeLatin1(bytes, start[k], texts[k]);
   return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start, length };
 }
 
@@ -121,14 +131,13 @@ export interface IdSlots {
 
 export function packIds(ids: string[]): IdSlots {
   let longest = 0;
-  for (const id of ids) longest = Math.max(longest, Buffer.byteLength(id, "latin1"));
+  for (const id of ids) longest = Math.max(longest, id.length);
   if (longest > 255) throw new Error(`an id of ${longest} characters cannot be rendered`);
   const stride = (longest + 1 + 3) & ~3;
   // Copies read whole words, so the last slot's may run 3 bytes past it. Its own buffer
   // (not the pool's), so that it can be transferred.
   const bytes = new Uint8Array(ids.length * stride + 4);
-  const text = Buffer.from(bytes.buffer);
-  for (let k = 0; k < ids.length; k++) bytes[k * stride] = text.write(ids[k], k * stride + 1, "latin1");
+  for (let k = 0; k < ids.length; k++) bytes[k * stride] = writeLatin1(bytes, k * stride + 1, ids[k]);
   return { bytes, stride };
 }
 

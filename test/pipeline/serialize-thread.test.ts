@@ -128,6 +128,10 @@ describe("serialize thread", () => {
     const ctx = { version, generatedAt, idType: "number" as const, variants: [5], customerIds };
     const thread = new SerializeThread();
     try {
+      thread.products(
+        productIds,
+        productIds.map(() => null),
+      );
       thread.init(
         {
           dir,
@@ -136,8 +140,6 @@ describe("serialize thread", () => {
           idType: "number",
           variants: [5],
           customerIds: packIds(customerIds),
-          productIds: productIds.join("\n"),
-          productNames: JSON.stringify(productIds.map(() => null)),
         },
         ctx,
       );

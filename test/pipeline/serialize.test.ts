@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   decideIdType,
   LIST_SLACK,
+  packIds,
   productJsonOf,
   Renderer,
   renderVariants,
@@ -47,6 +48,20 @@ describe("serialization", () => {
     expect(parsed.product_id).toBe("abc");
     expect(parsed.recommendations[0].customer_id).toBe("10");
     expect(parsed.fallback).toBe(true);
+  });
+
+  it("packs each id in a slot of the longest id's size: its length byte, then its latin1 bytes", () => {
+    const ids = ["7", "abc.DEF-9_x", "", "1234567890123"];
+    const { bytes, stride } = packIds(ids);
+    // 13 characters at most, plus the length byte, rounded up to whole 4-byte words.
+    expect(stride).toBe(16);
+    expect(bytes.length).toBeGreaterThanOrEqual(ids.length * stride + 3);
+    ids.forEach((id, k) => {
+      expect(bytes[k * stride]).toBe(id.length);
+      const slot = bytes.subarray(k * stride + 1, k * stride + 1 + id.length);
+      expect(Buffer.from(slot).equals(Buffer.from(id, "latin1"))).toBe(true);
+    });
+    expect(() => packIds(["x".repeat(256)])).toThrow(/256 characters/);
   });
 
   it("id type is number only when every id is a canonical safe integer", () => {
