@@ -84,6 +84,11 @@ export class Dictionary {
     }
   }
 
+  /** Whether every id interned so far is a canonical integer (held in the numeric table). */
+  get allIntegers(): boolean {
+    return this.numericCount === this.ids.length;
+  }
+
   get(id: string): number | undefined {
     const n = canonicalInteger(id);
     if (n < 0) return this.byString.get(id);

@@ -88,6 +88,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     visitOrder(products, byProduct, inputProductCustomer, names, inputEngagement.order),
   );
   const byCustomer = renumberGroups(inputByCustomer, customerOf);
+  // gather(data.customer, byProduct.rows) in the new numbering, without reading the rows again.
   const productCustomer = inputProductCustomer;
   for (let i = 0; i < productCustomer.length; i++) productCustomer[i] = newIndex[productCustomer[i]];
   if (names)
@@ -102,7 +103,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
 
   const affinity =
     blend > 0
-      ? new Affinity(data, byProduct, byCustomer, config, position, engagement.score, names)
+      ? new Affinity(data, byProduct, byCustomer, config, position, engagement.score, names, productCustomer)
       : undefined;
   const cap = exposureCapFor(config.exposureCap, products.length);
   const ranker = new ProductRanker(

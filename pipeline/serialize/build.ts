@@ -168,12 +168,19 @@ async function buildWith(
     return (u.user + u.system) / 1e6;
   };
   // A stage may run in several steps (the hand-offs): its figures add up.
-  const clock = (stage: string) => {
+  const clockOne = (stage: string) => {
     const t0 = performance.now();
     const c0 = cpuNow();
     return () => {
       seconds[stage] = (seconds[stage] ?? 0) + (performance.now() - t0) / 1000;
       cpuSeconds[stage] = (cpuSeconds[stage] ?? 0) + cpuNow() - c0;
+    };
+  };
+  // "stage.part" also adds to "stage": the parts of a stage say where its time went.
+  const clock = (stage: string) => {
+    const stops = [clockOne(stage), ...(stage.includes(".") ? [clockOne(stage.split(".")[0])] : [])];
+    return () => {
+      for (const stop of stops) stop();
     };
   };
   const timed = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
@@ -295,11 +302,15 @@ async function rankAndWrite(
     throw new UsageError(`no usable rows in the input: nothing to build (every row rejected: see ${kept})`);
   }
   // The hand-offs to the serialize thread (here, before the product loop, and the search
-  // index's cut after it) copy every id and name at least once: timed, so that a build's wall
-  // time is all in named stages.
-  let handoff = clock("handoff");
-  const idType = decideIdType(data.customers, data.products);
+  // index's cut after it) copy every id and name at least once: timed in parts, so that a
+  // build's wall time is all in named stages.
+  let handoff = clock("handoff.idType");
+  const idType = data.integerIds ? "number" : decideIdType(data.customers, data.products);
+  handoff();
+  handoff = clock("handoff.products");
   thread.products(data.products, data.latestNames);
+  handoff();
+  handoff = clock("handoff.search");
   // The serialize thread builds the search index while this one prepares the ranking.
   thread.search({
     dir: workDir,
@@ -327,18 +338,12 @@ async function rankAndWrite(
   let written = 0;
   let retargetProducts = 0;
   let restarted = false;
-  handoff = clock("handoff");
-  thread.init(
-    {
-      dir: workDir,
-      version,
-      generatedAt,
-      idType,
-      variants: ctx.variants,
-      customerIds: packIds(ranking.customerIds),
-    },
-    ctx,
-  );
+  handoff = clock("handoff.customers");
+  // ranking.customerIds[k] is data.customers[customerOf[k]]: read in the ingest's order.
+  const customerIds = packIds(data.customers, ranking.customerOf);
+  thread.init({ dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds }, ctx);
+  handoff();
+  handoff = clock("handoff.reasons");
   // Reasons are found on the serialize thread, from what each ranking round leaves (reasons.ts).
   thread.reasons(ranking.reasonsInput(idType));
   handoff();
@@ -400,7 +405,7 @@ async function rankAndWrite(
 
   // The worker routes search by the index's cut prefixes: the meta (for a rollback) and the
   // pointer carry them. The serialize thread worked them out with the index.
-  handoff = clock("handoff");
+  handoff = clock("handoff.searchCut");
   const searchCutPrefixes = await thread.searchCut;
   handoff();
   const meta: BuildMeta = {

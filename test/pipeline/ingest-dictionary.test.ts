@@ -1,6 +1,7 @@
 // The id dictionary: numeric fast path and string path must agree on identity.
 import { describe, expect, it } from "vitest";
 import { Dictionary } from "../../pipeline/ingest/columns.js";
+import { decideIdType } from "../../pipeline/serialize/serialize.js";
 
 describe("Dictionary", () => {
   it("gives each distinct id one dense index, in first-seen order", () => {
@@ -28,5 +29,22 @@ describe("Dictionary", () => {
     expect(wrong).toBe(0);
     expect(d.size).toBe(200_000);
     expect(d.ids[199_999]).toBe(id(199_999));
+  });
+
+  it("knows whether every id it holds is an integer, only when a scan of its ids says number too", () => {
+    const lists = [
+      ["1", "20", "300", "999999999999999"],
+      ["1", "020"],
+      ["1", "9007199254740991"],
+      ["0", "a-1"],
+      ["12", "12.0"],
+    ];
+    for (const ids of lists) {
+      const d = new Dictionary();
+      for (const id of ids) d.intern(id);
+      // A shortcut for the build: it may say no where the scan says number (16 digits), never the reverse.
+      if (d.allIntegers) expect(decideIdType(d.ids)).toBe("number");
+      expect(d.allIntegers).toBe(ids === lists[0]);
+    }
   });
 });

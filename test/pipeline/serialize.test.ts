@@ -62,6 +62,13 @@ describe("serialization", () => {
       expect(Buffer.from(slot).equals(Buffer.from(id, "latin1"))).toBe(true);
     });
     expect(() => packIds(["x".repeat(256)])).toThrow(/256 characters/);
+    // With an order, slot k holds ids[order[k]]: the same bytes as packing them in that order.
+    const order = Int32Array.of(3, 0, 2, 1);
+    const reordered = packIds(ids, order);
+    expect(reordered.stride).toBe(stride);
+    expect(
+      Buffer.from(reordered.bytes).equals(Buffer.from(packIds([...order].map((k) => ids[k])).bytes)),
+    ).toBe(true);
   });
 
   it("id type is number only when every id is a canonical safe integer", () => {
