@@ -28,6 +28,7 @@ import type { IdType } from "../../worker/contract.js";
 import type { Interactions } from "../ingest/ingest.js";
 import type { Affinity, AffinityScratch } from "./affinity.js";
 import type { Groups } from "./groups.js";
+import { sharedInt32, sharedUint8 } from "./shared-arrays.js";
 import { nameTokens, type ProductTokens } from "./tokens.js";
 
 /** A word in more than this share of all names says nothing about a product. */
@@ -88,11 +89,11 @@ export function reasonsInput(
   affinity: Affinity | undefined,
 ): ReasonsInput {
   const C = data.customers.length;
-  const walkStart = new Int32Array(C + 1);
+  const walkStart = sharedInt32(C + 1);
   for (let c = 0; c < C; c++)
     walkStart[c + 1] = walkStart[c] + Math.min(WALK_ROWS, byCustomer.start[c + 1] - byCustomer.start[c]);
-  const walkProduct = new Int32Array(walkStart[C]);
-  const walkEvent = new Uint8Array(walkStart[C]);
+  const walkProduct = sharedInt32(walkStart[C]);
+  const walkEvent = sharedUint8(walkStart[C]);
   for (let c = 0; c < C; c++) {
     for (let j = walkStart[c], i = byCustomer.start[c]; j < walkStart[c + 1]; j++, i++) {
       const row = byCustomer.rows[i];

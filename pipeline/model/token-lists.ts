@@ -12,6 +12,7 @@
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { type Groups, newestTime } from "./groups.js";
+import { sharedFloat32, sharedInt32 } from "./shared-arrays.js";
 import { type ProductTokens, tokenizeProducts } from "./tokens.js";
 
 export interface TokenLists {
@@ -173,10 +174,10 @@ export function tokenLists(input: TokenListInput): TokenLists {
     for (let i = 0; i < size; i++) best.offer(touched[i], c, acc[touched[i]], at);
   }
 
-  const start = new Int32Array(T + 1);
+  const start = sharedInt32(T + 1);
   for (let t = 0; t < T; t++) start[t + 1] = start[t] + best.kept(t).customers.length;
-  const customers = new Int32Array(start[T]);
-  const strength = new Float32Array(start[T]);
+  const customers = sharedInt32(start[T]);
+  const strength = sharedFloat32(start[T]);
   for (let t = 0; t < T; t++) {
     const kept = best.kept(t);
     customers.set(kept.customers, start[t]);

@@ -4,6 +4,8 @@
 // across brands, "brand model" rarely is. IDF (log of products / products with the token)
 // decides how informative each one is, so colours and sizes weigh little.
 
+import { sharedFloat64, sharedInt32 } from "./shared-arrays.js";
+
 export interface ProductTokens {
   /** Tokens of product p are tokens[start[p] .. start[p + 1]). */
   start: Int32Array;
@@ -44,7 +46,7 @@ export function tokenizeProducts(names: string[]): ProductTokens {
   /** Per first word id: second word id → the pair's token id (small-integer keys, V8's fastest Map), made on first use. */
   const pairToken: Map<number, number>[] = [];
   let count = 0;
-  const start = new Int32Array(names.length + 1);
+  const start = sharedInt32(names.length + 1);
   const flat: number[] = [];
   const words: number[] = [];
   const wordId = (w: string) => {
@@ -90,10 +92,11 @@ export function tokenizeProducts(names: string[]): ProductTokens {
     }
     start[p + 1] = flat.length;
   }
-  const tokens = Int32Array.from(flat);
-  const df = new Int32Array(count);
+  const tokens = sharedInt32(flat.length);
+  tokens.set(flat);
+  const df = sharedInt32(count);
   for (let i = 0; i < tokens.length; i++) df[tokens[i]]++;
-  const idf = new Float64Array(count);
+  const idf = sharedFloat64(count);
   const products = Math.max(1, names.length);
   for (let t = 0; t < count; t++) idf[t] = Math.log(products / df[t]);
   return { start, tokens, df, idf, count };

@@ -135,20 +135,21 @@ export function packIds(ids: string[], order?: Int32Array): IdSlots {
   for (const id of ids) longest = Math.max(longest, id.length);
   if (longest > 255) throw new Error(`an id of ${longest} characters cannot be rendered`);
   const stride = (longest + 1 + 3) & ~3;
+  // Each id's slot: the strings are read in their own order, which is the order they were
+  // made in and lie in memory (on 17M made-up ids, 2.5-3 s here against 8-14 s in `order`).
+  let slot: Int32Array | undefined;
+  if (order) {
+    slot = new Int32Array(ids.length);
+    for (let k = 0; k < order.length; k++) slot[order[k]] = k;
+  }
   // Copies read whole words, so the last slot's may run 3 bytes past it. Its own buffer
   // (not the pool's), so that it can be transferred.
   const bytes = new Uint8Array(ids.length * stride + 4);
-  for (let k = 0; k < ids.length; k++) bytes[k * stride] = writeLatin1(bytes, k * stride + 1, ids[k]);
-  if (!order) return { bytes, stride };
-  // Reading the strings in the order they were made (and lie in memory), then moving whole
-  // slots, took half the time of reading them in `order` (17M ids: ~25 s against ~10 s).
-  const words = stride >> 2;
-  const from = new Uint32Array(bytes.buffer, 0, bytes.length >> 2);
-  const moved = new Uint8Array(order.length * stride + 4);
-  const to = new Uint32Array(moved.buffer, 0, moved.length >> 2);
-  for (let k = 0; k < order.length; k++)
-    for (let a = order[k] * words, b = k * words, i = 0; i < words; i++) to[b + i] = from[a + i];
-  return { bytes: moved, stride };
+  for (let k = 0; k < ids.length; k++) {
+    const at = (slot ? slot[k] : k) * stride;
+    bytes[at] = writeLatin1(bytes, at + 1, ids[k]);
+  }
+  return { bytes, stride };
 }
 
 interface Slots {
