@@ -304,23 +304,29 @@ async function rankAndWrite(
   // The hand-offs to the serialize thread (here, before the product loop, and the search
   // index's cut after it) copy every id and name at least once: timed in parts, so that a
   // build's wall time is all in named stages.
-  let handoff = clock("handoff.idType");
-  const idType = data.integerIds ? "number" : decideIdType(data.customers, data.products);
-  handoff();
-  handoff = clock("handoff.products");
-  thread.products(data.products, data.latestNames);
-  handoff();
-  handoff = clock("handoff.search");
+  const handOff = <T>(part: string, work: () => T): T => {
+    const stop = clock(`handoff.${part}`);
+    try {
+      return work();
+    } finally {
+      stop();
+    }
+  };
+  const idType = handOff("idType", () =>
+    data.integerIds ? "number" : decideIdType(data.customers, data.products),
+  );
+  handOff("products", () => thread.products(data.products, data.latestNames));
   // The serialize thread builds the search index while this one prepares the ranking.
-  thread.search({
-    dir: workDir,
-    version,
-    idType,
-    product: data.product,
-    customer: data.customer,
-    count: data.count,
-  });
-  handoff();
+  handOff("search", () =>
+    thread.search({
+      dir: workDir,
+      version,
+      idType,
+      product: data.product,
+      customer: data.customer,
+      count: data.count,
+    }),
+  );
   const ranking = await timed("prepare", () => rank(data, config, { suppress }));
   const extra = options.extraMeta ? await timed("evaluate", () => options.extraMeta!(data)) : undefined;
 
@@ -338,15 +344,13 @@ async function rankAndWrite(
   let written = 0;
   let retargetProducts = 0;
   let restarted = false;
-  handoff = clock("handoff.customers");
-  // ranking.customerIds[k] is data.customers[customerOf[k]]: read in the ingest's order.
-  const customerIds = packIds(data.customers, ranking.customerOf);
-  thread.init({ dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds }, ctx);
-  handoff();
-  handoff = clock("handoff.reasons");
+  handOff("customers", () => {
+    // ranking.customerIds[k] is data.customers[customerOf[k]]: read in the ingest's order.
+    const customerIds = packIds(data.customers, ranking.customerOf);
+    thread.init({ dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds }, ctx);
+  });
   // Reasons are found on the serialize thread, from what each ranking round leaves (reasons.ts).
-  thread.reasons(ranking.reasonsInput(idType));
-  handoff();
+  handOff("reasons", () => thread.reasons(ranking.reasonsInput(idType)));
   // Retarget audiences first: made here while the thread still builds the search index, and
   // rendered there among the ranked audiences, so neither thread ends the build alone.
   let retargetMs = 0;
@@ -405,9 +409,9 @@ async function rankAndWrite(
 
   // The worker routes search by the index's cut prefixes: the meta (for a rollback) and the
   // pointer carry them. The serialize thread worked them out with the index.
-  handoff = clock("handoff.searchCut");
+  const stopCut = clock("handoff.searchCut");
   const searchCutPrefixes = await thread.searchCut;
-  handoff();
+  stopCut();
   const meta: BuildMeta = {
     version,
     generated_at: generatedAt,

@@ -69,10 +69,11 @@ function init(m: InitMessage): State {
     customerIds: [],
   };
   const renderer = new Renderer(ctx, '\\"', m.customerIds);
+  const { ids, names } = productsOrFail();
   return {
     ctx,
-    productIds: productsOrFail().ids,
-    productNames: productsOrFail().names,
+    productIds: ids,
+    productNames: names,
     dir: m.dir,
     writer: new PartWriter(m.dir),
     // The values go to the bulk files already escaped (see Renderer); keys need no escaping
