@@ -4,6 +4,8 @@
 // exp(-days before the log's newest event / recencyDecayDays): 1 for an event at the end of
 // the log, e^-1 for one recencyDecayDays earlier, so the newest-first order is
 // non-increasing in score by construction.
+
+import { Column } from "../ingest/columns.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { type Groups, groupRows, newestFirst, newestTime } from "./groups.js";
@@ -41,22 +43,50 @@ function eventCodes(events: string[], names: readonly string[]): Set<number> {
   return codes;
 }
 
+/**
+ * Retarget audiences of consecutive products, laid out flat: audience k is product
+ * products[k], with customers, times and scores [offsets[k] .. offsets[k + 1]).
+ */
+export interface RetargetBatch {
+  products: Int32Array;
+  offsets: Int32Array;
+  customers: Int32Array;
+  times: Float64Array;
+  scores: Float64Array;
+}
+
 /** Every product's retarget audience, products without one left out, in product index order. */
 export function retargetAudiences(data: Interactions, options: RetargetOptions): RetargetAudience[] {
-  return [...eachRetargetAudience(data, options)];
+  const out: RetargetAudience[] = [];
+  for (const b of eachRetargetBatch(data, options)) {
+    for (let k = 0; k < b.products.length; k++) {
+      const from = b.offsets[k];
+      const to = b.offsets[k + 1];
+      out.push({
+        product: b.products[k],
+        customers: b.customers.subarray(from, to),
+        times: b.times.subarray(from, to),
+        scores: b.scores.subarray(from, to),
+      });
+    }
+  }
+  return out;
 }
 
 /**
- * The same audiences one at a time, so a build can write each and drop it: held all at once
- * with their rendered values, they were the largest thing in a big build's memory. Rows grouped by product newest first, two passes over each product's rows with
+ * The same audiences, `batchProducts` products' worth at a time in flat arrays, so a build
+ * can send each batch and drop it. Three small arrays per audience (millions of them at
+ * 20M rows) made this one of the build's larger collector loads; flat columns make it
+ * none. Rows grouped by product newest first, two passes over each product's rows with
  * per-customer stamps (no map of pairs): a product's buyers, then its interested
  * non-buyers in the order met, which is newest first; only runs of equal times are sorted
  * by id.
  */
-export function* eachRetargetAudience(
+export function* eachRetargetBatch(
   data: Interactions,
   options: RetargetOptions,
-): Generator<RetargetAudience> {
+  batchProducts = 20_000,
+): Generator<RetargetBatch> {
   const interest = eventCodes(data.events, RETARGET_EVENTS);
   const purchase = eventCodes(data.events, [PURCHASE_EVENT]);
   const isInterest = new Uint8Array(256);
@@ -74,44 +104,76 @@ export function* eachRetargetAudience(
   const now = options.now ?? newestTime(data);
   const ids = data.customers;
   const { time, customer, event } = data;
-  const taken: number[] = [];
-  const takenTime: number[] = [];
+  const { start, rows } = byProduct;
+  const products = new Column(Int32Array, 1024);
+  const offsets = new Column(Int32Array, 1024);
+  const customers = new Column(Int32Array, 1024);
+  const times = new Column(Float64Array, 1024);
+  offsets.push(0);
   for (let p = 0; p < P; p++) {
-    const from = byProduct.start[p];
-    const to = byProduct.start[p + 1];
+    const from = start[p];
+    const to = start[p + 1];
     for (let i = from; i < to; i++) {
-      const r = byProduct.rows[i];
-      if (isPurchase[event[r]]) {
-        stamp[customer[r]] = p + 1;
-      }
+      const r = rows[i];
+      if (isPurchase[event[r]]) stamp[customer[r]] = p + 1;
     }
-    taken.length = 0;
-    takenTime.length = 0;
+    const first = customers.length;
     for (let i = from; i < to; i++) {
-      const r = byProduct.rows[i];
+      const r = rows[i];
+      if (!isInterest[event[r]]) continue;
       const c = customer[r];
-      if (!isInterest[event[r]] || suppressed[c] || stamp[c] === p + 1) continue;
+      if (suppressed[c] || stamp[c] === p + 1) continue;
       stamp[c] = p + 1;
-      taken.push(c);
-      takenTime.push(time[r]);
+      customers.push(c);
+      times.push(time[r]);
     }
-    if (taken.length === 0) continue;
+    const taken = customers.length - first;
+    if (taken === 0) continue;
     // Newest first already; equal times go by customer id (sorted only when two are equal:
     // most products have one or two such customers, and a sort per product cost more than
     // finding them).
     let tied = false;
-    for (let k = 1; k < taken.length && !tied; k++) tied = takenTime[k] === takenTime[k - 1];
-    const order = taken.map((_, k) => k);
-    if (tied) order.sort((a, b) => takenTime[b] - takenTime[a] || compareIds(ids[taken[a]], ids[taken[b]]));
-    const n = Math.min(options.maxN, order.length);
-    const customers = new Int32Array(n);
-    const times = new Float64Array(n);
-    const scores = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      customers[k] = taken[order[k]];
-      times[k] = takenTime[order[k]];
-      scores[k] = Math.min(1, Math.exp(-Math.max(0, now - times[k]) / MS_PER_DAY / options.recencyDecayDays));
+    for (let k = first + 1; k < customers.length && !tied; k++) tied = times.data[k] === times.data[k - 1];
+    if (tied) {
+      const c = customers.data.slice(first, customers.length);
+      const t = times.data.slice(first, times.length);
+      const order = Array.from(c, (_, k) => k).sort(
+        (a, b) => t[b] - t[a] || compareIds(ids[c[a]], ids[c[b]]),
+      );
+      order.forEach((k, at) => {
+        customers.data[first + at] = c[k];
+        times.data[first + at] = t[k];
+      });
     }
-    yield { product: p, customers, times, scores };
+    customers.length = times.length = first + Math.min(options.maxN, taken);
+    products.push(p);
+    offsets.push(customers.length);
+    if (products.length === batchProducts) {
+      yield flush(products, offsets, customers, times, now, options.recencyDecayDays);
+      offsets.push(0);
+    }
   }
+  if (products.length > 0) yield flush(products, offsets, customers, times, now, options.recencyDecayDays);
+}
+
+/** The batch so far as right-sized arrays (scored here), and the columns emptied. */
+function flush(
+  products: Column<Int32Array>,
+  offsets: Column<Int32Array>,
+  customers: Column<Int32Array>,
+  times: Column<Float64Array>,
+  now: number,
+  decayDays: number,
+): RetargetBatch {
+  const batch = {
+    products: products.finish(),
+    offsets: offsets.finish(),
+    customers: customers.finish(),
+    times: times.finish(),
+    scores: new Float64Array(times.length),
+  };
+  for (let i = 0; i < batch.times.length; i++)
+    batch.scores[i] = Math.min(1, Math.exp(-Math.max(0, now - batch.times[i]) / MS_PER_DAY / decayDays));
+  products.length = offsets.length = customers.length = times.length = 0;
+  return batch;
 }

@@ -13,7 +13,7 @@ import { type Interactions, ingest } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { rank } from "../model/rank.js";
-import { eachRetargetAudience, type RetargetOptions } from "../model/retarget.js";
+import { eachRetargetBatch, type RetargetOptions } from "../model/retarget.js";
 import { RESTART } from "../model/types.js";
 import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
 import { decideIdType, packIds, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
@@ -455,34 +455,14 @@ async function sendRetargetAudiences(
 ): Promise<number> {
   const rankingIndex = new Int32Array(customerOf.length);
   for (let k = 0; k < customerOf.length; k++) rankingIndex[customerOf[k]] = k;
-  let products: number[] = [];
-  let offsets: number[] = [0];
-  let customers: number[] = [];
-  let scores: number[] = [];
   let total = 0;
-  const send = async () => {
-    await thread.retarget({
-      products: Int32Array.from(products),
-      offsets: Int32Array.from(offsets),
-      customers: Int32Array.from(customers),
-      scores: Float64Array.from(scores),
-    });
-    products = [];
-    offsets = [0];
-    customers = [];
-    scores = [];
-  };
-  for (const a of eachRetargetAudience(data, options)) {
-    products.push(a.product);
-    for (let i = 0; i < a.customers.length; i++) {
-      customers.push(rankingIndex[a.customers[i]]);
-      scores.push(a.scores[i]);
-    }
-    offsets.push(customers.length);
-    total++;
-    if (products.length === RETARGET_PER_MESSAGE) await send();
+  for (const batch of eachRetargetBatch(data, options, RETARGET_PER_MESSAGE)) {
+    const { products, offsets, customers, scores } = batch;
+    for (let i = 0; i < customers.length; i++) customers[i] = rankingIndex[customers[i]];
+    // Counted before sending: the message transfers (detaches) the arrays.
+    total += products.length;
+    await thread.retarget({ products, offsets, customers, scores });
   }
-  if (products.length > 0) await send();
   return total;
 }
 

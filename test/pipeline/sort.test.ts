@@ -39,6 +39,17 @@ describe("sortByKeysDescending", () => {
     expect(three.got).toEqual(three.want);
   });
 
+  it("orders runs of ties of every length by the comparator, short (in place) and long", () => {
+    // Mostly runs of two to a few items, as customers sharing a last-activity time, plus
+    // a few runs longer than the in-place sort takes.
+    const key = Array.from({ length: 30_000 }, (_, i) =>
+      i % 50 === 0 ? -1 - (i % 7) : Math.floor(rand() * 9000),
+    );
+    const ids = Array.from(key, () => rand());
+    const { got, want } = both([key], (a, b) => ids[a] - ids[b]);
+    expect(got).toEqual(want);
+  });
+
   it("keeps the input order of items equal on every key when there is no comparator", () => {
     const key = Array.from({ length: 5000 }, () => Math.floor(rand() * 7));
     const items = Int32Array.from({ length: key.length }, (_, i) => key.length - 1 - i);
