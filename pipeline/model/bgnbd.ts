@@ -8,6 +8,7 @@
 //
 // The likelihood and P(alive) are closed form in gamma functions; only the conditional
 // expectation needs the Gauss hypergeometric function 2F1, summed as its series here.
+import { DistinctValues } from "./distinct-values.js";
 
 export interface BgnbdParams {
   r: number;
@@ -297,19 +298,22 @@ export function summarizeDays(days: CustomerDays): { summary: RfmSummary; entryO
   }
   const radix = most + 1;
   whole &&= radix ** 3 < Number.MAX_SAFE_INTEGER;
-  const index = new Map<number | string, number>();
+  // Whole-day keys are numbered without a Map: a Map boxes each such key (17M at 20M rows).
+  const numbers = new DistinctValues();
+  const index = new Map<string, number>();
   const x: number[] = [];
   const tx: number[] = [];
   const T: number[] = [];
   const count: number[] = [];
   for (let c = 0; c < n; c++) {
-    const key = whole
-      ? (days.x[c] * radix + days.tx[c]) * radix + days.T[c]
-      : `${days.x[c]},${days.tx[c]},${days.T[c]}`;
-    let e = index.get(key);
-    if (e === undefined) {
-      e = x.length;
-      index.set(key, e);
+    let e: number;
+    if (whole) e = numbers.add((days.x[c] * radix + days.tx[c]) * radix + days.T[c]);
+    else {
+      const key = `${days.x[c]},${days.tx[c]},${days.T[c]}`;
+      e = index.get(key) ?? index.size;
+      if (e === index.size) index.set(key, e);
+    }
+    if (e === x.length) {
       x.push(days.x[c]);
       tx.push(days.tx[c]);
       T.push(days.T[c]);

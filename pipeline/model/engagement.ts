@@ -12,6 +12,7 @@ import type { Config } from "../config.js";
 import { MS_PER_DAY } from "../ingest/dates.js";
 import type { Interactions } from "../ingest/ingest.js";
 import { expectedByCustomer } from "./bgnbd.js";
+import { DistinctValues } from "./distinct-values.js";
 import { type Groups, groupRows, newestFirst, newestTime } from "./groups.js";
 import { compareIds } from "./ids.js";
 import { sortByKeysDescending } from "./sort.js";
@@ -28,87 +29,25 @@ export function percentileRanks(values: Float64Array): Float64Array {
   const n = values.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  // The inputs (counts, averages of a few event weights) have few distinct values: count
-  // each one, sort just those, and a value's rank follows from how many lie below it. A
-  // sort of all the values (millions) cost more than everything else here.
-  const counts = new ValueCounts();
-  for (let c = 0; c < n; c++) counts.add(values[c]);
-  const distinct = counts.values().sort();
+  // The inputs (counts, averages of a few event weights) have few distinct values: number
+  // and count each one, sort just those, and a value's rank follows from how many lie below
+  // it. A sort of all the values (millions) cost more than everything else here.
+  const distinct = new DistinctValues();
+  const number = new Int32Array(n);
+  for (let c = 0; c < n; c++) number[c] = distinct.add(values[c]);
+  const count = new Int32Array(distinct.size);
+  for (let c = 0; c < n; c++) count[number[c]]++;
+  const rank = new Float64Array(distinct.size);
   let below = 0;
-  for (const v of distinct) {
-    const slot = counts.slotOf(v);
-    const end = below + counts.count[slot];
+  for (const v of distinct.list().sort()) {
+    const k = distinct.find(v);
+    const end = below + count[k];
     // The tie group occupies sorted positions [below, end): its mid rank.
-    counts.rank[slot] = n === 1 ? 1 : (below + end - 1) / 2 / (n - 1);
+    rank[k] = n === 1 ? 1 : (below + end - 1) / 2 / (n - 1);
     below = end;
   }
-  for (let c = 0; c < n; c++) out[c] = counts.rank[counts.slotOf(values[c])];
+  for (let c = 0; c < n; c++) out[c] = rank[number[c]];
   return out;
-}
-
-/**
- * Counts of distinct doubles in an open-addressing table of typed arrays. A Map boxes
- * every double key it is given: at 17 million customers that was hundreds of millions of
- * short-lived numbers, and their collections were 27 s of the engagement's 65 s.
- */
-class ValueCounts {
-  private keys = new Float64Array(1024);
-  private used = new Uint8Array(1024);
-  count = new Int32Array(1024);
-  /** Free for the caller: a value per slot. */
-  rank = new Float64Array(1024);
-  private size = 0;
-  private readonly bits = new Float64Array(1);
-  private readonly words = new Int32Array(this.bits.buffer);
-
-  add(value: number): void {
-    const slot = this.slotOf(value);
-    if (!this.used[slot]) {
-      this.used[slot] = 1;
-      this.keys[slot] = value + 0;
-      if (++this.size * 2 > this.keys.length) {
-        this.grow();
-        this.count[this.slotOf(value)]++;
-        return;
-      }
-    }
-    this.count[slot]++;
-  }
-
-  /** The slot holding `value`, or the free slot it would take. -0 is 0, as for a Map. */
-  slotOf(value: number): number {
-    const v = value + 0;
-    this.bits[0] = v;
-    const mask = this.keys.length - 1;
-    let h = Math.imul(this.words[0] ^ Math.imul(this.words[1], 0x9e3779b1 | 0), 0x85ebca6b | 0);
-    h ^= h >>> 15;
-    let slot = h & mask;
-    while (this.used[slot] && !(this.keys[slot] === v || (Number.isNaN(v) && Number.isNaN(this.keys[slot]))))
-      slot = (slot + 1) & mask;
-    return slot;
-  }
-
-  values(): Float64Array {
-    const out = new Float64Array(this.size);
-    for (let slot = 0, k = 0; slot < this.keys.length; slot++)
-      if (this.used[slot]) out[k++] = this.keys[slot];
-    return out;
-  }
-
-  private grow(): void {
-    const { keys, used, count } = this;
-    this.keys = new Float64Array(keys.length * 2);
-    this.used = new Uint8Array(keys.length * 2);
-    this.count = new Int32Array(keys.length * 2);
-    this.rank = new Float64Array(keys.length * 2);
-    for (let slot = 0; slot < keys.length; slot++) {
-      if (!used[slot]) continue;
-      const to = this.slotOf(keys[slot]);
-      this.used[to] = 1;
-      this.keys[to] = keys[slot];
-      this.count[to] = count[slot];
-    }
-  }
 }
 
 /** Best first: higher score, then later last activity, then smaller id. */
@@ -223,23 +162,24 @@ function blendComeBack(
   config: Config,
 ): void {
   const { horizonDays, weight } = config.bgnbd;
-  const active: number[] = [];
-  for (let c = 0; c < score.length; c++) if (rows[c] > 0) active.push(c);
-  const x = new Float64Array(active.length);
-  const tx = new Float64Array(active.length);
-  const T = new Float64Array(active.length);
-  active.forEach((c, i) => {
+  let n = 0;
+  for (let c = 0; c < score.length; c++) if (rows[c] > 0) n++;
+  const active = new Int32Array(n);
+  for (let c = 0, i = 0; c < score.length; c++) if (rows[c] > 0) active[i++] = c;
+  const x = new Float64Array(n);
+  const tx = new Float64Array(n);
+  const T = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = active[i];
     x[i] = repeatDays[c];
     tx[i] = span[c];
     // Observed through the end of the newest day.
     T[i] = today - firstDay[c] + 1;
-  });
+  }
   const expected = new Float64Array(score.length);
-  if (active.length > 0) {
+  if (n > 0) {
     const fitted = expectedByCustomer({ x, tx, T }, horizonDays).expected;
-    active.forEach((c, i) => {
-      expected[c] = fitted[i];
-    });
+    for (let i = 0; i < n; i++) expected[active[i]] = fitted[i];
   }
   const comeBack = percentileRanks(expected);
   for (let c = 0; c < score.length; c++) score[c] = weight * comeBack[c] + (1 - weight) * score[c];
