@@ -191,9 +191,17 @@ export class SerializeThread {
    */
   reasons(input: ReasonsInput): void {
     this.reasonsInput = input;
+    const renamedProducts: number[] = [];
+    const renamedNames: string[] = [];
+    for (let p = 0; p < input.modelNames.length; p++) {
+      if (input.modelNames[p] === (input.latestNames[p] ?? "")) continue;
+      renamedProducts.push(p);
+      renamedNames.push(input.modelNames[p]);
+    }
     this.send({
       type: "reasons",
-      modelNames: JSON.stringify(input.modelNames),
+      renamedProducts: Int32Array.from(renamedProducts),
+      renamedNames: JSON.stringify(renamedNames),
       events: input.events,
       eventWeights: input.eventWeights,
       walkStart: input.walkStart,

@@ -119,7 +119,7 @@ function reasons(s: State, m: ReasonsMessage): Explainer {
       idType: s.ctx.idType,
       productIds: s.productIds,
       latestNames: s.productNames,
-      modelNames: sharingNames(JSON.parse(m.modelNames) as string[], s.productNames),
+      modelNames: modelNames(s.productNames, m),
       events: m.events,
       eventWeights: m.eventWeights,
       walkStart: m.walkStart,
@@ -135,16 +135,15 @@ function reasons(s: State, m: ReasonsMessage): Explainer {
 }
 
 /**
- * The model's names, each one equal to the product's served name replaced by that string:
- * they are nearly all the same, and each parsed copy is ~60 bytes a product held through
- * the whole product loop (half a gigabyte at 8 million products).
+ * The model's names: the served ones (the same strings, not copies: each parsed copy was
+ * ~60 bytes a product held through the whole product loop), but where the message lists
+ * another.
  */
-function sharingNames(modelNames: string[], latestNames: (string | null)[]): string[] {
-  for (let p = 0; p < modelNames.length; p++) {
-    const latest = latestNames[p];
-    if (latest !== null && modelNames[p] === latest) modelNames[p] = latest;
-  }
-  return modelNames;
+function modelNames(servedNames: (string | null)[], m: ReasonsMessage): string[] {
+  const names = servedNames.map((name) => name ?? "");
+  const renamed = JSON.parse(m.renamedNames) as string[];
+  for (let k = 0; k < renamed.length; k++) names[m.renamedProducts[k]] = renamed[k];
+  return names;
 }
 
 /** Audience k's reasons (StoredReasons as JSON text, escaped; Explainer.explainInto). */

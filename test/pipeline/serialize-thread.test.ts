@@ -1,7 +1,7 @@
 // The serialize thread (batches, back-pressure, rendering on either side, the part writer)
 // must write exactly what a one-thread loop renders: every value, in the ranking's order.
 // The reference here is the plain in-process renderer fed by the same ranking.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { xxhash128 } from "hash-wasm";
 import { describe, expect, it } from "vitest";
@@ -30,15 +30,26 @@ describe("serialize thread", () => {
     const dir = tempDir();
     const csv = join(dir, "log.csv");
     await generate({ rows: 4000, seed: 11, out: csv });
+    // A few products renamed at the end of the log: the names the model read (the first)
+    // differ from the served ones there, and the thread must explain with the model's.
+    const lines = readFileSync(csv, "utf8").trimEnd().split("\n");
+    const renames = lines.slice(1, 40).map((line) => {
+      const [customer, product, event] = line.split(",");
+      return `${customer},${product},${event},2023-04-01 00:00:00,Renamed ${product} Edition`;
+    });
+    writeFileSync(csv, `${[...lines, ...renames].join("\n")}\n`);
     const config = parseConfig({ variants: [5, 10, 20] });
     const now = new Date("2026-11-30T08:00:00Z");
-    const result = await build({ inputs: [csv], outDir: join(dir, "out"), config, now });
+    // Small retarget messages, so that they go out among the ranked audiences.
+    const retargetBatch = 40;
+    const result = await build({ inputs: [csv], outDir: join(dir, "out"), config, now, retargetBatch });
 
     const written: KvPair[] = [];
     for (const file of readdirSync(join(result.dir, "kv")).sort())
       written.push(...(JSON.parse(readFileSync(join(result.dir, "kv", file), "utf8")) as KvPair[]));
 
     const data = await ingest([csv], { config, parseThread: false });
+    expect(data.productNames.filter((name, p) => name !== data.latestNames[p]).length).toBeGreaterThan(10);
     const ranking = rank(data, config);
     const ctx = {
       version: result.version,
@@ -61,7 +72,8 @@ describe("serialize thread", () => {
     const explainer = new Explainer(ranking.reasonsInput(ctx.idType));
     const expected: KvPair[] = [];
 
-    // First each retarget audience: the largest variant's body, written out here field by field.
+    // Each retarget audience: the largest variant's body, written out here field by field.
+    const retargetPairs: KvPair[] = [];
     const retarget = retargetAudiences(data, {
       maxN: Math.max(...ctx.variants),
       recencyDecayDays: config.recencyDecayDays,
@@ -79,9 +91,13 @@ describe("serialize thread", () => {
         `"recommendations":[${items.join(",")}],"count":${items.length},` +
         `"model_version":"${ctx.version}","generated_at":"${ctx.generatedAt}","fallback":false,` +
         `"note":${JSON.stringify(NOTES.retarget)}}`;
-      expected.push({ key: keys.retarget(ctx.version, productId), value });
+      retargetPairs.push({ key: keys.retarget(ctx.version, productId), value });
     }
+    expect(retarget.length).toBeGreaterThan(2 * retargetBatch);
 
+    // After every retargetBatch ranked products, the next retargetBatch retarget audiences;
+    // the rest after the last product.
+    let ranked = 0;
     for (const [p, audience] of ranking.audiences()) {
       const productId = data.products[p];
       const values = render(
@@ -98,13 +114,15 @@ describe("serialize thread", () => {
         key: keys.why(ctx.version, productId),
         value: explainer.explain(p, audience.customers, ranking.evidence(p, audience)),
       });
+      if (++ranked % retargetBatch === 0) expected.push(...retargetPairs.splice(0, retargetBatch));
     }
+    expected.push(...retargetPairs);
     render("null", ranking.fallback, "fallback").forEach((value, i) => {
       expected.push({ key: keys.fallback(ctx.version, ctx.variants[i]), value });
     });
 
-    // The retarget audiences, the product values and reasons and the fallback come first, in
-    // this order; sample, its names and meta follow, then the search index's buckets.
+    // The product values and reasons with the retarget audiences among them, and the fallback
+    // come first, in this order; sample, its names and meta follow, then the search index's buckets.
     expect(expected.length).toBeGreaterThan(1000);
     const head = written.slice(0, expected.length);
     const mismatched = head.filter(
