@@ -41,6 +41,32 @@ export interface RankOptions {
    * (fairPassPlan). Tests force either way.
    */
   speculate?: boolean;
+  /** The rows grouped and the customers scored, when the caller made them (groupAndScore). */
+  grouped?: Grouped;
+  /** The product names' tokens, when the caller has them: exactly tokenizeProducts(input.productNames). */
+  tokens?: ProductTokens;
+}
+
+/** The first part of a ranking's preparation, which needs no product names. */
+export interface Grouped {
+  /** The newest row's time. */
+  newest: number;
+  /** Rows by customer and by product, newest first. */
+  byCustomer: Groups;
+  byProduct: Groups;
+  engagement: Engagement;
+}
+
+/**
+ * Rows grouped by customer and by product, and every customer's engagement: a build does this
+ * while its serialize thread tokenizes the product names, then ranks with both.
+ */
+export function groupAndScore(input: Interactions, config: Config): Grouped {
+  const order = newestFirst(input);
+  const newest = newestIn(input, order);
+  const byCustomer = groupRows(input.customer, order, input.customers.length);
+  const byProduct = groupRows(input.product, order, input.products.length);
+  return { newest, byCustomer, byProduct, engagement: computeEngagement(input, config, newest, byCustomer) };
 }
 
 export function rank(input: Interactions, config: Config, options: RankOptions = {}): Ranking {
@@ -48,11 +74,12 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
   const blend = options.blend ?? config.affinityBlend;
   const C = input.customers.length;
   const P = input.products.length;
-  const order = newestFirst(input);
-  const newest = newestIn(input, order);
-  const inputByCustomer = groupRows(input.customer, order, C);
-  const byProduct = groupRows(input.product, order, P);
-  const inputEngagement = computeEngagement(input, config, newest, inputByCustomer);
+  const {
+    newest,
+    byCustomer: inputByCustomer,
+    byProduct,
+    engagement: inputEngagement,
+  } = options.grouped ?? groupAndScore(input, config);
 
   const inputSuppressed = new Uint8Array(C);
   let suppressedCustomers = 0;
@@ -78,6 +105,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
           recencyDecayDays: config.recencyDecayDays,
           visit: inputEngagement.order,
           now: newest,
+          tokens: options.tokens,
         })
       : undefined;
   const products = options.products ?? rankingOrder(byProduct, P, names?.tokens);

@@ -186,8 +186,11 @@ export function tokenLists(input: TokenListInput): TokenLists {
   return { start, customers, strength };
 }
 
-/** The name source of `input.data`'s product names: their tokens, and each token's list. */
-export function nameSource(input: Omit<TokenListInput, "tokens">): NameSource {
-  const tokens = tokenizeProducts(input.data.productNames);
+/**
+ * The name source of `input.data`'s product names: their tokens (made here unless the
+ * caller has them, as tokenizeProducts(data.productNames) makes them), and each token's list.
+ */
+export function nameSource(input: Omit<TokenListInput, "tokens"> & { tokens?: ProductTokens }): NameSource {
+  const tokens = input.tokens ?? tokenizeProducts(input.data.productNames);
   return { tokens, lists: tokenLists({ ...input, tokens }) };
 }

@@ -12,7 +12,7 @@ import { type DateWindow, plausibleWindow } from "../ingest/dates.js";
 import { type Interactions, ingest } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
-import { rank } from "../model/rank.js";
+import { groupAndScore, rank } from "../model/rank.js";
 import { eachRetargetBatch, type RetargetOptions } from "../model/retarget.js";
 import { RESTART } from "../model/types.js";
 import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
@@ -320,7 +320,7 @@ async function rankAndWrite(
   const idType = handOff("idType", () =>
     data.integerIds ? "number" : decideIdType(data.customers, data.products),
   );
-  handOff("products", () => thread.products(data.products, data.latestNames));
+  handOff("products", () => thread.products(data.products, data.latestNames, data.productNames));
   // The serialize thread builds the search index while this one prepares the ranking.
   handOff("search", () =>
     thread.search({
@@ -332,7 +332,12 @@ async function rankAndWrite(
       count: data.count,
     }),
   );
-  const ranking = await timed("prepare", () => rank(data, config, { suppress }));
+  // The thread tokenizes the product names meanwhile (serialize-thread.ts, products).
+  const grouped = await timed("prepare", () => groupAndScore(data, config));
+  const stopTokens = clock("handoff.tokens");
+  const tokens = await thread.nameTokens;
+  stopTokens();
+  const ranking = await timed("prepare", () => rank(data, config, { suppress, grouped, tokens }));
   const extra = options.extraMeta ? await timed("evaluate", () => options.extraMeta!(data)) : undefined;
 
   const ctx: ResponseContext = {

@@ -8,6 +8,7 @@
 // whichever side renders or explains: docs/threads.md.
 import { Worker } from "node:worker_threads";
 import { type Evidence, Explainer, type ReasonsInput } from "../model/reasons.js";
+import type { ProductTokens } from "../model/tokens.js";
 import type { Audience } from "../model/types.js";
 import { threadUrl } from "../thread-bundle.js";
 import { LIST_SLACK, Renderer, type ResponseContext } from "./serialize.js";
@@ -115,6 +116,8 @@ export class SerializeThread {
   private readonly result: Promise<ThreadResult>;
   /** The search index's cut prefixes, once the thread has built the index (search()). */
   readonly searchCut: Promise<string[]>;
+  /** The model names' tokens, once the thread has made them (after products()). */
+  readonly nameTokens: Promise<ProductTokens>;
   private failure: Error | undefined;
   private inFlight = 0;
   private wake: (() => void) | undefined;
@@ -140,12 +143,20 @@ export class SerializeThread {
       cutFailed = reject;
     });
     this.searchCut.catch(() => undefined);
+    let tokensMade: (tokens: ProductTokens) => void = () => undefined;
+    let tokensFailed: (err: Error) => void = () => undefined;
+    this.nameTokens = new Promise<ProductTokens>((resolve, reject) => {
+      tokensMade = resolve;
+      tokensFailed = reject;
+    });
+    this.nameTokens.catch(() => undefined);
     this.result = new Promise<ThreadResult>((resolve, reject) => {
       const fail = (err: Error) => {
         this.failure ??= err;
         this.wake?.();
         reject(this.failure);
         cutFailed(this.failure);
+        tokensFailed(this.failure);
       };
       this.worker.on("message", (m: FromThread) => {
         if (m.type === "ack") {
@@ -154,6 +165,7 @@ export class SerializeThread {
             (m.kind === "batch" ? this.spareRaw : this.spareRendered).push(m.buffers);
           this.wake?.();
         } else if (m.type === "searchCut") cutFound(m.prefixes);
+        else if (m.type === "tokens") tokensMade(m.tokens);
         else if (m.type === "done") resolve(m);
         else fail(new Error(`serialize thread failed: ${m.message}`));
       });
@@ -165,11 +177,25 @@ export class SerializeThread {
   }
 
   /** Every product's id and served name: first, before search and init, which share them. */
-  products(productIds: string[], productNames: (string | null)[]): void {
+  /**
+   * Every product's id, served name and the name the model reads. The thread makes the model
+   * names' tokens first (nameTokens() has them) and then serves search, init and reasons
+   * from these.
+   */
+  products(productIds: string[], productNames: (string | null)[], modelNames: string[]): void {
+    const renamedProducts: number[] = [];
+    const renamedNames: string[] = [];
+    for (let p = 0; p < modelNames.length; p++) {
+      if (modelNames[p] === (productNames[p] ?? "")) continue;
+      renamedProducts.push(p);
+      renamedNames.push(modelNames[p]);
+    }
     this.send({
       type: "products",
       productIds: productIds.join("\n"),
       productNames: JSON.stringify(productNames),
+      renamedProducts: Int32Array.from(renamedProducts),
+      renamedNames: JSON.stringify(renamedNames),
     });
   }
 
@@ -191,17 +217,8 @@ export class SerializeThread {
    */
   reasons(input: ReasonsInput): void {
     this.reasonsInput = input;
-    const renamedProducts: number[] = [];
-    const renamedNames: string[] = [];
-    for (let p = 0; p < input.modelNames.length; p++) {
-      if (input.modelNames[p] === (input.latestNames[p] ?? "")) continue;
-      renamedProducts.push(p);
-      renamedNames.push(input.modelNames[p]);
-    }
     this.send({
       type: "reasons",
-      renamedProducts: Int32Array.from(renamedProducts),
-      renamedNames: JSON.stringify(renamedNames),
       events: input.events,
       eventWeights: input.eventWeights,
       walkStart: input.walkStart,

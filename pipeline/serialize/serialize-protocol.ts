@@ -2,6 +2,7 @@
 // in batches of flat typed arrays whose buffers are transferred, not copied.
 import type { IdType } from "../../worker/contract.js";
 import type { ReasonsInput } from "../model/reasons.js";
+import type { ProductTokens } from "../model/tokens.js";
 import type { KvPair, ManifestPart } from "./manifest.js";
 import type { IdSlots } from "./serialize.js";
 
@@ -26,6 +27,13 @@ export interface ProductsMessage {
   productIds: string;
   /** Served product names by product index, as one JSON array (names may hold any character). */
   productNames: string;
+  /**
+   * The names the model reads where they differ from the served name (a product without one
+   * counts as ""): product indices, and their names as one JSON array. Nearly every product's
+   * are the same, and serializing 8 million names again cost seconds.
+   */
+  renamedProducts: Int32Array;
+  renamedNames: string;
 }
 
 /**
@@ -50,13 +58,6 @@ export interface SearchMessage {
 export interface ReasonsMessage
   extends Omit<ReasonsInput, "idType" | "productIds" | "latestNames" | "modelNames"> {
   type: "reasons";
-  /**
-   * The names the model read where they differ from the served name (a product without one
-   * counts as ""): product indices, and their names as one JSON array. Nearly every product's
-   * are the same, and serializing 8 million names cost seconds of the hand-off.
-   */
-  renamedProducts: Int32Array;
-  renamedNames: string;
 }
 
 /**
@@ -172,8 +173,18 @@ export interface SearchCutMessage {
   prefixes: string[];
 }
 
+/**
+ * The model names' tokens (model/tokens.ts), which the thread makes right after the products
+ * message while the build's main thread groups rows and scores customers. Shared memory.
+ */
+export interface TokensMessage {
+  type: "tokens";
+  tokens: ProductTokens;
+}
+
 export type FromThread =
   | AckMessage
   | SearchCutMessage
+  | TokensMessage
   | ({ type: "done" } & ThreadResult)
   | { type: "error"; message: string };

@@ -8,6 +8,7 @@ import { parentPort } from "node:worker_threads";
 import { keys } from "../../worker/contract.js";
 import { Explainer } from "../model/reasons.js";
 import { distinctCustomers, eachSearchIndexPair } from "../model/search-index.js";
+import { tokenizeProducts } from "../model/tokens.js";
 import { PartWriter } from "./parts.js";
 import { productJsonOf, type Rendered, Renderer, type ResponseContext } from "./serialize.js";
 import {
@@ -16,6 +17,7 @@ import {
   evidenceBuffers,
   type FromThread,
   type InitMessage,
+  type ProductsMessage,
   type ReasonsMessage,
   type RetargetMessage,
   type SearchMessage,
@@ -48,10 +50,11 @@ interface State {
   writeMs: number;
 }
 
-/** Every product's id and served name (the products message). */
+/** Every product's id, served name and model name (the products message). */
 interface Products {
   ids: string[];
   names: (string | null)[];
+  modelNames: string[];
 }
 let products: Products | undefined;
 
@@ -119,7 +122,7 @@ function reasons(s: State, m: ReasonsMessage): Explainer {
       idType: s.ctx.idType,
       productIds: s.productIds,
       latestNames: s.productNames,
-      modelNames: modelNames(s.productNames, m),
+      modelNames: productsOrFail().modelNames,
       events: m.events,
       eventWeights: m.eventWeights,
       walkStart: m.walkStart,
@@ -139,7 +142,7 @@ function reasons(s: State, m: ReasonsMessage): Explainer {
  * ~60 bytes a product held through the whole product loop), but where the message lists
  * another.
  */
-function modelNames(servedNames: (string | null)[], m: ReasonsMessage): string[] {
+function modelNames(servedNames: (string | null)[], m: ProductsMessage): string[] {
   const names = servedNames.map((name) => name ?? "");
   const renamed = JSON.parse(m.renamedNames) as string[];
   for (let k = 0; k < renamed.length; k++) names[m.renamedProducts[k]] = renamed[k];
@@ -188,7 +191,10 @@ async function writeRetarget(s: State, m: RetargetMessage): Promise<void> {
 
 async function handle(state: State | undefined, m: ToThread): Promise<State | undefined> {
   if (m.type === "products") {
-    products = { ids: m.productIds.split("\n"), names: JSON.parse(m.productNames) as (string | null)[] };
+    const names = JSON.parse(m.productNames) as (string | null)[];
+    products = { ids: m.productIds.split("\n"), names, modelNames: modelNames(names, m) };
+    // The build's main thread waits for these before its name lists (model/token-lists.ts).
+    post({ type: "tokens", tokens: tokenizeProducts(products.modelNames) });
     return state;
   }
   if (m.type === "init") return init(m);

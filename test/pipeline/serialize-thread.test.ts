@@ -149,6 +149,7 @@ describe("serialize thread", () => {
       thread.products(
         productIds,
         productIds.map(() => null),
+        productIds.map(() => ""),
       );
       thread.init(
         {
