@@ -404,7 +404,7 @@ async function writeScaleSection(now: ScaleRecord[]): Promise<void> {
     ),
     ...(unfit.length > 0 ? ["", "Sizes that did not fit:", "", table(["rows", "outcome"], unfit)] : []),
     "",
-    "Seconds per stage, wall (CPU in brackets where measured per stage; handoff is handing products, customer ids and the reasons' tables to the serialize thread; serialize is the product loop, serialize.* its parts as in the build section above, serialize.retarget the main thread making the retarget audiences; – where a record predates them); the last column is product rankings over products (1: the exposure cap never bound; 2 or more: its fair pass ranked again; – not recorded):",
+    "Seconds per stage, wall (CPU in brackets where measured per stage; handoff is handing products, customer ids and the reasons' tables to the serialize thread and waiting for the name tokens it makes; serialize is the product loop, serialize.* its parts as in the build section above, serialize.retarget the main thread making the retarget audiences; – where a record predates them); the last column is product rankings over products (1: the exposure cap never bound; 2 or more: its fair pass ranked again; – not recorded):",
     "",
     table(STAGE_HEADER, stageRows),
     "",
