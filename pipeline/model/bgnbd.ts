@@ -298,7 +298,8 @@ export function summarizeDays(days: CustomerDays): { summary: RfmSummary; entryO
   }
   const radix = most + 1;
   whole &&= radix ** 3 < Number.MAX_SAFE_INTEGER;
-  // Whole-day keys are numbered without a Map: a Map boxes each such key (17M at 20M rows).
+  // Whole-day keys are numbered in a typed table: a Map would box every key past the small
+  // integers (long logs make them that large), 17M of them at 20M rows.
   const numbers = new DistinctValues();
   const index = new Map<string, number>();
   const x: number[] = [];

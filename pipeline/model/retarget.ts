@@ -75,9 +75,8 @@ export function retargetAudiences(data: Interactions, options: RetargetOptions):
 
 /**
  * The same audiences, `batchProducts` products' worth at a time in flat arrays, so a build
- * can send each batch and drop it. Three small arrays per audience (millions of them at
- * 20M rows) made this one of the build's larger collector loads; flat columns make it
- * none. Rows grouped by product newest first, two passes over each product's rows with
+ * can send each batch and drop it: three small arrays per audience would be millions of
+ * short-lived objects at 20M rows. Rows grouped by product newest first, two passes over each product's rows with
  * per-customer stamps (no map of pairs): a product's buyers, then its interested
  * non-buyers in the order met, which is newest first; only runs of equal times are sorted
  * by id.

@@ -179,7 +179,7 @@ export class SerializeThread {
   /** Every product's id and served name: first, before search and init, which share them. */
   /**
    * Every product's id, served name and the name the model reads. The thread makes the model
-   * names' tokens first (nameTokens() has them) and then serves search, init and reasons
+   * names' tokens first (nameTokens has them) and then serves search, init and reasons
    * from these.
    */
   products(productIds: string[], productNames: (string | null)[], modelNames: string[]): void {
