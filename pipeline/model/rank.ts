@@ -195,6 +195,7 @@ export function rank(input: Interactions, config: Config, options: RankOptions =
     suppressedCustomers,
     customerIds: data.customers,
     customerOf,
+    rankingIndex: newIndex,
     newest,
     byProduct,
     rankings: () => ranker.rankings,

@@ -44,6 +44,13 @@ function eventCodes(events: string[], names: readonly string[]): Set<number> {
 }
 
 /**
+ * Products per batch: small enough that a build's messages in flight (its serialize client
+ * allows 16) stay a few megabytes, large enough that a message costs little against
+ * rendering and writing its values.
+ */
+export const RETARGET_BATCH_PRODUCTS = 20_000;
+
+/**
  * Retarget audiences of consecutive products, laid out flat: audience k is product
  * products[k], with customers, times and scores [offsets[k] .. offsets[k + 1]).
  */
@@ -84,7 +91,7 @@ export function retargetAudiences(data: Interactions, options: RetargetOptions):
 export function* eachRetargetBatch(
   data: Interactions,
   options: RetargetOptions,
-  batchProducts = 20_000,
+  batchProducts = RETARGET_BATCH_PRODUCTS,
 ): Generator<RetargetBatch> {
   const interest = eventCodes(data.events, RETARGET_EVENTS);
   const purchase = eventCodes(data.events, [PURCHASE_EVENT]);

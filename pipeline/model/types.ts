@@ -51,6 +51,8 @@ export interface Ranking {
   customerIds: string[];
   /** Audience customer index → index in Interactions.customers. */
   customerOf: Int32Array;
+  /** The inverse: index in Interactions.customers → audience customer index. */
+  rankingIndex: Int32Array;
   /** The time of the log's newest row ("now" for recency). */
   newest: number;
   /** The log's rows grouped by product, newest first (Interactions' row ids). */

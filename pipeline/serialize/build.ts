@@ -13,16 +13,12 @@ import { type Interactions, ingest } from "../ingest/ingest.js";
 import type { Accounting } from "../ingest/reasons.js";
 import { resolveInputs } from "../ingest/sources.js";
 import { groupAndScore, rank } from "../model/rank.js";
-import { eachRetargetBatch, type RetargetOptions } from "../model/retarget.js";
+import { eachRetargetBatch, RETARGET_BATCH_PRODUCTS, type RetargetOptions } from "../model/retarget.js";
 import { RESTART } from "../model/types.js";
 import { BUILD_FORMAT, MANIFEST_FILE, type Manifest, readManifest } from "./manifest.js";
 import { decideIdType, packIds, type ResponseContext, sampleNamesPair, samplePair } from "./serialize.js";
 import { SerializeThread } from "./serialize-client.js";
 import type { ThreadResult } from "./serialize-protocol.js";
-
-// Small enough that the messages in flight (the client allows 16) stay a few megabytes; large
-// enough that a message costs little against rendering and writing its values.
-const RETARGET_PER_MESSAGE = 20_000;
 
 /** Each build's rejected rows, in its folder (and in OUT/ when a build keeps no row). */
 export const REJECTED_CSV = "rejected.csv";
@@ -41,7 +37,7 @@ export interface BuildOptions {
   onProgress?: (stage: string, done: number, total?: number) => void;
   /**
    * Retarget audiences per message to the serialize thread, and ranked products between two
-   * such messages (default RETARGET_PER_MESSAGE; tests make it small to see them interleave).
+   * such messages (default RETARGET_BATCH_PRODUCTS; tests make it small to see them interleave).
    */
   retargetBatch?: number;
 }
@@ -356,7 +352,7 @@ async function rankAndWrite(
   let restarted = false;
   handOff("customers", () => {
     // ranking.customerIds[k] is data.customers[customerOf[k]]: read in the ingest's order.
-    const customerIds = packIds(data.customers, ranking.customerOf);
+    const customerIds = packIds(data.customers, ranking.rankingIndex);
     thread.init({ dir: workDir, version, generatedAt, idType, variants: ctx.variants, customerIds }, ctx);
   });
   // Reasons are found on the serialize thread, from what each ranking round leaves (reasons.ts).
@@ -366,9 +362,9 @@ async function rankAndWrite(
   // ends): sent all at once up front, the thread's rendering of them held this thread back
   // (~30 s at 20M rows).
   let retargetMs = 0;
-  const retargetBatch = options.retargetBatch ?? RETARGET_PER_MESSAGE;
+  const retargetBatch = options.retargetBatch ?? RETARGET_BATCH_PRODUCTS;
   const retargetBatches = () =>
-    sendRetargetAudiences(thread, data, ranking.customerOf, retargetBatch, {
+    sendRetargetAudiences(thread, data, ranking.rankingIndex, retargetBatch, {
       maxN: Math.max(...ctx.variants),
       recencyDecayDays: config.recencyDecayDays,
       suppress,
@@ -469,12 +465,10 @@ async function rankAndWrite(
 async function* sendRetargetAudiences(
   thread: SerializeThread,
   data: Interactions,
-  customerOf: Int32Array,
+  rankingIndex: Int32Array,
   batchProducts: number,
   options: RetargetOptions,
 ): AsyncGenerator<number> {
-  const rankingIndex = new Int32Array(customerOf.length);
-  for (let k = 0; k < customerOf.length; k++) rankingIndex[customerOf[k]] = k;
   for (const batch of eachRetargetBatch(data, options, batchProducts)) {
     const { products, offsets, customers, scores } = batch;
     for (let i = 0; i < customers.length; i++) customers[i] = rankingIndex[customers[i]];

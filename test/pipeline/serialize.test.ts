@@ -62,9 +62,13 @@ describe("serialization", () => {
       expect(Buffer.from(slot).equals(Buffer.from(id, "latin1"))).toBe(true);
     });
     expect(() => packIds(["x".repeat(256)])).toThrow(/256 characters/);
-    // With an order, slot k holds ids[order[k]]: the same bytes as packing them in that order.
+    // With slots, slot k holds ids[order[k]] (ids[j] goes to slotOf[j]): the same bytes as packing them in that order.
     const order = Int32Array.of(3, 0, 2, 1);
-    const reordered = packIds(ids, order);
+    const slotOf = new Int32Array(order.length);
+    order.forEach((j, k) => {
+      slotOf[j] = k;
+    });
+    const reordered = packIds(ids, slotOf);
     expect(reordered.stride).toBe(stride);
     expect(
       Buffer.from(reordered.bytes).equals(Buffer.from(packIds([...order].map((k) => ids[k])).bytes)),
